@@ -1,0 +1,40 @@
+using Mesh.Grains.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace Mesh.Gateway.Filters;
+
+/// <summary>
+/// RequestHeaderModifier / ResponseHeaderModifier: set replaces, add appends a value, remove deletes;
+/// names are case-insensitive. Applied as remove, then set, then add.
+/// </summary>
+public sealed class HeaderModifier
+{
+    private readonly (string Name, string Value)[] _set;
+    private readonly (string Name, string Value)[] _add;
+    private readonly string[] _remove;
+
+    public HeaderModifier(HttpHeaderFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        _set = (filter.Set ?? []).Select(h => (h.Name, h.Value)).ToArray();
+        _add = (filter.Add ?? []).Select(h => (h.Name, h.Value)).ToArray();
+        _remove = [.. filter.Remove ?? []];
+    }
+
+    public void Apply(IHeaderDictionary headers)
+    {
+        foreach (var name in _remove)
+        {
+            headers.Remove(name);
+        }
+        foreach (var (name, value) in _set)
+        {
+            headers[name] = value;
+        }
+        foreach (var (name, value) in _add)
+        {
+            headers[name] = headers.TryGetValue(name, out var existing) ? StringValues.Concat(existing, value) : new StringValues(value);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using Mesh.Gateway.Forwarding;
+using Mesh.Gateway.Proxy;
+using Mesh.Gateway.Subscription;
+using Mesh.Gateway.Tables;
+using Mesh.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Mesh.Gateway;
+
+/// <summary>Builds a proxy node: subscription → tables → the request path on the traffic listener.</summary>
+public static class GatewayHost
+{
+    public static WebApplication Build(GatewayOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // Bodies stream through; the proxy never holds them.
+            kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c());
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<TableHolder>();
+        builder.Services.AddSingleton<HttpForwarder>();
+        builder.Services.AddSingleton<MeshProxy>();
+        builder.Services.AddSingleton<SiloSubscriptionClient>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloSubscriptionClient>());
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var proxy = app.Services.GetRequiredService<MeshProxy>();
+        app.Run(proxy.HandleAsync);
+        if (options.ParentPid is { } parent)
+        {
+            ParentProcessWatch.Start(parent, () => app.Lifetime.StopApplication());
+        }
+        return app;
+    }
+
+    /// <summary>Completes when the gateway holds its first complete tables.</summary>
+    public static Task Ready(WebApplication app) =>
+        (app ?? throw new ArgumentNullException(nameof(app))).Services.GetRequiredService<TableHolder>().Ready;
+
+    /// <summary>The address of the traffic listener, once started (resolves port 0).</summary>
+    public static Uri Address(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+    }
+}

@@ -1,0 +1,20 @@
+namespace Mesh.Gateway;
+
+/// <summary>How a proxy node runs; each is a command-line flag (e.g. --port 15001).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Port of the traffic listener; 0 picks a free port.</summary>
+    public int Port { get; set; } = 15001;
+
+    /// <summary>Address to listen on.</summary>
+    public string Listen { get; set; } = "127.0.0.1";
+
+    /// <summary>The silo to subscribe to.</summary>
+    public string Silo { get; set; } = "http://127.0.0.1:15000";
+
+    /// <summary>This proxy's name in the silo's subscriber list.</summary>
+    public string ProxyName { get; set; } = Environment.MachineName;
+
+    /// <summary>When set, the gateway exits once this process does (the AppHost launching it).</summary>
+    public int? ParentPid { get; set; }
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Mesh.Gateway.Tables;
+using Mesh.Grains.Model;
+using Mesh.Grains.ServiceGrains;
+using Mesh.Grains.State;
+using Mesh.Grains.Subscription;
+using Mesh.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Gateway.Subscription;
+
+/// <summary>
+/// Holds the proxy's subscription to a silo: one HTTP/2 stream, resumed with the versions already held
+/// after any break, with backoff. While no silo answers, the last good tables stay in force.
+/// </summary>
+public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder tables, ILogger<SiloSubscriptionClient> logger)
+    : BackgroundService
+{
+    /// <summary>No line (not even a heartbeat) for this long means the silo is gone.</summary>
+    private static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(20);
+
+    private readonly Dictionary<string, Versioned<FrontendFacet>> _frontends = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Versioned<BackendFacet>> _backends = new(StringComparer.Ordinal);
+    private readonly TableCompiler _compiler = new();
+    private readonly HttpMessageInvoker _http = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+        KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+    });
+    private Versioned<WorkloadDirectory>? _workloads;
+
+    public long MessagesApplied { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SubscribeOnceAsync(backoff, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or JsonException or OperationCanceledException or InvalidDataException)
+            {
+                logger.LogWarning("Subscription to {Silo} broke ({Error}); serving the last good tables.", options.Silo, e.Message);
+            }
+            await backoff.DelayAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+
+    private async Task SubscribeOnceAsync(Backoff backoff, CancellationToken stoppingToken)
+    {
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var first = JsonSerializer.SerializeToUtf8Bytes(BuildRequest(), KubernetesJson.Options).Append((byte)'\n').ToArray();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(options.Silo), SubscriptionProtocol.Path))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new OpenRequestContent(first, stream.Token),
+        };
+        using var response = await _http.SendAsync(request, stream.Token).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"the silo answered {(int)response.StatusCode}");
+        }
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stream.Token).ConfigureAwait(false), Encoding.UTF8);
+        var synced = false;
+        while (true)
+        {
+            stream.CancelAfter(SilenceLimit);
+            var line = await reader.ReadLineAsync(stream.Token).ConfigureAwait(false)
+                ?? throw new IOException("the silo ended the stream");
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            var message = JsonSerializer.Deserialize<SubscriptionMessage>(line, KubernetesJson.Options)
+                ?? throw new InvalidDataException("empty subscription message");
+            if (message.Type == MessageType.Synced)
+            {
+                synced = true;
+                backoff.Reset();
+                logger.LogInformation("Synced with {Silo}: {Count} Services.", options.Silo, _frontends.Count);
+            }
+            else if (!Apply(message))
+            {
+                continue;
+            }
+            if (synced)
+            {
+                tables.Replace(_compiler.Compile(_frontends, _backends, _workloads?.Value), complete: true);
+            }
+        }
+    }
+
+    private SubscribeRequest BuildRequest() => new()
+    {
+        Proxy = options.ProxyName,
+        Services = [SubscriptionProtocol.AllServices],
+        Have = _frontends.Keys.Union(_backends.Keys).ToDictionary(
+            key => key,
+            key => new HeldVersions { Frontend = _frontends.GetValueOrDefault(key)?.Version, Backend = _backends.GetValueOrDefault(key)?.Version }),
+        Workloads = _workloads?.Version,
+    };
+
+    /// <summary>Applies one message to the held facets; false when it changes nothing the tables use.</summary>
+    private bool Apply(SubscriptionMessage message)
+    {
+        switch (message.Type)
+        {
+            case MessageType.Service when message.Key is { } key:
+                if (message.Removed == true)
+                {
+                    _frontends.Remove(key);
+                    _backends.Remove(key);
+                }
+                if (message.Frontend is { } frontend)
+                {
+                    _frontends[key] = frontend;
+                }
+                if (message.Backend is { } backend)
+                {
+                    _backends[key] = backend;
+                }
+                break;
+            case MessageType.Workloads when message.Workloads is { } workloads:
+                _workloads = workloads;
+                break;
+            default:
+                return false; // Heartbeats, and types a newer silo may add.
+        }
+        MessagesApplied++;
+        return true;
+    }
+}

@@ -1,0 +1,15 @@
+using Mesh.Grains.State;
+using Mesh.Grains.Status;
+
+namespace Mesh.Grains.Binding;
+
+/// <summary>The result of translating a snapshot: both facets of every Service, the pod directory, route status.</summary>
+public sealed record MeshState
+{
+    public SortedDictionary<string, FrontendFacet> Frontends { get; init; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, BackendFacet> Backends { get; init; } = new(StringComparer.Ordinal);
+    public WorkloadDirectory Workloads { get; init; } = new();
+
+    /// <summary>Status per route ("namespace/name") that has at least one Service parent.</summary>
+    public SortedDictionary<string, RouteStatus> RouteStatuses { get; init; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,228 @@
+using Mesh.Grains.Model;
+using Mesh.Grains.State;
+using Mesh.Grains.Status;
+
+namespace Mesh.Grains.Binding;
+
+/// <summary>
+/// The GAMMA translation, as one pure function: cluster objects in, per-Service facets and route status out.
+/// Inputs are ordered before use, so the result does not depend on the order objects arrived in.
+/// </summary>
+public static class MeshTranslator
+{
+    private const string HttpRouteKind = "HTTPRoute";
+
+    public static MeshState Translate(MeshSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var services = new SortedDictionary<ObjectKey, Service>();
+        foreach (var service in snapshot.Services)
+        {
+            services[KeyOf(service.Metadata)] = service;
+        }
+        var resolver = new BackendResolver(services, snapshot.ReferenceGrants, snapshot.RequireReferenceGrants);
+        var groups = new Dictionary<GroupKey, List<RouteEntryCandidate>>();
+        var state = new MeshState { Workloads = TranslateWorkloads(snapshot.Pods) };
+
+        foreach (var route in snapshot.HttpRoutes.OrderBy(r => KeyOf(r.Metadata)))
+        {
+            var parents = route.Spec.ParentRefs?.Where(ServiceParentBinding.IsServiceParent).ToList();
+            if (parents is not { Count: > 0 })
+            {
+                continue; // Not a mesh route: its Gateway parents belong to other controllers.
+            }
+            var routeNamespace = route.Metadata.Namespace ?? "default";
+            var rules = route.Spec.Rules ?? [];
+            var backends = rules
+                .Select(rule => (rule.BackendRefs ?? []).Select(b => resolver.Resolve(routeNamespace, HttpRouteKind, b)).ToList())
+                .ToList();
+            var resolvedRefs = ResolvedRefsCondition(route, backends);
+            var status = new RouteStatus();
+            foreach (var parent in parents)
+            {
+                var binding = ServiceParentBinding.Bind(routeNamespace, parent, services);
+                status.Parents.Add(new RouteParentStatus
+                {
+                    ParentRef = parent,
+                    Conditions = [AcceptedCondition(route, binding), resolvedRefs],
+                });
+                if (binding.RejectedReason is not null)
+                {
+                    continue;
+                }
+                var consumerNamespace = binding.IsProducer ? null : routeNamespace;
+                foreach (var port in binding.Ports)
+                {
+                    var group = new GroupKey(binding.Service, port.Port, consumerNamespace);
+                    if (!groups.TryGetValue(group, out var entries))
+                    {
+                        groups[group] = entries = [];
+                    }
+                    AddCandidates(entries, route, rules, backends);
+                }
+            }
+            state.RouteStatuses[KeyOf(route.Metadata).ToString()] = status;
+        }
+
+        foreach (var (key, service) in services)
+        {
+            state.Frontends[key.ToString()] = TranslateFrontend(key, service, groups);
+            state.Backends[key.ToString()] = TranslateBackend(key, service, snapshot.EndpointSlices);
+        }
+        return state;
+    }
+
+    private static void AddCandidates(
+        List<RouteEntryCandidate> entries, HttpRoute route, List<HttpRouteRule> rules, List<List<ResolvedBackend>> backends)
+    {
+        var seen = entries.Count > 0 && entries.Exists(e => ReferenceEquals(e.Candidate.Route, route));
+        if (seen)
+        {
+            return; // Two parentRefs of one route to the same Service port add its rules once.
+        }
+        for (var ruleIndex = 0; ruleIndex < rules.Count; ruleIndex++)
+        {
+            var matches = MatchDefaults.Of(rules[ruleIndex]);
+            for (var matchIndex = 0; matchIndex < matches.Count; matchIndex++)
+            {
+                entries.Add(new RouteEntryCandidate(
+                    new MatchCandidate(route, ruleIndex, matchIndex, matches[matchIndex]), rules[ruleIndex], backends[ruleIndex]));
+            }
+        }
+    }
+
+    private static FrontendFacet TranslateFrontend(ObjectKey key, Service service, Dictionary<GroupKey, List<RouteEntryCandidate>> groups)
+    {
+        var ports = new List<FrontendPort>();
+        foreach (var port in service.Spec.Ports.OrderBy(p => p.Port))
+        {
+            var frontendPort = new FrontendPort
+            {
+                Port = port.Port,
+                Name = port.Name,
+                AppProtocol = port.AppProtocol,
+                Producer = groups.TryGetValue(new GroupKey(key, port.Port, null), out var producer) ? Merge(producer) : null,
+            };
+            foreach (var (group, entries) in groups)
+            {
+                if (group.Service == key && group.Port == port.Port && group.ConsumerNamespace is { } consumer)
+                {
+                    frontendPort.Consumers[consumer] = Merge(entries);
+                }
+            }
+            ports.Add(frontendPort);
+        }
+        return new FrontendFacet
+        {
+            Namespace = key.Namespace,
+            Name = key.Name,
+            ClusterIP = service.Spec.ClusterIP is { Length: > 0 } ip && ip != "None" ? ip : null,
+            Ports = ports,
+        };
+    }
+
+    /// <summary>Orders one group's matches by precedence and turns them into route entries.</summary>
+    private static RouteGroup Merge(List<RouteEntryCandidate> candidates) => new()
+    {
+        Entries = candidates
+            .OrderBy(c => c.Candidate, RoutePrecedence.Instance)
+            .Select(c => new RouteEntry
+            {
+                Route = c.Candidate.RouteKey,
+                RuleIndex = c.Candidate.RuleIndex,
+                RuleName = c.Rule.Name,
+                MatchIndex = c.Candidate.MatchIndex,
+                Match = c.Candidate.Match,
+                Filters = c.Rule.Filters,
+                Backends = c.Backends,
+                Timeouts = c.Rule.Timeouts,
+                Retry = c.Rule.Retry,
+            })
+            .ToList(),
+    };
+
+    private static BackendFacet TranslateBackend(ObjectKey key, Service service, IReadOnlyList<EndpointSlice> allSlices)
+    {
+        var slices = allSlices
+            .Where(s => s.Metadata.Namespace == key.Namespace && s.ServiceName == key.Name)
+            .ToList();
+        var ports = new List<BackendPort>();
+        foreach (var servicePort in service.Spec.Ports.OrderBy(p => p.Port))
+        {
+            var endpoints = new SortedDictionary<(string, int), BackendEndpoint>();
+            foreach (var slice in slices)
+            {
+                var slicePort = slice.Ports?.FirstOrDefault(p => (p.Name ?? "") == (servicePort.Name ?? ""));
+                if (slicePort?.Port is not { } targetPort)
+                {
+                    continue;
+                }
+                foreach (var endpoint in slice.Endpoints ?? [])
+                {
+                    var ready = endpoint.Conditions?.Ready ?? true;
+                    foreach (var address in endpoint.Addresses)
+                    {
+                        endpoints[(address, targetPort)] = new BackendEndpoint
+                        {
+                            Address = address,
+                            Port = targetPort,
+                            Ready = ready,
+                            Serving = endpoint.Conditions?.Serving ?? ready,
+                            Terminating = endpoint.Conditions?.Terminating ?? false,
+                            Pod = endpoint.TargetRef?.Kind == "Pod" ? endpoint.TargetRef.Name : null,
+                        };
+                    }
+                }
+            }
+            ports.Add(new BackendPort
+            {
+                Port = servicePort.Port,
+                Name = servicePort.Name,
+                AppProtocol = servicePort.AppProtocol,
+                Endpoints = [.. endpoints.Values],
+            });
+        }
+        return new BackendFacet { Namespace = key.Namespace, Name = key.Name, Ports = ports };
+    }
+
+    private static WorkloadDirectory TranslateWorkloads(IReadOnlyList<Pod> pods) => new()
+    {
+        Workloads = pods
+            .Where(p => p.Status?.PodIP is { Length: > 0 } && p.Status.Phase is not ("Succeeded" or "Failed"))
+            .Select(p => new Workload { Address = p.Status!.PodIP!, Namespace = p.Metadata.Namespace ?? "default", Pod = p.Metadata.Name })
+            .OrderBy(w => w.Address, StringComparer.Ordinal)
+            .ThenBy(w => w.Namespace, StringComparer.Ordinal)
+            .ThenBy(w => w.Pod, StringComparer.Ordinal)
+            .ToList(),
+    };
+
+    private static Condition AcceptedCondition(HttpRoute route, ServiceParentBinding binding) => new()
+    {
+        Type = RouteConditions.Accepted,
+        Status = binding.RejectedReason is null ? "True" : "False",
+        Reason = binding.RejectedReason ?? RouteConditions.Reasons.Accepted,
+        Message = binding.Message,
+        ObservedGeneration = route.Metadata.Generation,
+    };
+
+    private static Condition ResolvedRefsCondition(HttpRoute route, List<List<ResolvedBackend>> backends)
+    {
+        var failed = backends.SelectMany(b => b).FirstOrDefault(b => b.Unresolved is not null);
+        return new Condition
+        {
+            Type = RouteConditions.ResolvedRefs,
+            Status = failed is null ? "True" : "False",
+            Reason = failed?.Unresolved ?? RouteConditions.Reasons.ResolvedRefs,
+            Message = failed is null
+                ? "All backendRefs resolved."
+                : $"backendRef {failed.Service} port {failed.Port} not resolved: {failed.Unresolved}.",
+            ObservedGeneration = route.Metadata.Generation,
+        };
+    }
+
+    private static ObjectKey KeyOf(ObjectMeta metadata) => new(metadata.Namespace ?? "default", metadata.Name);
+
+    private readonly record struct GroupKey(ObjectKey Service, int Port, string? ConsumerNamespace);
+
+    private sealed record RouteEntryCandidate(MatchCandidate Candidate, HttpRouteRule Rule, List<ResolvedBackend> Backends);
+}

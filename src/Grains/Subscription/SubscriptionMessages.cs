@@ -1,0 +1,55 @@
+using Mesh.Grains.ServiceGrains;
+using Mesh.Grains.State;
+
+namespace Mesh.Grains.Subscription;
+
+// The subscription protocol between a proxy and a silo; docs/subscription-protocol.md describes it.
+// One HTTP/2 request per proxy: the request body carries SubscribeRequest lines, the response body
+// carries SubscriptionMessage lines (newline-delimited JSON), both open for the life of the stream.
+
+public static class SubscriptionProtocol
+{
+    public const string Path = "/mesh/v1/subscribe";
+    public const string ContentType = "application/x-ndjson";
+
+    /// <summary>The service list that means "every Service".</summary>
+    public const string AllServices = "*";
+}
+
+/// <summary>proxy → silo: which Services it needs, and the versions it already holds.</summary>
+public sealed record SubscribeRequest
+{
+    public string Proxy { get; init; } = "";
+    public List<string> Services { get; init; } = [SubscriptionProtocol.AllServices];
+    public Dictionary<string, HeldVersions> Have { get; init; } = [];
+    public string? Workloads { get; init; }
+}
+
+public sealed record HeldVersions
+{
+    public string? Frontend { get; init; }
+    public string? Backend { get; init; }
+}
+
+public static class MessageType
+{
+    public const string Service = "service";
+    public const string Workloads = "workloads";
+    public const string Synced = "synced";
+    public const string Heartbeat = "heartbeat";
+}
+
+/// <summary>
+/// silo → proxy. "service": a facet the proxy lacks or holds at another version (facets it already
+/// holds are left out; Removed means the Service is gone). "workloads": the pod directory.
+/// "synced": everything the proxy asked for has been sent once. "heartbeat": the stream is alive.
+/// </summary>
+public sealed record SubscriptionMessage
+{
+    public string Type { get; init; } = "";
+    public string? Key { get; init; }
+    public bool? Removed { get; init; }
+    public Versioned<FrontendFacet>? Frontend { get; init; }
+    public Versioned<BackendFacet>? Backend { get; init; }
+    public Versioned<WorkloadDirectory>? Workloads { get; init; }
+}

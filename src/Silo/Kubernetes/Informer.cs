@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Mesh.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Silo.Kubernetes;
+
+/// <summary>
+/// Keeps a local copy of every object of one kind: list, then watch from the list's resourceVersion
+/// with bookmarks; relist when the server says the version is too old (410 Gone); back off with
+/// jitter on errors. <see cref="Changed"/> fires after every change to the copy.
+/// </summary>
+public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger logger)
+{
+    private static readonly TimeSpan WatchTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ResourceKind Kind => kind;
+
+    /// <summary>Completes once the first list has been loaded.</summary>
+    public Task Synced => _synced.Task;
+
+    public event Action? Changed;
+
+    public IReadOnlyCollection<JsonObject> Objects => (IReadOnlyCollection<JsonObject>)_objects.Values;
+
+    public JsonObject? Get(string? ns, string name) =>
+        _objects.TryGetValue(KeyOf(ns, name), out var obj) ? obj : null;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var resourceVersion = await RelistAsync(ct).ConfigureAwait(false);
+                backoff.Reset();
+                await WatchUntilExpiredAsync(resourceVersion, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or KubernetesApiException or IOException or System.Text.Json.JsonException or OperationCanceledException)
+            {
+                logger.LogWarning("{Kind} list/watch failed, retrying: {Error}", kind.Kind, e.Message);
+                await backoff.DelayAsync(ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<string> RelistAsync(CancellationToken ct)
+    {
+        var list = await client.ListAsync(kind, ct).ConfigureAwait(false);
+        var fresh = list.Items.ToDictionary(o => KeyOf(o), StringComparer.Ordinal);
+        foreach (var key in _objects.Keys.Where(k => !fresh.ContainsKey(k)).ToList())
+        {
+            _objects.TryRemove(key, out _);
+        }
+        foreach (var (key, obj) in fresh)
+        {
+            _objects[key] = obj;
+        }
+        Changed?.Invoke();
+        _synced.TrySetResult();
+        return list.ResourceVersion;
+    }
+
+    /// <summary>Watches, re-watching after each server timeout, until the resourceVersion expires.</summary>
+    private async Task WatchUntilExpiredAsync(string resourceVersion, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await foreach (var ev in client.WatchAsync(kind, resourceVersion, WatchTimeout, ct).ConfigureAwait(false))
+                {
+                    if (ev.Type == "ERROR")
+                    {
+                        if (ev.Object["code"]?.GetValue<int>() == (int)HttpStatusCode.Gone)
+                        {
+                            return;
+                        }
+                        throw new KubernetesApiException(
+                            (HttpStatusCode)(ev.Object["code"]?.GetValue<int>() ?? 500),
+                            ev.Object["reason"]?.GetValue<string>() ?? "Unknown",
+                            ev.Object["message"]?.GetValue<string>() ?? "watch error");
+                    }
+                    resourceVersion = ev.Object["metadata"]?["resourceVersion"]?.GetValue<string>() ?? resourceVersion;
+                    Apply(ev);
+                }
+            }
+            catch (KubernetesApiException e) when (e.Status == HttpStatusCode.Gone)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Apply(WatchEvent ev)
+    {
+        switch (ev.Type)
+        {
+            case "ADDED":
+            case "MODIFIED":
+                _objects[KeyOf(ev.Object)] = ev.Object;
+                break;
+            case "DELETED":
+                _objects.TryRemove(KeyOf(ev.Object), out _);
+                break;
+            default:
+                return; // BOOKMARK: only the resourceVersion moves.
+        }
+        Changed?.Invoke();
+    }
+
+    private static string KeyOf(JsonObject obj) =>
+        KeyOf(obj["metadata"]?["namespace"]?.GetValue<string>(), obj["metadata"]?["name"]?.GetValue<string>() ?? "");
+
+    private static string KeyOf(string? ns, string name) => $"{ns}/{name}";
+}

@@ -1,0 +1,11 @@
+using System.Net;
+
+namespace Mesh.Silo.Kubernetes;
+
+/// <summary>A Kubernetes API call that answered with an error Status.</summary>
+public sealed class KubernetesApiException(HttpStatusCode status, string reason, string message)
+    : Exception($"{(int)status} {reason}: {message}")
+{
+    public HttpStatusCode Status { get; } = status;
+    public string Reason { get; } = reason;
+}

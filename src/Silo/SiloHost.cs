@@ -1,0 +1,63 @@
+using System.Net;
+using Mesh.Grains.Runtime;
+using Mesh.Grains.ServiceGrains;
+using Mesh.Hosting;
+using Mesh.Silo.Admin;
+using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Status;
+using Mesh.Silo.Subscriptions;
+using Mesh.Silo.Translation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Mesh.Silo;
+
+/// <summary>Builds the silo: Kubernetes informers → reconciler → grains → subscription hub, plus status and admin.</summary>
+public static class SiloHost
+{
+    public static WebApplication Build(SiloOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c()));
+        var connection = KubernetesConnection.Resolve(options.KubeApi);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(connection);
+        builder.Services.AddSingleton(sp => new KubernetesClient(KubernetesHttp.CreateClient(connection), connection));
+        builder.Services.AddSingleton<ClusterInformers>();
+        builder.Services.AddSingleton<SubscriptionHub>();
+        builder.Services.AddSingleton<IGrainFactory>(sp =>
+        {
+            var hub = sp.GetRequiredService<SubscriptionHub>();
+            return new LocalGrainRuntime().Register<IServiceGrain>(key => new ServiceGrain(key, hub));
+        });
+        builder.Services.AddSingleton<RouteStatusWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RouteStatusWriter>());
+        builder.Services.AddSingleton<MeshReconciler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MeshReconciler>());
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapSubscriptions();
+        app.MapAdmin();
+        if (options.ParentPid is { } parent)
+        {
+            ParentProcessWatch.Start(parent, () => app.Lifetime.StopApplication());
+        }
+        return app;
+    }
+
+    /// <summary>The address the silo listens on, once started (resolves port 0).</summary>
+    public static Uri Address(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new Uri(address);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Mesh.Silo;
+
+/// <summary>How a silo runs; each is a command-line flag (e.g. --port 15000).</summary>
+public sealed class SiloOptions
+{
+    /// <summary>Loopback port of the silo API (subscriptions and admin); 0 picks a free port.</summary>
+    public int Port { get; set; } = 15000;
+
+    /// <summary>Address to listen on.</summary>
+    public string Listen { get; set; } = "127.0.0.1";
+
+    /// <summary>The Kubernetes API server; empty means in-cluster configuration.</summary>
+    public string? KubeApi { get; set; }
+
+    /// <summary>Refuse cross-namespace backendRefs that no ReferenceGrant allows.</summary>
+    public bool RequireReferenceGrants { get; set; }
+
+    /// <summary>When set, the silo exits once this process does (the AppHost launching it).</summary>
+    public int? ParentPid { get; set; }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Mesh.Grains.Model;
+using Mesh.Grains.Status;
+using Mesh.Silo.Kubernetes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Silo.Status;
+
+/// <summary>
+/// Writes route status through the status subresource, only when one of Mesh's conditions really changed.
+/// Entries of other controllers are kept as they are; lastTransitionTime moves only when a condition's
+/// status does. The latest desired status replaces any not yet written (coalesced, never queued).
+/// </summary>
+public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClient client, ILogger<RouteStatusWriter> logger)
+    : BackgroundService
+{
+    private readonly Channel<IReadOnlyDictionary<string, RouteStatus>> _desired =
+        Channel.CreateBounded<IReadOnlyDictionary<string, RouteStatus>>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    public long Writes { get; private set; }
+
+    public void Publish(IReadOnlyDictionary<string, RouteStatus> statuses) => _desired.Writer.TryWrite(statuses);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var statuses in _desired.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                foreach (var (key, status) in statuses)
+                {
+                    await WriteIfChangedAsync(ObjectKey.Parse(key), status, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WriteIfChangedAsync(ObjectKey key, RouteStatus desired, CancellationToken ct)
+    {
+        var current = informers.HttpRoutes.Get(key.Namespace, key.Name);
+        if (current is null)
+        {
+            return;
+        }
+        var updated = RouteStatusMerge.Merge(current, desired, DateTimeOffset.UtcNow);
+        if (updated is null)
+        {
+            return;
+        }
+        try
+        {
+            await client.ReplaceStatusAsync(informers.HttpRoutes.Kind, updated, ct).ConfigureAwait(false);
+            Writes++;
+        }
+        catch (KubernetesApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        {
+            // The route changed or went away meanwhile; its watch event brings a new pass.
+            logger.LogDebug("Status of {Route} not written: {Error}", key, e.Message);
+        }
+        catch (Exception e) when (e is HttpRequestException or KubernetesApiException)
+        {
+            logger.LogWarning("Status of {Route} not written: {Error}", key, e.Message);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Mesh.Grains.Binding;
+using Mesh.Grains.Model;
+using Mesh.Grains.Runtime;
+using Mesh.Grains.ServiceGrains;
+using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Status;
+using Mesh.Silo.Subscriptions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Silo.Translation;
+
+/// <summary>
+/// Turns the informers' objects into grain state: after any change it takes a snapshot, runs the pure
+/// GAMMA translation, and hands each Service's facets to its grain, the pod directory to the hub and the
+/// route status to the status writer. Changes that arrive during a pass are coalesced into the next.
+/// </summary>
+public sealed class MeshReconciler(
+    ClusterInformers informers,
+    IGrainFactory grains,
+    SubscriptionHub hub,
+    RouteStatusWriter statusWriter,
+    SiloOptions options,
+    ILogger<MeshReconciler> logger) : BackgroundService
+{
+    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private HashSet<string> _knownServices = new(StringComparer.Ordinal);
+
+    public long Passes { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var informer in informers.All)
+        {
+            informer.Changed += () => _changed.Writer.TryWrite(true);
+        }
+        var watching = informers.All.Select(i => i.RunAsync(stoppingToken)).ToList();
+        await Task.WhenAll(informers.All.Select(i => i.Synced)).WaitAsync(stoppingToken).ConfigureAwait(false);
+        logger.LogInformation("Informers synced; translating.");
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            _changed.Reader.TryRead(out _);
+            await ReconcileAsync().ConfigureAwait(false);
+            hub.MarkInitialized();
+            try
+            {
+                await _changed.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        await Task.WhenAll(watching).ConfigureAwait(false);
+    }
+
+    private async Task ReconcileAsync()
+    {
+        var state = MeshTranslator.Translate(TakeSnapshot());
+        var present = new HashSet<string>(state.Frontends.Keys, StringComparer.Ordinal);
+        foreach (var (key, frontend) in state.Frontends)
+        {
+            await grains.GetGrain<IServiceGrain>(key).UpdateAsync(frontend, state.Backends[key]).ConfigureAwait(false);
+        }
+        foreach (var gone in _knownServices.Where(k => !present.Contains(k)))
+        {
+            await grains.GetGrain<IServiceGrain>(gone).UpdateAsync(null, null).ConfigureAwait(false);
+        }
+        _knownServices = present;
+        hub.SetWorkloads(state.Workloads);
+        statusWriter.Publish(state.RouteStatuses);
+        Passes++;
+    }
+
+    private MeshSnapshot TakeSnapshot() => new()
+    {
+        Services = ReadAll<Service>(informers.Services),
+        EndpointSlices = ReadAll<EndpointSlice>(informers.EndpointSlices),
+        Pods = ReadAll<Pod>(informers.Pods),
+        HttpRoutes = ReadAll<HttpRoute>(informers.HttpRoutes),
+        ReferenceGrants = ReadAll<ReferenceGrant>(informers.ReferenceGrants),
+        RequireReferenceGrants = options.RequireReferenceGrants,
+    };
+
+    /// <summary>Typed views of an informer's objects; an object that does not parse is skipped, not fatal.</summary>
+    private List<T> ReadAll<T>(Informer informer)
+    {
+        var result = new List<T>();
+        foreach (var obj in informer.Objects)
+        {
+            try
+            {
+                result.Add(KubernetesJson.Read<T>(obj));
+            }
+            catch (JsonException e)
+            {
+                logger.LogWarning("Skipping {Kind} {Name}: {Error}", informer.Kind.Kind, NameOf(obj), e.Message);
+            }
+        }
+        return result;
+    }
+
+    private static string NameOf(JsonObject obj) =>
+        $"{obj["metadata"]?["namespace"]}/{obj["metadata"]?["name"]}";
+}
