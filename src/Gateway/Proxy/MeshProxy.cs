@@ -49,7 +49,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder)
             return;
         }
 
-        var view = new RequestView(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.Headers, context.Request.Query);
+        var view = new RequestView(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.Headers, context.Request.QueryString.Value ?? "");
         CompiledEntry? matched = null;
         foreach (var entry in group.Entries)
         {

@@ -50,7 +50,7 @@ public sealed class RequestMatcher
         }
         foreach (var query in _queryParams)
         {
-            if (!request.Query.TryGetValue(query.Name, out var values) || values.Count == 0 || !query.Matches(values[0] ?? ""))
+            if (!request.TryGetFirstQueryValue(query.Name, out var value) || !query.Matches(value))
             {
                 return false;
             }
