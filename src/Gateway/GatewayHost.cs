@@ -30,6 +30,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<TableHolder>();
         builder.Services.AddSingleton<HttpForwarder>();
+        builder.Services.AddSingleton<MirrorSender>();
         builder.Services.AddSingleton<MeshProxy>();
         builder.Services.AddSingleton<SiloSubscriptionClient>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloSubscriptionClient>());

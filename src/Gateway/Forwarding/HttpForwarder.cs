@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Mesh.Gateway.Forwarding;
 
 /// <summary>
-/// Forwards one request to one endpoint and streams the response back, both bodies streamed (never
-/// buffered), trailers passed on, hop-by-hop headers dropped. Connections are pooled per endpoint.
+/// Forwards one request and streams the response back: bodies streamed (small ones buffered only when a
+/// retry may need to replay them), trailers passed on, hop-by-hop headers dropped, connections pooled
+/// per endpoint. Applies the route's timeouts (504) and retries; a failed connection is 502.
 /// </summary>
 public sealed class HttpForwarder : IDisposable
 {
@@ -24,83 +24,120 @@ public sealed class HttpForwarder : IDisposable
         ActivityHeadersPropagator = null, // The client's own traceparent passes through untouched.
     });
 
-    public async Task ForwardAsync(HttpContext context, Upstream upstream)
+    public HttpMessageInvoker Client => _client;
+
+    public async Task ForwardAsync(HttpContext context, ForwardPlan plan, byte[]? bufferedBody, bool replayable)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(upstream);
-        var ct = context.RequestAborted;
-        using var request = CreateRequest(context, upstream);
-        HttpResponseMessage response;
-        try
+        ArgumentNullException.ThrowIfNull(plan);
+        using var exchange = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (plan.Timeouts.Request is { } requestTimeout)
         {
-            response = await _client.SendAsync(request, ct).ConfigureAwait(false);
+            exchange.CancelAfter(requestTimeout);
         }
-        catch (HttpRequestException e) when (!ct.IsCancellationRequested)
+        var maxTries = 1 + (plan.Retry is { } retry && replayable ? retry.Attempts : 0);
+        HttpResponseMessage? response = null;
+        for (var attempt = 1; response is null; attempt++)
         {
-            var connectFailed = e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError;
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
-                connectFailed ? $"upstream {upstream.Endpoint} refused the connection" : $"upstream {upstream.Endpoint} failed: {e.HttpRequestError}").ConfigureAwait(false);
-            return;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return; // The client went away.
+            if (attempt > 1)
+            {
+                if (!await PauseAsync(plan.Retry!.BackoffBefore(attempt - 1), exchange.Token).ConfigureAwait(false))
+                {
+                    await TimedOutAsync(context, "request timeout").ConfigureAwait(false);
+                    return;
+                }
+            }
+            var endpoint = plan.Pool.Next();
+            if (endpoint is null)
+            {
+                await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {plan.Pool.Service}:{plan.Pool.Port}").ConfigureAwait(false);
+                return;
+            }
+            using var attemptScope = CancellationTokenSource.CreateLinkedTokenSource(exchange.Token);
+            if (plan.Timeouts.BackendRequest is { } backendTimeout)
+            {
+                attemptScope.CancelAfter(backendTimeout);
+            }
+            using var request = UpstreamRequest.Create(context, endpoint, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
+            var last = attempt >= maxTries;
+            try
+            {
+                var candidate = await _client.SendAsync(request, attemptScope.Token).ConfigureAwait(false);
+                if (!last && plan.Retry!.RetriesStatus((int)candidate.StatusCode))
+                {
+                    candidate.Dispose();
+                    continue;
+                }
+                response = candidate;
+            }
+            catch (HttpRequestException e) when (!exchange.IsCancellationRequested)
+            {
+                if (!last)
+                {
+                    continue;
+                }
+                var refused = e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError;
+                await ProxyErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
+                    refused ? $"upstream {endpoint} refused the connection" : $"upstream {endpoint} failed: {e.HttpRequestError}").ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
+            {
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return; // The client went away.
+                }
+                if (exchange.IsCancellationRequested)
+                {
+                    await TimedOutAsync(context, "request timeout").ConfigureAwait(false);
+                    return;
+                }
+                if (!last)
+                {
+                    continue; // This attempt's backendRequest timeout.
+                }
+                await TimedOutAsync(context, "backend request timeout").ConfigureAwait(false);
+                return;
+            }
         }
 
         using (response)
         {
-            await CopyResponseAsync(context, response, upstream, ct).ConfigureAwait(false);
+            await CopyResponseAsync(context, response, plan, exchange.Token).ConfigureAwait(false);
         }
     }
 
-    private static HttpRequestMessage CreateRequest(HttpContext context, Upstream upstream)
+    private static async Task<bool> PauseAsync(TimeSpan delay, CancellationToken ct)
     {
-        var incoming = context.Request;
-        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri($"http://{upstream.Endpoint}{upstream.PathAndQuery}"))
+        if (delay <= TimeSpan.Zero)
         {
-            Version = upstream.UseH2c ? HttpVersion.Version20 : HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
-        {
-            request.Content = new StreamContent(incoming.Body);
+            return !ct.IsCancellationRequested;
         }
-        foreach (var (name, values) in incoming.Headers)
+        try
         {
-            if (HopByHopHeaders.IsHopByHop(name))
-            {
-                continue;
-            }
-            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
-            {
-                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
-            }
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            return true;
         }
-        if (incoming.Headers.TE.Any(v => v?.Contains("trailers", StringComparison.OrdinalIgnoreCase) == true))
+        catch (OperationCanceledException)
         {
-            request.Headers.TryAddWithoutValidation("TE", "trailers"); // gRPC needs it end to end.
+            return false;
         }
-        request.Headers.Host = upstream.Authority;
-        var client = context.Connection.RemoteIpAddress?.ToString();
-        if (client is not null)
-        {
-            var prior = incoming.Headers["X-Forwarded-For"].ToString();
-            request.Headers.Remove("X-Forwarded-For");
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", prior.Length > 0 ? $"{prior}, {client}" : client);
-        }
-        request.Headers.Remove("X-Forwarded-Proto");
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
-        return request;
     }
 
-    private static async Task CopyResponseAsync(HttpContext context, HttpResponseMessage response, Upstream upstream, CancellationToken ct)
+    private static Task TimedOutAsync(HttpContext context, string which) => context.RequestAborted.IsCancellationRequested
+        ? Task.CompletedTask
+        : ProxyErrors.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"upstream did not answer within the route's {which}");
+
+    private static async Task CopyResponseAsync(HttpContext context, HttpResponseMessage response, ForwardPlan plan, CancellationToken ct)
     {
         var outgoing = context.Response;
         outgoing.StatusCode = (int)response.StatusCode;
         CopyHeaders(response.Headers, outgoing.Headers);
         CopyHeaders(response.Content.Headers, outgoing.Headers);
-        upstream.RouteResponseHeaders?.Apply(outgoing.Headers);
-        upstream.BackendResponseHeaders?.Apply(outgoing.Headers);
+        foreach (var modifier in plan.ResponseHeaders)
+        {
+            modifier.Apply(outgoing.Headers);
+        }
         try
         {
             var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -118,7 +155,7 @@ public sealed class HttpForwarder : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
-            // The upstream or the client broke mid-body: end this exchange abruptly so the client sees it.
+            // The upstream or the client broke mid-body, or the request timeout ran out: end abruptly so the client sees it.
             context.Abort();
         }
     }

@@ -1,3 +1,4 @@
+using Mesh.Gateway.Filters;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Tables;
@@ -10,7 +11,7 @@ namespace Mesh.Gateway.Proxy;
 /// The request path of a proxy node, one layer after another: identify the Service frontend and the
 /// client, pick the route group, match, apply filters, choose a backend and an endpoint, forward.
 /// </summary>
-public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder)
+public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -45,32 +46,51 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder)
         if (group is null)
         {
             // No routes attached: the Service's own endpoints, as without a mesh.
-            await ForwardToPoolAsync(context, current.PoolFor(service.Key, port.Port), target, null, null).ConfigureAwait(false);
+            await ForwardAsync(context, current.PoolFor(service.Key, port.Port), target.Authority, target.PathAndQuery,
+                TimeoutPolicy.None, null, [], []).ConfigureAwait(false);
             return;
         }
 
-        var view = new RequestView(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.Headers, context.Request.QueryString.Value ?? "");
-        CompiledEntry? matched = null;
-        foreach (var entry in group.Entries)
-        {
-            if (entry.Matcher.Matches(view))
-            {
-                matched = entry;
-                break;
-            }
-        }
+        var matched = Match(group, context.Request);
         if (matched is null)
         {
             await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no route of {service.Key} matches").ConfigureAwait(false);
             return;
         }
+        await ApplyRuleAsync(context, current, matched, target, authority).ConfigureAwait(false);
+    }
 
-        var action = matched.Action;
-        if (action.Unsupported is { } filter)
+    private static CompiledEntry? Match(CompiledGroup group, HttpRequest request)
+    {
+        var view = new RequestView(request.Method, request.Path.Value ?? "/", request.Headers, request.QueryString.Value ?? "");
+        foreach (var entry in group.Entries)
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} uses unsupported filter {filter}").ConfigureAwait(false);
+            if (entry.Matcher.Matches(view))
+            {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private async Task ApplyRuleAsync(HttpContext context, RouteTables current, CompiledEntry matched, RequestTarget target, Authority authority)
+    {
+        var action = matched.Action;
+        var filters = action.Filters;
+        if (filters.Unsupported is { } unsupported)
+        {
+            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} uses unsupported filter {unsupported}").ConfigureAwait(false);
             return;
         }
+        var (path, query) = SplitPathAndQuery(target.PathAndQuery);
+        if (filters.Redirect is { } redirect)
+        {
+            context.Response.StatusCode = redirect.StatusCode;
+            context.Response.Headers.Location = redirect.Location("http", authority.Host, authority.Port, path, query);
+            filters.ResponseHeaders?.Apply(context.Response.Headers);
+            return;
+        }
+
         var backend = action.Pick();
         if (backend is null)
         {
@@ -82,27 +102,56 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder)
             await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service}:{backend.Port} is not resolved ({reason})").ConfigureAwait(false);
             return;
         }
-        if (backend.Unsupported is { } backendFilter)
+        if (backend.Filters.Unsupported is { } backendUnsupported)
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service} uses unsupported filter {backendFilter}").ConfigureAwait(false);
+            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service} uses unsupported filter {backendUnsupported}").ConfigureAwait(false);
             return;
         }
-        action.RequestHeaders?.Apply(context.Request.Headers);
-        backend.RequestHeaders?.Apply(context.Request.Headers);
-        await ForwardToPoolAsync(context, current.PoolFor(backend.Service, backend.Port), target, action, backend).ConfigureAwait(false);
+
+        filters.RequestHeaders?.Apply(context.Request.Headers);
+        backend.Filters.RequestHeaders?.Apply(context.Request.Headers);
+        var rewrite = backend.Filters.Rewrite ?? filters.Rewrite;
+        var upstreamAuthority = rewrite?.Hostname ?? target.Authority;
+        var upstreamPath = (rewrite?.RewritePath(path) ?? path) + query;
+        var responseHeaders = new List<HeaderModifier>(2);
+        if (filters.ResponseHeaders is { } routeResponse)
+        {
+            responseHeaders.Add(routeResponse);
+        }
+        if (backend.Filters.ResponseHeaders is { } backendResponse)
+        {
+            responseHeaders.Add(backendResponse);
+        }
+        var mirrorList = filters.Mirrors.Concat(backend.Filters.Mirrors).Where(m => m.ShouldMirror()).ToList();
+        await ForwardAsync(context, current.PoolFor(backend.Service, backend.Port), upstreamAuthority, upstreamPath,
+            action.Timeouts, action.Retry, responseHeaders, mirrorList, current).ConfigureAwait(false);
     }
 
-    private Task ForwardToPoolAsync(HttpContext context, EndpointPool? pool, RequestTarget target, RouteAction? action, WeightedBackend? backend)
+    private async Task ForwardAsync(HttpContext context, EndpointPool? pool, string authority, string pathAndQuery,
+        TimeoutPolicy timeouts, RetryPolicy? retry, IReadOnlyList<HeaderModifier> responseHeaders,
+        IReadOnlyList<RequestMirror> mirrorList, RouteTables? current = null)
     {
-        var endpoint = pool?.Next();
-        if (pool is null || endpoint is null)
+        if (pool is null || pool.ReadyCount == 0)
         {
-            var name = backend is null ? "the Service" : $"{backend.Service}:{backend.Port}";
-            return ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {name}");
+            var name = pool is null ? "the backend" : $"{pool.Service}:{pool.Port}";
+            await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {name}").ConfigureAwait(false);
+            return;
         }
         var useH2c = pool.IsH2c || IsGrpc(context.Request);
-        var upstream = new Upstream(endpoint, useH2c, target.Authority, target.PathAndQuery, action?.ResponseHeaders, backend?.ResponseHeaders);
-        return forwarder.ForwardAsync(context, upstream);
+        var needsReplay = retry is not null || mirrorList.Count > 0;
+        var (replayable, body) = needsReplay
+            ? await UpstreamRequest.CaptureAsync(context, RetryPolicy.MaxReplayableBody).ConfigureAwait(false)
+            : (false, null);
+
+        foreach (var mirror in mirrorList)
+        {
+            if (current?.PoolFor(mirror.Service, mirror.Port)?.Next() is { } mirrorEndpoint)
+            {
+                mirrors.Send(context, mirrorEndpoint, authority, pathAndQuery, useH2c, body, hasUnbufferedBody: !replayable);
+            }
+        }
+        var plan = new ForwardPlan(pool, authority, pathAndQuery, useH2c, timeouts, retry, responseHeaders);
+        await forwarder.ForwardAsync(context, plan, body, replayable).ConfigureAwait(false);
     }
 
     /// <summary>CONNECT to a Service authority: later requests on this connection go to that Service.</summary>
@@ -136,6 +185,12 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder)
             address = address.MapToIPv4();
         }
         return current.WorkloadsByAddress.TryGetValue(address.ToString(), out var workload) ? workload.Namespace : null;
+    }
+
+    private static (string Path, string Query) SplitPathAndQuery(string pathAndQuery)
+    {
+        var question = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        return question < 0 ? (pathAndQuery, "") : (pathAndQuery[..question], pathAndQuery[question..]);
     }
 
     private static bool IsGrpc(HttpRequest request) =>

@@ -1,10 +1,11 @@
 using Mesh.Gateway.Filters;
+using Mesh.Gateway.Forwarding;
 using Mesh.Grains.Model;
 using Mesh.Grains.State;
 
 namespace Mesh.Gateway.Tables;
 
-/// <summary>What a matched rule does: its filters and its weighted backends.</summary>
+/// <summary>What a matched rule does: its filters, timeouts, retries and its weighted backends.</summary>
 public sealed class RouteAction
 {
     private readonly WeightedBackend[] _backends;
@@ -13,23 +14,20 @@ public sealed class RouteAction
     public RouteAction(RouteEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        _backends = entry.Backends.Select(b => new WeightedBackend(b)).ToArray();
+        var routeNamespace = entry.Route.Split('/')[0];
+        var matchedPrefix = entry.Match.Path?.Type == PathMatchType.PathPrefix ? entry.Match.Path.Value ?? "/" : "/";
+        Filters = FilterSet.Compile(entry.Filters, matchedPrefix, routeNamespace);
+        _backends = entry.Backends.Select(b => new WeightedBackend(b, matchedPrefix, routeNamespace)).ToArray();
         _totalWeight = _backends.Sum(b => b.Weight);
-        var filters = FilterSet.Compile(entry.Filters);
-        RequestHeaders = filters.RequestHeaders;
-        ResponseHeaders = filters.ResponseHeaders;
-        Unsupported = filters.Unsupported;
+        Timeouts = TimeoutPolicy.From(entry.Timeouts);
+        Retry = RetryPolicy.From(entry.Retry);
     }
 
-    public HeaderModifier? RequestHeaders { get; }
-    public HeaderModifier? ResponseHeaders { get; }
+    public FilterSet Filters { get; }
+    public TimeoutPolicy Timeouts { get; }
+    public RetryPolicy? Retry { get; }
 
-    /// <summary>A filter type this proxy cannot apply; the spec says its rule then answers 500.</summary>
-    public string? Unsupported { get; }
-
-    public bool HasBackends => _backends.Length > 0;
-
-    /// <summary>Picks a backend in proportion to weight; null when every weight is zero.</summary>
+    /// <summary>Picks a backend in proportion to weight; null when there are none or every weight is zero.</summary>
     public WeightedBackend? Pick()
     {
         if (_totalWeight <= 0)
@@ -52,17 +50,14 @@ public sealed class RouteAction
 /// <summary>One backendRef of a rule, with its own filters.</summary>
 public sealed class WeightedBackend
 {
-    public WeightedBackend(ResolvedBackend backend)
+    public WeightedBackend(ResolvedBackend backend, string matchedPrefix, string routeNamespace)
     {
         ArgumentNullException.ThrowIfNull(backend);
         Service = backend.Service;
         Port = backend.Port;
         Weight = Math.Max(0, backend.Weight);
         Unresolved = backend.Unresolved;
-        var filters = FilterSet.Compile(backend.Filters);
-        RequestHeaders = filters.RequestHeaders;
-        ResponseHeaders = filters.ResponseHeaders;
-        Unsupported = filters.Unsupported;
+        Filters = FilterSet.Compile(backend.Filters, matchedPrefix, routeNamespace);
     }
 
     public string Service { get; }
@@ -71,19 +66,32 @@ public sealed class WeightedBackend
 
     /// <summary>Why the backendRef did not resolve; its share of requests gets 500.</summary>
     public string? Unresolved { get; }
-    public HeaderModifier? RequestHeaders { get; }
-    public HeaderModifier? ResponseHeaders { get; }
-    public string? Unsupported { get; }
+    public FilterSet Filters { get; }
 }
 
-/// <summary>The filters of a rule or a backendRef, compiled.</summary>
-internal readonly record struct FilterSet(HeaderModifier? RequestHeaders, HeaderModifier? ResponseHeaders, string? Unsupported)
+/// <summary>The filters of a rule or of a backendRef, compiled.</summary>
+public sealed record FilterSet(
+    HeaderModifier? RequestHeaders,
+    HeaderModifier? ResponseHeaders,
+    RequestRedirect? Redirect,
+    UrlRewrite? Rewrite,
+    IReadOnlyList<RequestMirror> Mirrors,
+    string? Unsupported)
 {
-    public static FilterSet Compile(List<HttpRouteFilter>? filters)
+    public static readonly FilterSet None = new(null, null, null, null, [], null);
+
+    public static FilterSet Compile(List<HttpRouteFilter>? filters, string matchedPrefix, string routeNamespace)
     {
+        if (filters is not { Count: > 0 })
+        {
+            return None;
+        }
         HeaderModifier? request = null, response = null;
+        RequestRedirect? redirect = null;
+        UrlRewrite? rewrite = null;
+        var mirrors = new List<RequestMirror>();
         string? unsupported = null;
-        foreach (var filter in filters ?? [])
+        foreach (var filter in filters)
         {
             switch (filter.Type)
             {
@@ -93,11 +101,20 @@ internal readonly record struct FilterSet(HeaderModifier? RequestHeaders, Header
                 case "ResponseHeaderModifier" when filter.ResponseHeaderModifier is { } modifier:
                     response = new HeaderModifier(modifier);
                     break;
+                case "RequestRedirect" when filter.RequestRedirect is { } redirectFilter:
+                    redirect = new RequestRedirect(redirectFilter, matchedPrefix);
+                    break;
+                case "URLRewrite" when filter.UrlRewrite is { } rewriteFilter:
+                    rewrite = new UrlRewrite(rewriteFilter, matchedPrefix);
+                    break;
+                case "RequestMirror" when filter.RequestMirror is { } mirror:
+                    mirrors.Add(new RequestMirror(mirror, routeNamespace));
+                    break;
                 default:
-                    unsupported ??= filter.Type;
+                    unsupported ??= filter.Type; // ExtensionRef, CORS (for now), or a type without its field.
                     break;
             }
         }
-        return new FilterSet(request, response, unsupported);
+        return new FilterSet(request, response, redirect, rewrite, mirrors, unsupported);
     }
 }

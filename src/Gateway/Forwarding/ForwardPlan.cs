@@ -1,0 +1,14 @@
+using Mesh.Gateway.Filters;
+using Mesh.Gateway.Tables;
+
+namespace Mesh.Gateway.Forwarding;
+
+/// <summary>Everything routing decided about one request; the forwarder only carries it out.</summary>
+public sealed record ForwardPlan(
+    EndpointPool Pool,
+    string Authority,
+    string PathAndQuery,
+    bool UseH2c,
+    TimeoutPolicy Timeouts,
+    RetryPolicy? Retry,
+    IReadOnlyList<HeaderModifier> ResponseHeaders);

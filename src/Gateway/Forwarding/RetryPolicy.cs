@@ -1,0 +1,37 @@
+using Mesh.Grains.Model;
+
+namespace Mesh.Gateway.Forwarding;
+
+/// <summary>
+/// HTTPRouteRetry (GEP-1731): up to <c>Attempts</c> retries after the first try, on the listed status
+/// codes, on connection failures and on per-attempt timeouts, waiting <c>Backoff</c> (doubled each
+/// time) in between. Only requests whose body fits in <see cref="MaxReplayableBody"/> are retried.
+/// </summary>
+public sealed record RetryPolicy(IReadOnlySet<int> Codes, int Attempts, TimeSpan Backoff)
+{
+    public const int MaxReplayableBody = 64 * 1024;
+
+    private const int DefaultAttempts = 1;
+
+    public static RetryPolicy? From(HttpRouteRetry? retry)
+    {
+        if (retry is null)
+        {
+            return null;
+        }
+        var attempts = retry.Attempts ?? DefaultAttempts;
+        if (attempts <= 0)
+        {
+            return null;
+        }
+        var backoff = GatewayDuration.TryParse(retry.Backoff, out var parsed) ? parsed : TimeSpan.Zero;
+        return new RetryPolicy(new HashSet<int>(retry.Codes ?? []), attempts, backoff);
+    }
+
+    public bool RetriesStatus(int status) => Codes.Contains(status);
+
+    /// <summary>The pause before retry number <paramref name="retry"/> (1-based).</summary>
+    public TimeSpan BackoffBefore(int retry) => Backoff <= TimeSpan.Zero
+        ? TimeSpan.Zero
+        : TimeSpan.FromTicks(Math.Min(Backoff.Ticks << Math.Min(retry - 1, 10), TimeSpan.FromSeconds(10).Ticks));
+}

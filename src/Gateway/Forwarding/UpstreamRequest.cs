@@ -1,0 +1,74 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Mesh.Gateway.Forwarding;
+
+/// <summary>Builds the request sent upstream from the one received: end-to-end headers only, Host set, X-Forwarded-* added.</summary>
+public static class UpstreamRequest
+{
+    /// <param name="body">The buffered body when it must be replayable (retries, mirrors); null streams the client's body.</param>
+    public static HttpRequestMessage Create(HttpContext context, IPEndPoint endpoint, string authority, string pathAndQuery, bool useH2c, byte[]? body)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var incoming = context.Request;
+        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri($"http://{endpoint}{pathAndQuery}"))
+        {
+            Version = useH2c ? HttpVersion.Version20 : HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+        }
+        else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            request.Content = new StreamContent(incoming.Body);
+        }
+        foreach (var (name, values) in incoming.Headers)
+        {
+            if (HopByHopHeaders.IsHopByHop(name))
+            {
+                continue;
+            }
+            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+        if (incoming.Headers.TE.Any(v => v?.Contains("trailers", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            request.Headers.TryAddWithoutValidation("TE", "trailers"); // gRPC needs it end to end.
+        }
+        request.Headers.Host = authority;
+        if (context.Connection.RemoteIpAddress is { } client)
+        {
+            var prior = incoming.Headers["X-Forwarded-For"].ToString();
+            request.Headers.Remove("X-Forwarded-For");
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", prior.Length > 0 ? $"{prior}, {client}" : client.ToString());
+        }
+        request.Headers.Remove("X-Forwarded-Proto");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
+        return request;
+    }
+
+    /// <summary>
+    /// Reads the body into memory when it is known to be small enough to send more than once; null when
+    /// it must be streamed (unknown length, or too large), so it can be sent only once.
+    /// </summary>
+    public static async Task<(bool Replayable, byte[]? Body)> CaptureAsync(HttpContext context, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
+        {
+            return (true, null);
+        }
+        if (context.Request.ContentLength is not { } length || length > limit)
+        {
+            return (false, null);
+        }
+        var buffer = new byte[length];
+        await context.Request.Body.ReadExactlyAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        return (true, buffer);
+    }
+}

@@ -1,0 +1,90 @@
+using Mesh.Gateway.Filters;
+using Mesh.Gateway.Forwarding;
+using Mesh.Grains.Model;
+
+namespace Mesh.Gateway.Tests;
+
+public class FilterTests
+{
+    [Theory]
+    [InlineData("/foo", "/foo/bar", "/xyz", "/xyz/bar")]
+    [InlineData("/foo", "/foo/bar", "/xyz/", "/xyz/bar")]
+    [InlineData("/foo/", "/foo/bar", "/xyz", "/xyz/bar")]
+    [InlineData("/foo/", "/foo/bar", "/xyz/", "/xyz/bar")]
+    [InlineData("/foo", "/foo", "/xyz", "/xyz")]
+    [InlineData("/foo", "/foo/", "/xyz", "/xyz/")]
+    [InlineData("/foo", "/foo", "", "/")]
+    [InlineData("/foo", "/foo/", "", "/")]
+    [InlineData("/foo", "/foo/bar", "/", "/bar")]
+    [InlineData("/", "/foo/bar", "/xyz", "/xyz/foo/bar")]
+    public void ReplacePrefixMatch_swaps_whole_segments(string prefix, string path, string replacement, string expected)
+    {
+        var modifier = new PathModifier(new HttpPathModifier { Type = "ReplacePrefixMatch", ReplacePrefixMatch = replacement }, prefix);
+        Assert.Equal(expected, modifier.Apply(path));
+    }
+
+    [Fact]
+    public void ReplaceFullPath_replaces_the_whole_path()
+    {
+        var modifier = new PathModifier(new HttpPathModifier { Type = "ReplaceFullPath", ReplaceFullPath = "/one" }, "/foo");
+        Assert.Equal("/one", modifier.Apply("/foo/bar/baz"));
+    }
+
+    [Theory]
+    [InlineData(null, null, null, 8080, "http://echo:8080/p?q=1")]
+    [InlineData(null, null, null, 80, "http://echo/p?q=1")]
+    [InlineData("https", null, null, 8080, "https://echo/p?q=1")]
+    [InlineData("https", null, 8443, 80, "https://echo:8443/p?q=1")]
+    [InlineData(null, "example.org", null, 80, "http://example.org/p?q=1")]
+    [InlineData(null, null, 443, 80, "http://echo:443/p?q=1")]
+    [InlineData("http", null, null, 8080, "http://echo/p?q=1")]
+    public void Redirect_locations_follow_the_port_rules(string? scheme, string? hostname, int? port, int requestPort, string expected)
+    {
+        var redirect = new RequestRedirect(new HttpRequestRedirectFilter { Scheme = scheme, Hostname = hostname, Port = port }, "/");
+        Assert.Equal(expected, redirect.Location("http", "echo", requestPort, "/p", "?q=1"));
+        Assert.Equal(302, redirect.StatusCode);
+    }
+
+    [Fact]
+    public void Redirect_paths_use_the_path_modifier_against_the_matched_prefix()
+    {
+        var redirect = new RequestRedirect(new HttpRequestRedirectFilter
+        {
+            StatusCode = 301,
+            Path = new HttpPathModifier { Type = "ReplacePrefixMatch", ReplacePrefixMatch = "/replacement-prefix" },
+        }, "/original-prefix");
+
+        Assert.Equal("http://echo/replacement-prefix/lemon", redirect.Location("http", "echo", 80, "/original-prefix/lemon", ""));
+        Assert.Equal(301, redirect.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("10s", 10_000)]
+    [InlineData("500ms", 500)]
+    [InlineData("1m30s", 90_000)]
+    [InlineData("1h", 3_600_000)]
+    public void Timeouts_parse_Gateway_API_durations(string text, int milliseconds)
+    {
+        var policy = TimeoutPolicy.From(new HttpRouteTimeouts { Request = text });
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), policy.Request);
+    }
+
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("10")]
+    [InlineData("1.5s")]
+    [InlineData("-1s")]
+    public void Zero_or_invalid_durations_mean_no_timeout(string text) =>
+        Assert.Null(TimeoutPolicy.From(new HttpRouteTimeouts { Request = text }).Request);
+
+    [Fact]
+    public void Retry_backoff_doubles_up_to_a_cap()
+    {
+        var retry = RetryPolicy.From(new HttpRouteRetry { Attempts = 3, Codes = [503], Backoff = "100ms" })!;
+
+        Assert.Equal([100, 200, 400], new[] { 1, 2, 3 }.Select(n => retry.BackoffBefore(n).TotalMilliseconds));
+        Assert.True(retry.RetriesStatus(503));
+        Assert.False(retry.RetriesStatus(500));
+        Assert.Null(RetryPolicy.From(new HttpRouteRetry { Attempts = 0 }));
+    }
+}
