@@ -63,14 +63,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
     private static CompiledEntry? Match(CompiledGroup group, HttpRequest request)
     {
         var view = new RequestView(request.Method, request.Path.Value ?? "/", request.Headers, request.QueryString.Value ?? "");
-        foreach (var entry in group.Entries)
-        {
-            if (entry.Matcher.Matches(view))
-            {
-                return entry;
-            }
-        }
-        return null;
+        return group.Match(view);
     }
 
     private async Task ApplyRuleAsync(HttpContext context, RouteTables current, CompiledEntry matched, RequestTarget target, Authority authority)

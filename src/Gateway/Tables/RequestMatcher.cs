@@ -24,12 +24,18 @@ public sealed class RequestMatcher
         ArgumentNullException.ThrowIfNull(match);
         _pathType = match.Path?.Type ?? PathMatchType.PathPrefix;
         var path = match.Path?.Value ?? "/";
-        _path = _pathType == PathMatchType.PathPrefix && path.Length > 1 ? path.TrimEnd('/') : path;
+        _path = _pathType == PathMatchType.PathPrefix ? NormalizePrefix(path) : path;
         _pathRegex = _pathType == PathMatchType.RegularExpression ? FullMatch(path) : null;
         _method = match.Method;
         _headers = (match.Headers ?? []).Select(h => new ValueMatcher(h.Name, h.Type, h.Value)).ToArray();
         _queryParams = (match.QueryParams ?? []).Select(q => new ValueMatcher(q.Name, q.Type, q.Value)).ToArray();
     }
+
+    /// <summary>Exact, PathPrefix or RegularExpression.</summary>
+    public string PathType => _pathType;
+
+    /// <summary>The path value; for PathPrefix without its trailing slash ("/" stays "/").</summary>
+    public string Path => _path;
 
     public bool Matches(in RequestView request)
     {
@@ -77,6 +83,13 @@ public sealed class RequestMatcher
             }
         }
         return values.Count > 1 && matcher.Matches(values.ToString());
+    }
+
+    /// <summary>A prefix without its trailing slashes; all slashes is the root "/".</summary>
+    internal static string NormalizePrefix(string prefix)
+    {
+        var trimmed = prefix.TrimEnd('/');
+        return trimmed.Length == 0 ? "/" : trimmed;
     }
 
     internal static Regex FullMatch(string pattern) =>
