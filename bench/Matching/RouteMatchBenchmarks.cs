@@ -39,7 +39,7 @@ public class RouteMatchBenchmarks
                 },
                 _ => new HttpRouteMatch { Path = new HttpPathMatch { Type = PathMatchType.PathPrefix, Value = $"/svc{i}/api/v{i % 3}" } },
             };
-            var route = new HttpRoute { Metadata = new ObjectMeta { Namespace = "ns", Name = $"r{i}" } };
+            var route = new ObjectMeta { Namespace = "ns", Name = $"r{i}" };
             candidates.Add(new MatchCandidate(route, 0, 0, MatchDefaults.Normalize(match)));
         }
         var entries = candidates

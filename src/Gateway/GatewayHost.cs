@@ -24,6 +24,8 @@ public static class GatewayHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // A proxy-form request is routed by its URI; RFC 9112 says a Host header that disagrees is replaced.
+            kestrel.AllowHostHeaderOverride = true;
             kestrel.Limits.MaxRequestBodySize = null; // Bodies stream through; the proxy never holds them.
             kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c());
         });

@@ -89,7 +89,7 @@ public class MeshTranslatorTests
         var state = Translate([Service("ns", "svc"), Service("ns", "b")],
             [Route("ns", "r", ServiceParent(name, port: port, section: section), Rule(null, Backend("b")))]);
 
-        var accepted = state.RouteStatuses["ns/r"].Parents.Single().Conditions.Single(c => c.Type == RouteConditions.Accepted);
+        var accepted = state.RouteStatuses["HTTPRoute:ns/r"].Parents.Single().Conditions.Single(c => c.Type == RouteConditions.Accepted);
         Assert.Equal("False", accepted.Status);
         Assert.Equal(RouteConditions.Reasons.NoMatchingParent, accepted.Reason);
         Assert.All(state.Frontends["ns/svc"].Ports, p => Assert.Null(p.Producer));
@@ -119,7 +119,7 @@ public class MeshTranslatorTests
         Assert.Null(backends[0].Unresolved);
         Assert.Equal(reason, backends[1].Unresolved);
         Assert.Equal(1, backends[1].Weight);
-        var conditions = state.RouteStatuses["ns/r"].Parents.Single().Conditions;
+        var conditions = state.RouteStatuses["HTTPRoute:ns/r"].Parents.Single().Conditions;
         Assert.Equal("True", conditions.Single(c => c.Type == RouteConditions.Accepted).Status);
         var resolved = conditions.Single(c => c.Type == RouteConditions.ResolvedRefs);
         Assert.Equal(("False", reason), (resolved.Status, resolved.Reason));
@@ -159,7 +159,7 @@ public class MeshTranslatorTests
         var withBad = Translate(services, [good, bad]);
 
         Assert.Equal(ContentVersion.Of(alone.Frontends["ns/svc"]), ContentVersion.Of(withBad.Frontends["ns/svc"]));
-        Assert.Equal(ContentVersion.Of(alone.RouteStatuses["ns/good"]), ContentVersion.Of(withBad.RouteStatuses["ns/good"]));
+        Assert.Equal(ContentVersion.Of(alone.RouteStatuses["HTTPRoute:ns/good"]), ContentVersion.Of(withBad.RouteStatuses["HTTPRoute:ns/good"]));
     }
 
     [Fact]

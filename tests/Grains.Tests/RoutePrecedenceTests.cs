@@ -7,7 +7,7 @@ namespace Mesh.Grains.Tests;
 public class RoutePrecedenceTests
 {
     private static MatchCandidate Candidate(HttpRouteMatch match, string name = "r", int age = 0, int rule = 0, int index = 0, string ns = "ns") =>
-        new(Route(ns, name, age, ServiceParent("svc")), rule, index, MatchDefaults.Normalize(match));
+        new(Route(ns, name, age, ServiceParent("svc")).Metadata, rule, index, MatchDefaults.Normalize(match));
 
     public static TheoryData<string, HttpRouteMatch, HttpRouteMatch> HigherFirst => new()
     {

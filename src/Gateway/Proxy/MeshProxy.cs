@@ -31,6 +31,13 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         var current = tables.Current;
         var clientNamespace = ClientNamespace(context, current);
         var service = FrontendResolver.Resolve(current, authority, clientNamespace);
+        if (service is null && current.WorkloadsByAddress.ContainsKey(authority.Host))
+        {
+            // Sent to a pod, not to a Service frontend: no routes apply, straight to that address.
+            await ForwardAsync(context, EndpointPool.Direct(authority.Host, authority.Port), target.Authority, target.PathAndQuery,
+                TimeoutPolicy.None, null, [], []).ConfigureAwait(false);
+            return;
+        }
         if (service is null)
         {
             await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no Service for '{authority.Host}'").ConfigureAwait(false);
@@ -51,7 +58,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             return;
         }
 
-        var matched = Match(group, context.Request);
+        var matched = Match(group.For(IsGrpc(context.Request)), context.Request);
         if (matched is null)
         {
             await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no route of {service.Key} matches").ConfigureAwait(false);
@@ -92,7 +99,9 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         }
         if (backend.Unresolved is { } reason)
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service}:{backend.Port} is not resolved ({reason})").ConfigureAwait(false);
+            // HTTP: 500 for the unresolved share. gRPC: the GRPCRoute spec asks for UNAVAILABLE.
+            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service}:{backend.Port} is not resolved ({reason})",
+                GrpcStatus.Unavailable).ConfigureAwait(false);
             return;
         }
         if (backend.Filters.Unsupported is { } backendUnsupported)

@@ -41,4 +41,11 @@ public sealed class EndpointPool
     }
 
     public static string KeyOf(string service, int port) => $"{service}:{port}";
+
+    /// <summary>A pool of one: a pod addressed directly.</summary>
+    public static EndpointPool Direct(string address, int port) => new($"pod {address}", new BackendPort
+    {
+        Port = port,
+        Endpoints = [new BackendEndpoint { Address = address, Port = port, Ready = true, Serving = true }],
+    });
 }

@@ -15,17 +15,27 @@ public sealed class ServiceTable(string key, string version, string? clusterIP, 
 }
 
 /// <summary>One Service port: producer routes, and consumer routes per client namespace.</summary>
-public sealed class PortTable(int port, string? appProtocol, CompiledGroup? producer, FrozenDictionary<string, CompiledGroup> consumers)
+public sealed class PortTable(int port, string? appProtocol, RouteSet? producer, FrozenDictionary<string, RouteSet> consumers)
 {
     public int Port { get; } = port;
     public string? AppProtocol { get; } = appProtocol;
-    public CompiledGroup? Producer { get; } = producer;
-    public FrozenDictionary<string, CompiledGroup> Consumers { get; } = consumers;
+    public RouteSet? Producer { get; } = producer;
+    public FrozenDictionary<string, RouteSet> Consumers { get; } = consumers;
 
     /// <summary>
     /// The routes that apply to a client: its namespace's consumer routes if it has any, else the producer
     /// routes; null when none are attached (the request then goes to the Service's own endpoints).
     /// </summary>
-    public CompiledGroup? GroupFor(string? clientNamespace) =>
+    public RouteSet? GroupFor(string? clientNamespace) =>
         clientNamespace is not null && Consumers.TryGetValue(clientNamespace, out var consumer) ? consumer : Producer;
+}
+
+/// <summary>One route group of a port: its HTTPRoute entries and its GRPCRoute entries, each compiled.</summary>
+public sealed class RouteSet(CompiledGroup http, CompiledGroup grpc)
+{
+    public CompiledGroup Http { get; } = http;
+    public CompiledGroup Grpc { get; } = grpc;
+
+    /// <summary>gRPC calls use the GRPCRoutes when there are any (else HTTPRoutes route them); other requests the HTTPRoutes.</summary>
+    public CompiledGroup For(bool isGrpc) => isGrpc && Grpc.Entries.Length > 0 ? Grpc : Http;
 }

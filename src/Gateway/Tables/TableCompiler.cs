@@ -72,8 +72,10 @@ public sealed class TableCompiler
         return new ServiceTable(key, frontend.Version, frontend.Value.ClusterIP, ports);
     }
 
-    private static CompiledGroup CompileGroup(RouteGroup group) => new(
-        group.Entries
+    private static RouteSet CompileGroup(RouteGroup group) => new(Compile(group.Entries), Compile(group.GrpcEntries));
+
+    private static CompiledGroup Compile(List<RouteEntry> entries) => new(
+        entries
             .Select(e => new CompiledEntry(e.Route, e.RuleIndex, new RequestMatcher(e.Match), new RouteAction(e)))
             .ToArray());
 }

@@ -9,6 +9,7 @@ public sealed record MeshSnapshot
     public IReadOnlyList<EndpointSlice> EndpointSlices { get; init; } = [];
     public IReadOnlyList<Pod> Pods { get; init; } = [];
     public IReadOnlyList<HttpRoute> HttpRoutes { get; init; } = [];
+    public IReadOnlyList<GrpcRoute> GrpcRoutes { get; init; } = [];
     public IReadOnlyList<ReferenceGrant> ReferenceGrants { get; init; } = [];
 
     /// <summary>When true, a backendRef into another namespace needs a ReferenceGrant there.</summary>

@@ -10,8 +10,6 @@ namespace Mesh.Grains.Binding;
 /// </summary>
 public static class MeshTranslator
 {
-    private const string HttpRouteKind = "HTTPRoute";
-
     public static MeshState Translate(MeshSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -24,23 +22,26 @@ public static class MeshTranslator
         var groups = new Dictionary<GroupKey, List<RouteEntryCandidate>>();
         var state = new MeshState { Workloads = TranslateWorkloads(snapshot.Pods) };
 
-        foreach (var route in snapshot.HttpRoutes.OrderBy(r => KeyOf(r.Metadata)))
+        var routes = snapshot.HttpRoutes.Select(RouteSource.From)
+            .Concat(snapshot.GrpcRoutes.Select(RouteSource.From))
+            .OrderBy(r => r.Key)
+            .ThenBy(r => r.Kind, StringComparer.Ordinal);
+        foreach (var route in routes)
         {
-            var parents = route.Spec.ParentRefs?.Where(ServiceParentBinding.IsServiceParent).ToList();
+            var parents = route.ParentRefs?.Where(ServiceParentBinding.IsServiceParent).ToList();
             if (parents is not { Count: > 0 })
             {
                 continue; // Not a mesh route: its Gateway parents belong to other controllers.
             }
-            var routeNamespace = route.Metadata.Namespace ?? "default";
-            var rules = route.Spec.Rules ?? [];
-            var backends = rules
-                .Select(rule => (rule.BackendRefs ?? []).Select(b => resolver.Resolve(routeNamespace, HttpRouteKind, b)).ToList())
+            var backends = route.Rules
+                .Select(rule => (rule.BackendRefs ?? []).Select(b => resolver.Resolve(route.Namespace, route.Kind, b)).ToList())
                 .ToList();
             var resolvedRefs = ResolvedRefsCondition(route, backends);
             var status = new RouteStatus();
+            var attached = new HashSet<GroupKey>();
             foreach (var parent in parents)
             {
-                var binding = ServiceParentBinding.Bind(routeNamespace, parent, services);
+                var binding = ServiceParentBinding.Bind(route.Namespace, parent, services);
                 status.Parents.Add(new RouteParentStatus
                 {
                     ParentRef = parent,
@@ -50,18 +51,17 @@ public static class MeshTranslator
                 {
                     continue;
                 }
-                var consumerNamespace = binding.IsProducer ? null : routeNamespace;
                 foreach (var port in binding.Ports)
                 {
-                    var group = new GroupKey(binding.Service, port.Port, consumerNamespace);
-                    if (!groups.TryGetValue(group, out var entries))
+                    // Two parentRefs of one route naming the same Service port add its rules once.
+                    var group = new GroupKey(binding.Service, port.Port, binding.IsProducer ? null : route.Namespace);
+                    if (attached.Add(group))
                     {
-                        groups[group] = entries = [];
+                        AddCandidates(groups, group, route, backends);
                     }
-                    AddCandidates(entries, route, rules, backends);
                 }
             }
-            state.RouteStatuses[KeyOf(route.Metadata).ToString()] = status;
+            state.RouteStatuses[MeshState.StatusKey(route.Kind, route.Key)] = status;
         }
 
         foreach (var (key, service) in services)
@@ -72,21 +72,24 @@ public static class MeshTranslator
         return state;
     }
 
-    private static void AddCandidates(
-        List<RouteEntryCandidate> entries, HttpRoute route, List<HttpRouteRule> rules, List<List<ResolvedBackend>> backends)
+    private static void AddCandidates(Dictionary<GroupKey, List<RouteEntryCandidate>> groups, GroupKey group, RouteSource route,
+        List<List<ResolvedBackend>> backends)
     {
-        var seen = entries.Count > 0 && entries.Exists(e => ReferenceEquals(e.Candidate.Route, route));
-        if (seen)
+        if (!groups.TryGetValue(group, out var entries))
         {
-            return; // Two parentRefs of one route to the same Service port add its rules once.
+            groups[group] = entries = [];
         }
-        for (var ruleIndex = 0; ruleIndex < rules.Count; ruleIndex++)
+        for (var ruleIndex = 0; ruleIndex < route.Rules.Count; ruleIndex++)
         {
-            var matches = MatchDefaults.Of(rules[ruleIndex]);
-            for (var matchIndex = 0; matchIndex < matches.Count; matchIndex++)
+            var rule = route.Rules[ruleIndex];
+            for (var matchIndex = 0; matchIndex < rule.Matches.Count; matchIndex++)
             {
                 entries.Add(new RouteEntryCandidate(
-                    new MatchCandidate(route, ruleIndex, matchIndex, matches[matchIndex]), rules[ruleIndex], backends[ruleIndex]));
+                    route.Kind,
+                    new MatchCandidate(route.Metadata, ruleIndex, matchIndex, rule.Matches[matchIndex]),
+                    rule.GrpcMatches is { } grpc ? new GrpcMatchCandidate(route.Metadata, ruleIndex, matchIndex, grpc[matchIndex]) : null,
+                    rule,
+                    backends[ruleIndex]));
             }
         }
     }
@@ -121,24 +124,33 @@ public static class MeshTranslator
         };
     }
 
-    /// <summary>Orders one group's matches by precedence and turns them into route entries.</summary>
+    /// <summary>Orders one group's matches by their kind's precedence and turns them into route entries.</summary>
     private static RouteGroup Merge(List<RouteEntryCandidate> candidates) => new()
     {
         Entries = candidates
-            .OrderBy(c => c.Candidate, RoutePrecedence.Instance)
-            .Select(c => new RouteEntry
-            {
-                Route = c.Candidate.RouteKey,
-                RuleIndex = c.Candidate.RuleIndex,
-                RuleName = c.Rule.Name,
-                MatchIndex = c.Candidate.MatchIndex,
-                Match = c.Candidate.Match,
-                Filters = c.Rule.Filters,
-                Backends = c.Backends,
-                Timeouts = c.Rule.Timeouts,
-                Retry = c.Rule.Retry,
-            })
+            .Where(c => c.Kind == RouteKinds.Http)
+            .OrderBy(c => c.Http, RoutePrecedence.Instance)
+            .Select(ToEntry)
             .ToList(),
+        GrpcEntries = candidates
+            .Where(c => c.Kind == RouteKinds.Grpc)
+            .OrderBy(c => c.Grpc!, GrpcPrecedence.Instance)
+            .Select(ToEntry)
+            .ToList(),
+    };
+
+    private static RouteEntry ToEntry(RouteEntryCandidate c) => new()
+    {
+        Route = c.Http.RouteKey,
+        Kind = c.Kind,
+        RuleIndex = c.Http.RuleIndex,
+        RuleName = c.Rule.Name,
+        MatchIndex = c.Http.MatchIndex,
+        Match = c.Http.Match,
+        Filters = c.Rule.Filters,
+        Backends = c.Backends,
+        Timeouts = c.Rule.Timeouts,
+        Retry = c.Rule.Retry,
     };
 
     private static BackendFacet TranslateBackend(ObjectKey key, Service service, IReadOnlyList<EndpointSlice> allSlices)
@@ -196,7 +208,7 @@ public static class MeshTranslator
             .ToList(),
     };
 
-    private static Condition AcceptedCondition(HttpRoute route, ServiceParentBinding binding) => new()
+    private static Condition AcceptedCondition(RouteSource route, ServiceParentBinding binding) => new()
     {
         Type = RouteConditions.Accepted,
         Status = binding.RejectedReason is null ? "True" : "False",
@@ -205,7 +217,7 @@ public static class MeshTranslator
         ObservedGeneration = route.Metadata.Generation,
     };
 
-    private static Condition ResolvedRefsCondition(HttpRoute route, List<List<ResolvedBackend>> backends)
+    private static Condition ResolvedRefsCondition(RouteSource route, List<List<ResolvedBackend>> backends)
     {
         var failed = backends.SelectMany(b => b).FirstOrDefault(b => b.Unresolved is not null);
         return new Condition
@@ -224,5 +236,5 @@ public static class MeshTranslator
 
     private readonly record struct GroupKey(ObjectKey Service, int Port, string? ConsumerNamespace);
 
-    private sealed record RouteEntryCandidate(MatchCandidate Candidate, HttpRouteRule Rule, List<ResolvedBackend> Backends);
+    private sealed record RouteEntryCandidate(string Kind, MatchCandidate Http, GrpcMatchCandidate? Grpc, RuleSource Rule, List<ResolvedBackend> Backends);
 }

@@ -3,9 +3,9 @@ using Mesh.Grains.Model;
 namespace Mesh.Grains.Binding;
 
 /// <summary>A route match waiting to be ordered, with what precedence looks at.</summary>
-public sealed record MatchCandidate(HttpRoute Route, int RuleIndex, int MatchIndex, HttpRouteMatch Match)
+public sealed record MatchCandidate(ObjectMeta Route, int RuleIndex, int MatchIndex, HttpRouteMatch Match)
 {
-    public string RouteKey => $"{Route.Metadata.Namespace}/{Route.Metadata.Name}";
+    public string RouteKey => $"{Route.Namespace}/{Route.Name}";
 }
 
 /// <summary>
@@ -36,7 +36,7 @@ public sealed class RoutePrecedence : IComparer<MatchCandidate>
             || (order = (y.Match.Method is null ? 0 : 1).CompareTo(x.Match.Method is null ? 0 : 1)) != 0
             || (order = (y.Match.Headers?.Count ?? 0).CompareTo(x.Match.Headers?.Count ?? 0)) != 0
             || (order = (y.Match.QueryParams?.Count ?? 0).CompareTo(x.Match.QueryParams?.Count ?? 0)) != 0
-            || (order = Nullable.Compare(x.Route.Metadata.CreationTimestamp, y.Route.Metadata.CreationTimestamp)) != 0
+            || (order = Nullable.Compare(x.Route.CreationTimestamp, y.Route.CreationTimestamp)) != 0
             || (order = string.CompareOrdinal(x.RouteKey, y.RouteKey)) != 0
             || (order = x.RuleIndex.CompareTo(y.RuleIndex)) != 0)
         {

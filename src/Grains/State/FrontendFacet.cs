@@ -27,10 +27,15 @@ public sealed record FrontendPort
     public SortedDictionary<string, RouteGroup> Consumers { get; init; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>The merged routes of one group, one entry per route match, in precedence order.</summary>
+/// <summary>
+/// The merged routes of one group, one entry per route match, in precedence order: HTTPRoutes in
+/// <see cref="Entries"/>, GRPCRoutes (their matches expressed on the gRPC path) in <see cref="GrpcEntries"/>,
+/// each ordered by its own kind's precedence.
+/// </summary>
 public sealed record RouteGroup
 {
     public List<RouteEntry> Entries { get; init; } = [];
+    public List<RouteEntry> GrpcEntries { get; init; } = [];
 }
 
 /// <summary>One match of one rule of one route, with everything a proxy needs to act on it.</summary>
@@ -38,6 +43,9 @@ public sealed record RouteEntry
 {
     /// <summary>"namespace/name" of the route.</summary>
     public string Route { get; init; } = "";
+
+    /// <summary>HTTPRoute or GRPCRoute.</summary>
+    public string Kind { get; init; } = RouteKinds.Http;
     public int RuleIndex { get; init; }
     public string? RuleName { get; init; }
     public int MatchIndex { get; init; }
@@ -61,4 +69,10 @@ public sealed record ResolvedBackend
     /// <summary>Null when resolved; otherwise the ResolvedRefs reason (BackendNotFound, InvalidKind, RefNotPermitted, ...).</summary>
     public string? Unresolved { get; init; }
     public List<HttpRouteFilter>? Filters { get; init; }
+}
+
+public static class RouteKinds
+{
+    public const string Http = "HTTPRoute";
+    public const string Grpc = "GRPCRoute";
 }

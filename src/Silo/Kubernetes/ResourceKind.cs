@@ -8,6 +8,7 @@ public sealed record ResourceKind(string Group, string Version, string Plural, s
     public static readonly ResourceKind Pods = new("", "v1", "pods", "Pod");
     public static readonly ResourceKind EndpointSlices = new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice");
     public static readonly ResourceKind HttpRoutes = new("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute");
+    public static readonly ResourceKind GrpcRoutes = new("gateway.networking.k8s.io", "v1", "grpcroutes", "GRPCRoute");
     public static readonly ResourceKind ReferenceGrants = new("gateway.networking.k8s.io", "v1beta1", "referencegrants", "ReferenceGrant");
 
     private string GroupVersionPath => Group.Length == 0 ? $"api/{Version}" : $"apis/{Group}/{Version}";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Mesh.Grains.Binding;
 using Mesh.Grains.Model;
 using Mesh.Grains.Status;
 using Mesh.Silo.Kubernetes;
@@ -32,7 +33,8 @@ public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClie
             {
                 foreach (var (key, status) in statuses)
                 {
-                    await WriteIfChangedAsync(ObjectKey.Parse(key), status, stoppingToken).ConfigureAwait(false);
+                    var (kind, route) = MeshState.ParseStatusKey(key);
+                    await WriteIfChangedAsync(informers.RoutesOf(kind), route, status, stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -41,9 +43,9 @@ public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClie
         }
     }
 
-    private async Task WriteIfChangedAsync(ObjectKey key, RouteStatus desired, CancellationToken ct)
+    private async Task WriteIfChangedAsync(Informer routes, ObjectKey key, RouteStatus desired, CancellationToken ct)
     {
-        var current = informers.HttpRoutes.Get(key.Namespace, key.Name);
+        var current = routes.Get(key.Namespace, key.Name);
         if (current is null)
         {
             return;
@@ -55,7 +57,7 @@ public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClie
         }
         try
         {
-            await client.ReplaceStatusAsync(informers.HttpRoutes.Kind, updated, ct).ConfigureAwait(false);
+            await client.ReplaceStatusAsync(routes.Kind, updated, ct).ConfigureAwait(false);
             Writes++;
         }
         catch (KubernetesApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.NotFound)

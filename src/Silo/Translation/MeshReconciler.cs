@@ -82,6 +82,7 @@ public sealed class MeshReconciler(
         EndpointSlices = ReadAll<EndpointSlice>(informers.EndpointSlices),
         Pods = ReadAll<Pod>(informers.Pods),
         HttpRoutes = ReadAll<HttpRoute>(informers.HttpRoutes),
+        GrpcRoutes = ReadAll<GrpcRoute>(informers.GrpcRoutes),
         ReferenceGrants = ReadAll<ReferenceGrant>(informers.ReferenceGrants),
         RequireReferenceGrants = options.RequireReferenceGrants,
     };

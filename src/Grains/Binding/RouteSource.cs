@@ -1,0 +1,42 @@
+using Mesh.Grains.Model;
+using Mesh.Grains.State;
+
+namespace Mesh.Grains.Binding;
+
+/// <summary>A route of either kind, seen the way binding and merging need it.</summary>
+internal sealed record RouteSource(string Kind, ObjectMeta Metadata, List<ParentReference>? ParentRefs, List<RuleSource> Rules)
+{
+    public string Namespace => Metadata.Namespace ?? "default";
+
+    public ObjectKey Key => new(Namespace, Metadata.Name);
+
+    public static RouteSource From(HttpRoute route) => new(
+        RouteKinds.Http,
+        route.Metadata,
+        route.Spec.ParentRefs,
+        (route.Spec.Rules ?? []).Select(rule => new RuleSource(
+            rule.Name, MatchDefaults.Of(rule), null, rule.Filters, rule.BackendRefs, rule.Timeouts, rule.Retry)).ToList());
+
+    public static RouteSource From(GrpcRoute route) => new(
+        RouteKinds.Grpc,
+        route.Metadata,
+        route.Spec.ParentRefs,
+        (route.Spec.Rules ?? []).Select(rule => new RuleSource(
+            rule.Name,
+            GrpcMatches.Of(rule),
+            rule.Matches is { Count: > 0 } matches ? matches : [new GrpcRouteMatch()],
+            rule.Filters,
+            rule.BackendRefs,
+            null,
+            null)).ToList());
+}
+
+/// <summary>One rule: its matches as HTTP matches (and, for GRPCRoute, as written, for precedence).</summary>
+internal sealed record RuleSource(
+    string? Name,
+    IReadOnlyList<HttpRouteMatch> Matches,
+    IReadOnlyList<GrpcRouteMatch>? GrpcMatches,
+    List<HttpRouteFilter>? Filters,
+    List<HttpBackendRef>? BackendRefs,
+    HttpRouteTimeouts? Timeouts,
+    HttpRouteRetry? Retry);
