@@ -1,0 +1,206 @@
+using System.Text.Json.Nodes;
+using Mesh.AppHost.LocalApi.Catalog;
+using Mesh.AppHost.LocalApi.Errors;
+using Mesh.AppHost.LocalApi.Http.Tables;
+using Mesh.AppHost.LocalApi.Objects;
+using Mesh.AppHost.LocalApi.Selectors;
+using Mesh.AppHost.LocalApi.Store;
+using Microsoft.AspNetCore.Http;
+
+namespace Mesh.AppHost.LocalApi.Http;
+
+/// <summary>Serves the Kubernetes REST protocol over the store: discovery, then the verbs of each kind.</summary>
+internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInterval)
+{
+    private const int PatchAttempts = 5;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        try
+        {
+            var path = request.Path.Value ?? "/";
+            if (path is "/healthz" or "/livez" or "/readyz")
+            {
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync("ok", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+            if (DiscoveryDocuments.Find(path, request.Host.Value ?? "") is { } document)
+            {
+                RequireMethod(request, HttpMethods.Get);
+                await HttpJson.WriteAsync(context.Response, 200, document).ConfigureAwait(false);
+                return;
+            }
+            var target = ResourcePath.Parse(path) ?? throw ApiErrors.UnknownResource();
+            var task = request.Method switch
+            {
+                "GET" => GetAsync(context, target),
+                "POST" => CreateAsync(context, target),
+                "PUT" => ReplaceAsync(context, target),
+                "PATCH" => PatchAsync(context, target),
+                "DELETE" => DeleteAsync(context, target),
+                _ => throw ApiErrors.MethodNotAllowed(request.Method),
+            };
+            await task.ConfigureAwait(false);
+        }
+        catch (LocalApiException error) when (!context.Response.HasStarted)
+        {
+            await HttpJson.WriteAsync(context.Response, error.Code, error.ToStatus()).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+    }
+
+    private async Task GetAsync(HttpContext context, ResourcePath target)
+    {
+        var request = context.Request;
+        var kind = target.Kind;
+        var includeObject = request.Query["includeObject"].ToString();
+        if (!target.IsCollection)
+        {
+            var stored = store.Get(kind, target.Namespace ?? "", target.Name!) ?? throw ApiErrors.NotFound(kind, target.Name!);
+            await (TableBuilder.IsRequested(request)
+                ? HttpJson.WriteAsync(context.Response, 200, TableBuilder.Build(kind, [stored], null, includeObject), TableBuilder.ContentType)
+                : HttpJson.WriteAsync(context.Response, 200, stored.Json)).ConfigureAwait(false);
+            return;
+        }
+        var filter = ObjectFilter.Parse(request.Query["labelSelector"], request.Query["fieldSelector"]);
+        if (HttpJson.IsTrue(request.Query["watch"]))
+        {
+            await WatchEndpoint.ServeAsync(context, store, target, filter, bookmarkInterval).ConfigureAwait(false);
+            return;
+        }
+        // A resourceVersion on a list means "not older than"; the store is always the newest, so it is served as is.
+        var (items, revision) = store.List(kind, target.Namespace);
+        var matching = items.Where(filter.Matches);
+        await (TableBuilder.IsRequested(request)
+            ? HttpJson.WriteAsync(context.Response, 200, TableBuilder.Build(kind, matching, revision, includeObject), TableBuilder.ContentType)
+            : HttpJson.WriteAsync(context.Response, 200, ObjectList.Serialize(kind, matching, revision))).ConfigureAwait(false);
+    }
+
+    private async Task CreateAsync(HttpContext context, ResourcePath target)
+    {
+        if (!target.IsCollection || (target.Kind.Namespaced && target.Namespace is null))
+        {
+            throw ApiErrors.MethodNotAllowed(context.Request.Method);
+        }
+        var obj = await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false);
+        CheckBody(target, obj);
+        var created = store.Create(target.Kind, obj);
+        await HttpJson.WriteAsync(context.Response, 201, created.Json).ConfigureAwait(false);
+    }
+
+    private async Task ReplaceAsync(HttpContext context, ResourcePath target)
+    {
+        if (target.IsCollection)
+        {
+            throw ApiErrors.MethodNotAllowed(context.Request.Method);
+        }
+        var obj = await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false);
+        CheckBody(target, obj);
+        var replaced = store.Replace(target.Kind, obj, target.Status);
+        await HttpJson.WriteAsync(context.Response, 200, replaced.Json).ConfigureAwait(false);
+    }
+
+    private async Task PatchAsync(HttpContext context, ResourcePath target)
+    {
+        if (target.IsCollection)
+        {
+            throw ApiErrors.MethodNotAllowed(context.Request.Method);
+        }
+        var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
+        if (mediaType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json"))
+        {
+            throw new LocalApiException(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json (got {mediaType})");
+        }
+        var patch = await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false);
+        if (mediaType == "application/strategic-merge-patch+json")
+        {
+            MergePatch.CheckStrategicSubset(patch);
+        }
+        // The real server retries a patch that lost a race, unless the patch itself names a resourceVersion.
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = store.Get(target.Kind, target.Namespace ?? "", target.Name!) ?? throw ApiErrors.NotFound(target.Kind, target.Name!);
+            var obj = current.ToJsonObject();
+            MergePatch.Apply(obj, patch);
+            CheckBody(target, obj);
+            try
+            {
+                var patched = store.Replace(target.Kind, obj, target.Status);
+                await HttpJson.WriteAsync(context.Response, 200, patched.Json).ConfigureAwait(false);
+                return;
+            }
+            catch (LocalApiException conflict) when (conflict.Reason == "Conflict" && attempt < PatchAttempts &&
+                                                     ObjectMeta.ResourceVersion(patch) is null)
+            {
+            }
+        }
+    }
+
+    private async Task DeleteAsync(HttpContext context, ResourcePath target)
+    {
+        if (target.IsCollection || target.Status)
+        {
+            throw ApiErrors.MethodNotAllowed(context.Request.Method);
+        }
+        var deleted = store.Delete(target.Kind, target.Namespace ?? "", target.Name!);
+        await HttpJson.WriteAsync(context.Response, 200, deleted.Json).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The body must be the kind the URL names (422 otherwise; missing apiVersion/kind are filled in), and
+    /// name and namespace must agree with the URL (400 otherwise; a missing namespace is filled in).
+    /// </summary>
+    private static void CheckBody(ResourcePath target, JsonObject obj)
+    {
+        var kind = target.Kind;
+        var errors = new List<FieldError>();
+        var apiVersion = ObjectMeta.String(obj["apiVersion"]);
+        if (apiVersion is not null && apiVersion != kind.ApiVersion)
+        {
+            errors.Add(new FieldError("apiVersion", "FieldValueInvalid", $"Invalid value: \"{apiVersion}\": must be {kind.ApiVersion}"));
+        }
+        var kindName = ObjectMeta.String(obj["kind"]);
+        if (kindName is not null && kindName != kind.Kind)
+        {
+            errors.Add(new FieldError("kind", "FieldValueInvalid", $"Invalid value: \"{kindName}\": must be {kind.Kind}"));
+        }
+        if (errors.Count > 0)
+        {
+            throw ApiErrors.Invalid(kind, target.Name ?? ObjectMeta.Name(obj), errors);
+        }
+        obj["apiVersion"] = kind.ApiVersion;
+        obj["kind"] = kind.Kind;
+        ObjectValidation.CheckShape(obj);
+        var metadata = ObjectMeta.Metadata(obj);
+        if (target.Name is { } urlName && ObjectMeta.Name(obj) != urlName)
+        {
+            throw ApiErrors.BadRequest($"the name of the object ({ObjectMeta.Name(obj)}) does not match the name on the URL ({urlName})");
+        }
+        if (kind.Namespaced && target.Namespace is { } urlNamespace)
+        {
+            var bodyNamespace = ObjectMeta.Namespace(obj);
+            if (bodyNamespace.Length == 0)
+            {
+                metadata["namespace"] = urlNamespace;
+            }
+            else if (bodyNamespace != urlNamespace)
+            {
+                throw ApiErrors.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+        }
+    }
+
+    private static void RequireMethod(HttpRequest request, string method)
+    {
+        if (request.Method != method)
+        {
+            throw ApiErrors.MethodNotAllowed(request.Method);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mesh.AppHost.LocalApi.Errors;
+using Mesh.AppHost.LocalApi.Objects;
+using Microsoft.AspNetCore.Http;
+
+namespace Mesh.AppHost.LocalApi.Http;
+
+/// <summary>Reading request bodies and writing JSON responses.</summary>
+internal static class HttpJson
+{
+    public const string ContentType = "application/json";
+
+    public static Task WriteAsync(HttpResponse response, int statusCode, JsonNode body, string contentType = ContentType) =>
+        WriteAsync(response, statusCode, JsonBytes.Serialize(body), contentType);
+
+    public static async Task WriteAsync(HttpResponse response, int statusCode, byte[] body, string contentType = ContentType)
+    {
+        response.StatusCode = statusCode;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, response.HttpContext.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <exception cref="LocalApiException">400 BadRequest when the body is not a JSON object.</exception>
+    public static async Task<JsonNode> ReadAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            var reader = new Utf8JsonReader(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            return JsonNode.Parse(ref reader) ?? throw ApiErrors.BadRequest("the request body is empty");
+        }
+        catch (JsonException e)
+        {
+            throw ApiErrors.BadRequest($"the body of the request was in an unknown format - accepted media types include: application/json: {e.Message}");
+        }
+    }
+
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request) =>
+        await ReadAsync(request).ConfigureAwait(false) as JsonObject
+        ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
+
+    public static bool IsTrue(string? flag) =>
+        flag is not null && (flag == "1" || flag.Equals("true", StringComparison.OrdinalIgnoreCase));
+}
