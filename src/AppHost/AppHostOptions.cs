@@ -1,0 +1,21 @@
+namespace Mesh.AppHost;
+
+/// <summary>The AppHost's flags. Ports given as 0 are replaced by free ones before anything starts.</summary>
+public sealed class AppHostOptions
+{
+    /// <summary>Directories or files of resources to load instead of the demo in deploy/local (repeatable).</summary>
+    public List<string> Resources { get; set; } = [];
+
+    public int ApiPort { get; set; } = 15010;
+    public int SiloPort { get; set; } = 15000;
+    public int GatewayPort { get; set; } = 15001;
+
+    /// <summary>First address of the pod network (pods get the following ones).</summary>
+    public string PodNetwork { get; set; } = "127.1.0.0";
+
+    /// <summary>First address of the cluster IP range.</summary>
+    public string ServiceNetwork { get; set; } = "127.2.0.0";
+
+    /// <summary>Passed to the silo: cross-namespace backendRefs need a ReferenceGrant.</summary>
+    public bool RequireReferenceGrants { get; set; }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using Mesh.AppHost;
+using Mesh.Gateway;
+using Mesh.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.EndToEnd.Tests.Support;
+
+/// <summary>
+/// The AppHost's pieces in the test process, each on a free port: the local Kubernetes API with the
+/// demo workloads, a silo watching it with its own client, and a gateway subscribed to the silo.
+/// Every instance takes its own pod and Service address ranges so test classes can run in parallel.
+/// </summary>
+public sealed class InProcessMesh : IAsyncLifetime
+{
+    private static int _instances;
+
+    private LocalCluster? _cluster;
+    private WebApplication? _silo;
+    private WebApplication? _gateway;
+
+    public Uri ApiUri => _cluster!.ApiUri;
+    public Uri SiloUri { get; private set; } = null!;
+    public Uri GatewayUri { get; private set; } = null!;
+    public KubeApi Api { get; private set; } = null!;
+
+    /// <summary>Extra silo flags a test class needs.</summary>
+    public bool RequireReferenceGrants { get; init; }
+
+    public async Task InitializeAsync()
+    {
+        var instance = Interlocked.Increment(ref _instances);
+        _cluster = await LocalCluster.StartAsync(new LocalClusterOptions
+        {
+            ApiEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
+            PodNetworkBase = IPAddress.Parse($"127.1.{10 + instance}.0"), // 127.1.10-99 belongs to these tests
+            ServiceNetworkBase = IPAddress.Parse($"127.2.{10 + instance}.0"),
+        });
+        await _cluster.LoadResourcesAsync([Path.Combine(AppContext.BaseDirectory, "deploy", "local")]);
+        await _cluster.WaitForPodsReadyAsync();
+        Api = new KubeApi(_cluster.ApiUri);
+
+        _silo = SiloHost.Build(new SiloOptions { Port = 0, KubeApi = _cluster.ApiUri.ToString(), RequireReferenceGrants = RequireReferenceGrants },
+            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await _silo.StartAsync();
+        SiloUri = SiloHost.Address(_silo);
+
+        _gateway = GatewayHost.Build(new GatewayOptions { Port = 0, Silo = SiloUri.ToString(), ProxyName = $"test-{instance}" },
+            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await _gateway.StartAsync();
+        GatewayUri = GatewayHost.Address(_gateway);
+        await GatewayHost.Ready(_gateway).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public PodClient ClientIn(string podIP) => new(GatewayUri, podIP);
+
+    public async Task<PodClient> ClientInDeploymentAsync(string ns, string deployment) =>
+        ClientIn(await Api.PodIPAsync(ns, deployment));
+
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.StopAsync();
+            await _gateway.DisposeAsync();
+        }
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            await _silo.DisposeAsync();
+        }
+        Api?.Dispose();
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}

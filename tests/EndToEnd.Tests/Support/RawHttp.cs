@@ -1,0 +1,31 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Mesh.EndToEnd.Tests.Support;
+
+/// <summary>Bytes on a socket, for requests no well-behaved client library would send.</summary>
+public static class RawHttp
+{
+    /// <summary>Sends <paramref name="request"/> as is and returns the status code of the answer (0 if the connection closed first).</summary>
+    public static async Task<int> StatusAsync(Uri server, string request, TimeSpan? timeout = null)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port), deadline.Token);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, deadline.Token);
+        var buffer = new byte[4096];
+        var received = 0;
+        while (received < 12)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, deadline.Token);
+            if (n == 0)
+            {
+                return 0;
+            }
+            received += n;
+        }
+        var statusLine = Encoding.ASCII.GetString(buffer, 0, received);
+        return int.Parse(statusLine.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
