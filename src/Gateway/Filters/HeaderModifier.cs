@@ -1,6 +1,5 @@
 using Mesh.Grains.Model;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 
 namespace Mesh.Gateway.Filters;
 
@@ -34,7 +33,10 @@ public sealed class HeaderModifier
         }
         foreach (var (name, value) in _add)
         {
-            headers[name] = headers.TryGetValue(name, out var existing) ? StringValues.Concat(existing, value) : new StringValues(value);
+            // One value "existing,new", as Envoy and the conformance suite expect (not a second header line).
+            headers[name] = headers.TryGetValue(name, out var existing) && existing.Count > 0
+                ? $"{string.Join(',', existing.ToArray())},{value}"
+                : value;
         }
     }
 }

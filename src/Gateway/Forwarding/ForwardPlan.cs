@@ -1,5 +1,5 @@
+using Mesh.Gateway.Balancing;
 using Mesh.Gateway.Filters;
-using Mesh.Gateway.Tables;
 
 namespace Mesh.Gateway.Forwarding;
 

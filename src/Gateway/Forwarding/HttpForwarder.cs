@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using Mesh.Gateway.Balancing;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Gateway.Forwarding;
@@ -37,6 +38,7 @@ public sealed class HttpForwarder : IDisposable
         }
         var maxTries = 1 + (plan.Retry is { } retry && replayable ? retry.Attempts : 0);
         HttpResponseMessage? response = null;
+        EndpointState? servedBy = null;
         for (var attempt = 1; response is null; attempt++)
         {
             if (attempt > 1)
@@ -47,7 +49,7 @@ public sealed class HttpForwarder : IDisposable
                     return;
                 }
             }
-            var endpoint = plan.Pool.Next();
+            var endpoint = plan.Pool.Pick();
             if (endpoint is null)
             {
                 await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {plan.Pool.Service}:{plan.Pool.Port}").ConfigureAwait(false);
@@ -58,17 +60,21 @@ public sealed class HttpForwarder : IDisposable
             {
                 attemptScope.CancelAfter(backendTimeout);
             }
-            using var request = UpstreamRequest.Create(context, endpoint, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
+            using var request = UpstreamRequest.Create(context, endpoint.Address, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
             var last = attempt >= maxTries;
+            var failed = true;
+            endpoint.Started();
             try
             {
                 var candidate = await _client.SendAsync(request, attemptScope.Token).ConfigureAwait(false);
+                failed = (int)candidate.StatusCode >= 500;
                 if (!last && plan.Retry!.RetriesStatus((int)candidate.StatusCode))
                 {
                     candidate.Dispose();
                     continue;
                 }
                 response = candidate;
+                servedBy = endpoint; // Still in flight until its body has been relayed.
             }
             catch (HttpRequestException e) when (!exchange.IsCancellationRequested)
             {
@@ -78,14 +84,15 @@ public sealed class HttpForwarder : IDisposable
                 }
                 var refused = e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError;
                 await ProxyErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
-                    refused ? $"upstream {endpoint} refused the connection" : $"upstream {endpoint} failed: {e.HttpRequestError}").ConfigureAwait(false);
+                    refused ? $"upstream {endpoint.Address} refused the connection" : $"upstream {endpoint.Address} failed: {e.HttpRequestError}").ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
             {
                 if (context.RequestAborted.IsCancellationRequested)
                 {
-                    return; // The client went away.
+                    failed = false; // The client went away; the endpoint did nothing wrong.
+                    return;
                 }
                 if (exchange.IsCancellationRequested)
                 {
@@ -99,13 +106,29 @@ public sealed class HttpForwarder : IDisposable
                 await TimedOutAsync(context, "backend request timeout").ConfigureAwait(false);
                 return;
             }
+            finally
+            {
+                if (!ReferenceEquals(servedBy, endpoint))
+                {
+                    endpoint.Finished(failed, Now());
+                }
+            }
         }
 
         using (response)
         {
-            await CopyResponseAsync(context, response, plan, exchange.Token).ConfigureAwait(false);
+            try
+            {
+                await CopyResponseAsync(context, response, plan, exchange.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                servedBy!.Finished((int)response.StatusCode >= 500, Now());
+            }
         }
     }
+
+    private static long Now() => Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
 
     private static async Task<bool> PauseAsync(TimeSpan delay, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Mesh.Gateway.Balancing;
 using Mesh.Gateway.Filters;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Routing;
@@ -147,7 +148,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
 
         foreach (var mirror in mirrorList)
         {
-            if (current?.PoolFor(mirror.Service, mirror.Port)?.Next() is { } mirrorEndpoint)
+            if (current?.PoolFor(mirror.Service, mirror.Port)?.Pick()?.Address is { } mirrorEndpoint)
             {
                 mirrors.Send(context, mirrorEndpoint, authority, pathAndQuery, useH2c, body, hasUnbufferedBody: !replayable);
             }

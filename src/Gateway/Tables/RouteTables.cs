@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Mesh.Gateway.Balancing;
 using Mesh.Grains.State;
 
 namespace Mesh.Gateway.Tables;

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Net;
+using Mesh.Gateway.Balancing;
 using Mesh.Grains.ServiceGrains;
 using Mesh.Grains.State;
 
@@ -11,6 +13,7 @@ namespace Mesh.Gateway.Tables;
 public sealed class TableCompiler
 {
     private Dictionary<string, ServiceTable> _cache = new(StringComparer.Ordinal);
+    private Dictionary<IPEndPoint, EndpointState> _endpoints = [];
 
     public RouteTables Compile(
         IReadOnlyDictionary<string, Versioned<FrontendFacet>> frontends,
@@ -37,14 +40,25 @@ public sealed class TableCompiler
             }
         }
 
+        // Endpoint state (in-flight counts, ejections) carries over to the new tables by address.
+        var endpoints = new Dictionary<IPEndPoint, EndpointState>();
+        EndpointState StateOf(IPEndPoint address)
+        {
+            if (!endpoints.TryGetValue(address, out var state))
+            {
+                endpoints[address] = state = _endpoints.GetValueOrDefault(address) ?? new EndpointState(address);
+            }
+            return state;
+        }
         var pools = new Dictionary<string, EndpointPool>(StringComparer.Ordinal);
         foreach (var (key, backend) in backends)
         {
             foreach (var port in backend.Value.Ports)
             {
-                pools[EndpointPool.KeyOf(key, port.Port)] = new EndpointPool(key, port);
+                pools[EndpointPool.KeyOf(key, port.Port)] = new EndpointPool(key, port, StateOf);
             }
         }
+        _endpoints = endpoints;
 
         var workloadsByAddress = new Dictionary<string, Workload>(StringComparer.Ordinal);
         foreach (var workload in workloads?.Workloads ?? [])

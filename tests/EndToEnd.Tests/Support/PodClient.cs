@@ -18,6 +18,7 @@ public sealed class PodClient : IDisposable
         var handler = new SocketsHttpHandler
         {
             UseProxy = viaProxy,
+            AllowAutoRedirect = false,
             Proxy = viaProxy ? new WebProxy(gateway) : null,
             PooledConnectionLifetime = TimeSpan.FromSeconds(30),
             ConnectCallback = async (context, ct) =>

@@ -1,0 +1,86 @@
+using System.Net;
+using Mesh.Grains.State;
+
+namespace Mesh.Gateway.Balancing;
+
+/// <summary>
+/// The endpoints of one Service port and how to choose among them: least requests in flight between
+/// two picked at random (power of two choices), skipping ejected outliers. Ready endpoints serve new
+/// requests; when none is ready, terminating endpoints that still serve are used, as Kubernetes
+/// proxies do, so a rollout drains instead of cutting traffic.
+/// </summary>
+public sealed class EndpointPool
+{
+    private readonly EndpointState[] _ready;
+    private readonly EndpointState[] _servingTerminating;
+
+    public EndpointPool(string service, BackendPort port, Func<IPEndPoint, EndpointState> stateOf)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        ArgumentNullException.ThrowIfNull(stateOf);
+        Service = service;
+        Port = port.Port;
+        AppProtocol = port.AppProtocol;
+        var usable = port.Endpoints.Where(e => IPAddress.TryParse(e.Address, out _)).ToList();
+        _ready = usable.Where(e => e.Ready).Select(e => stateOf(new IPEndPoint(IPAddress.Parse(e.Address), e.Port))).ToArray();
+        _servingTerminating = usable.Where(e => !e.Ready && e.Serving && e.Terminating)
+            .Select(e => stateOf(new IPEndPoint(IPAddress.Parse(e.Address), e.Port))).ToArray();
+    }
+
+    public string Service { get; }
+    public int Port { get; }
+    public string? AppProtocol { get; }
+
+    /// <summary>True when the port speaks HTTP/2 without TLS (appProtocol kubernetes.io/h2c or grpc).</summary>
+    public bool IsH2c => AppProtocol is "kubernetes.io/h2c" or "h2c" or "grpc";
+
+    public int ReadyCount => _ready.Length > 0 ? _ready.Length : _servingTerminating.Length;
+
+    /// <summary>The endpoint for the next request, or null when there is none.</summary>
+    public EndpointState? Pick()
+    {
+        var candidates = _ready.Length > 0 ? _ready : _servingTerminating;
+        if (candidates.Length == 0)
+        {
+            return null;
+        }
+        if (candidates.Length == 1)
+        {
+            return candidates[0];
+        }
+        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        var first = candidates[Random.Shared.Next(candidates.Length)];
+        var second = candidates[Random.Shared.Next(candidates.Length - 1)];
+        if (ReferenceEquals(second, first))
+        {
+            second = candidates[^1];
+        }
+        var firstOk = !first.IsEjected(now);
+        var secondOk = !second.IsEjected(now);
+        if (firstOk != secondOk)
+        {
+            return firstOk ? first : second;
+        }
+        if (!firstOk)
+        {
+            // Both ejected: look for any healthy one; if all are ejected, ejection is ignored rather than failing everything.
+            foreach (var candidate in candidates)
+            {
+                if (!candidate.IsEjected(now))
+                {
+                    return candidate;
+                }
+            }
+        }
+        return second.InFlight < first.InFlight ? second : first;
+    }
+
+    public static string KeyOf(string service, int port) => $"{service}:{port}";
+
+    /// <summary>A pool of one: a pod addressed directly.</summary>
+    public static EndpointPool Direct(string address, int port) => new($"pod {address}", new BackendPort
+    {
+        Port = port,
+        Endpoints = [new BackendEndpoint { Address = address, Port = port, Ready = true, Serving = true }],
+    }, endpoint => new EndpointState(endpoint));
+}

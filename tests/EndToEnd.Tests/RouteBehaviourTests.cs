@@ -1,0 +1,209 @@
+using System.Text.Json.Nodes;
+using Mesh.EndToEnd.Tests.Support;
+
+namespace Mesh.EndToEnd.Tests;
+
+/// <summary>
+/// Route filters, timeouts, retries, mirrors and failure answers through real sockets. Each test owns
+/// its Services and routes (namespace "behaviour"), so tests do not disturb each other.
+/// </summary>
+public sealed class RouteBehaviourTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+{
+    private const string Ns = "behaviour";
+
+    private async Task<PodClient> ClientAsync() => await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+
+    private Task EnsureNamespaceAsync() => mesh.Api.ApplyAsync(KubeApi.Collection("v1", "namespaces", null), new JsonObject
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Namespace",
+        ["metadata"] = new JsonObject { ["name"] = Ns },
+    });
+
+    private async Task ApplyRouteAsync(string json)
+    {
+        var route = JsonNode.Parse(json)!.AsObject();
+        var kind = route["kind"]!.GetValue<string>() == "GRPCRoute" ? "grpcroutes" : "httproutes";
+        await mesh.Api.ApplyAsync(KubeApi.Collection("gateway.networking.k8s.io/v1", kind, Ns), route);
+    }
+
+    private static string Route(string name, string parent, string rules) => $$$"""
+        {"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute",
+         "metadata":{"name":"{{{name}}}","namespace":"{{{Ns}}}"},
+         "spec":{"parentRefs":[{"group":"","kind":"Service","name":"{{{parent}}}","port":80}],"rules":{{{rules}}}}}
+        """;
+
+    /// <summary>A Service in the test namespace whose endpoints are the faces echo pods.</summary>
+    private async Task EchoServiceAsync(string name, string version = "v1")
+    {
+        var pods = await mesh.Api.GetAsync("api/v1/namespaces/faces/pods");
+        var addresses = pods!["items"]!.AsArray()
+            .Where(p => p!["metadata"]!["name"]!.GetValue<string>().StartsWith($"smiley-{version}-", StringComparison.Ordinal))
+            .Select(p => (p!["status"]!["podIP"]!.GetValue<string>(), 8080));
+        await EnsureNamespaceAsync();
+        await RecordingBackend.RegisterEndpointsAsync(mesh.Api, Ns, name, addresses);
+    }
+
+    [Fact]
+    public async Task Request_and_response_header_modifiers_apply_at_rule_and_backend_level()
+    {
+        await EchoServiceAsync("headers-backend");
+        await EchoServiceAsync("headers");
+        await ApplyRouteAsync(Route("headers", "headers", """
+            [{"filters":[
+                {"type":"RequestHeaderModifier","requestHeaderModifier":{"set":[{"name":"X-Set","value":"rule"}],"add":[{"name":"X-Add","value":"added"}],"remove":["X-Remove"]}},
+                {"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"X-Response","value":"rule"}]}}],
+              "backendRefs":[{"name":"headers-backend","port":80,
+                "filters":[{"type":"RequestHeaderModifier","requestHeaderModifier":{"set":[{"name":"X-Backend","value":"yes"}]}}]}]}]
+            """));
+        using var client = await ClientAsync();
+
+        var response = await Eventually.HoldsAsync(
+            () => client.EchoAsync("http://headers.behaviour/", ("X-Add", "original"), ("x-remove", "gone"), ("X-Set", "client")),
+            r => r.RequestHeader("x-backend") == "yes", "the route applies");
+
+        Assert.Equal("rule", response.RequestHeader("x-set"));
+        Assert.Equal("original,added", string.Join(",", response.Body!["headers"]!["x-add"]!.AsArray().Select(v => v!.GetValue<string>())));
+        Assert.Null(response.RequestHeader("x-remove"));
+        Assert.Equal("rule", response.Headers["X-Response"]);
+    }
+
+    [Fact]
+    public async Task Redirects_answer_from_the_proxy_with_the_spec_location()
+    {
+        await EchoServiceAsync("redirect");
+        await ApplyRouteAsync(Route("redirect", "redirect", """
+            [{"matches":[{"path":{"type":"PathPrefix","value":"/old"}}],
+              "filters":[{"type":"RequestRedirect","requestRedirect":{"hostname":"example.org","statusCode":301,
+                "path":{"type":"ReplacePrefixMatch","replacePrefixMatch":"/new"}}}]},
+             {"matches":[{"path":{"type":"PathPrefix","value":"/secure"}}],
+              "filters":[{"type":"RequestRedirect","requestRedirect":{"scheme":"https"}}]}]
+            """));
+        using var client = await ClientAsync();
+
+        var moved = await Eventually.HoldsAsync(() => client.EchoAsync("http://redirect.behaviour/old/page?x=1"), r => r.Status == 301, "the redirect applies");
+        Assert.Equal("http://example.org/new/page?x=1", moved.Headers["Location"]);
+        var secure = await client.EchoAsync("http://redirect.behaviour/secure/a");
+        Assert.Equal(302, secure.Status);
+        Assert.Equal("https://redirect.behaviour/secure/a", secure.Headers["Location"]);
+    }
+
+    [Fact]
+    public async Task URL_rewrites_change_what_the_backend_sees()
+    {
+        await EchoServiceAsync("rewrite");
+        await ApplyRouteAsync(Route("rewrite", "rewrite", """
+            [{"matches":[{"path":{"type":"PathPrefix","value":"/strip"}}],
+              "filters":[{"type":"URLRewrite","urlRewrite":{"hostname":"rewritten.example","path":{"type":"ReplacePrefixMatch","replacePrefixMatch":"/"}}}],
+              "backendRefs":[{"name":"rewrite","port":80}]}]
+            """));
+        using var client = await ClientAsync();
+
+        var response = await Eventually.HoldsAsync(() => client.EchoAsync("http://rewrite.behaviour/strip/three?q=1"),
+            r => r.Body?["path"]?.GetValue<string>() == "/three?q=1", "the rewrite applies");
+        Assert.Equal("rewritten.example", response.Body!["host"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_request_timeout_answers_504_and_leaves_fast_requests_alone()
+    {
+        await EchoServiceAsync("slow");
+        await ApplyRouteAsync(Route("slow", "slow", """[{"timeouts":{"request":"300ms"},"backendRefs":[{"name":"slow","port":80}]}]"""));
+        using var client = await ClientAsync();
+
+        await Eventually.HoldsAsync(() => client.EchoAsync("http://slow.behaviour/", ("x-echo-delay-ms", "3000")), r => r.Status == 504, "the timeout applies");
+        Assert.Equal(200, (await client.EchoAsync("http://slow.behaviour/")).Status);
+    }
+
+    [Fact]
+    public async Task Retries_replay_the_request_on_listed_codes()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await EnsureNamespaceAsync();
+        await backend.RegisterAsync(mesh.Api, Ns, "flaky");
+        await ApplyRouteAsync(Route("flaky", "flaky", """
+            [{"retry":{"codes":[503],"attempts":2},
+              "filters":[{"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"x-route","value":"flaky"}]}}],
+              "backendRefs":[{"name":"flaky","port":80}]}]
+            """));
+        using var client = await ClientAsync();
+        // Until the route is in force, requests pass straight through (without retries): wait for its mark.
+        await Eventually.HoldsAsync(() => client.EchoAsync("http://flaky.behaviour/warmup"),
+            r => r.Headers.TryGetValue("x-route", out var mark) && mark == "flaky", "the route is in force");
+        backend.Requests.Clear();
+
+        backend.AnswerNext(503, 503);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://flaky.behaviour/order") { Content = new StringContent("payload") };
+        using var answer = await client.SendAsync(request);
+
+        Assert.Equal(200, (int)answer.StatusCode);
+        Assert.Equal(3, backend.Requests.Count);
+        Assert.All(backend.Requests, r => Assert.Equal("payload", r.Body));
+    }
+
+    [Fact]
+    public async Task A_mirror_gets_a_copy_and_the_client_gets_the_real_answer()
+    {
+        await using var mirror = await RecordingBackend.StartAsync();
+        await EnsureNamespaceAsync();
+        await mirror.RegisterAsync(mesh.Api, Ns, "shadow");
+        await EchoServiceAsync("mirrored");
+        await ApplyRouteAsync(Route("mirrored", "mirrored", """
+            [{"filters":[{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"shadow","port":80}}}],
+              "backendRefs":[{"name":"mirrored","port":80}]}]
+            """));
+        using var client = await ClientAsync();
+
+        // Before the route is in force the request passes straight through, so probe until a copy arrives.
+        var answer = await Eventually.HoldsAsync(async () =>
+        {
+            var response = await client.EchoAsync("http://mirrored.behaviour/copy-me");
+            return (Response: response, Mirrored: mirror.Requests.Any(r => r.PathAndQuery == "/copy-me"));
+        }, probe => probe.Mirrored && probe.Response.Status == 200, "the mirror saw the request");
+        Assert.StartsWith("smiley-v1-", answer.Response.Pod);
+    }
+
+    [Fact]
+    public async Task Unresolvable_backends_answer_500_for_their_share_and_zero_weights_answer_500()
+    {
+        await EchoServiceAsync("partial");
+        await ApplyRouteAsync(Route("partial", "partial", """
+            [{"matches":[{"path":{"type":"PathPrefix","value":"/half"}}],
+              "backendRefs":[{"name":"partial","port":80,"weight":1},{"name":"does-not-exist","port":80,"weight":1}]},
+             {"matches":[{"path":{"type":"PathPrefix","value":"/zero"}}],"backendRefs":[{"name":"partial","port":80,"weight":0}]}]
+            """));
+        using var client = await ClientAsync();
+        await Eventually.HoldsAsync(() => client.EchoAsync("http://partial.behaviour/zero"), r => r.Status == 500, "the route applies");
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 200; i++)
+        {
+            statuses.Add((await client.EchoAsync("http://partial.behaviour/half")).Status);
+        }
+        Assert.Equal([200, 500], statuses.Distinct().Order());
+        Assert.InRange(statuses.Count(s => s == 500), 100 - 35, 100 + 35); // Binomial(200, 0.5): five deviations either way.
+    }
+
+    [Fact]
+    public async Task No_endpoints_is_503_and_a_dead_endpoint_is_502_until_ejected()
+    {
+        await EnsureNamespaceAsync();
+        await RecordingBackend.RegisterEndpointsAsync(mesh.Api, Ns, "empty", []);
+        await using var live = await RecordingBackend.StartAsync();
+        // 127.0.0.2 at the live backend's port: nothing listens there, so connecting is refused.
+        await RecordingBackend.RegisterEndpointsAsync(mesh.Api, Ns, "half-dead", [("127.0.0.1", live.Port), ("127.0.0.2", live.Port)]);
+        using var client = await ClientAsync();
+
+        await Eventually.HoldsAsync(() => client.EchoAsync("http://empty.behaviour/"), r => r.Status == 503, "no endpoints means 503");
+        await Eventually.HoldsAsync(() => client.EchoAsync("http://half-dead.behaviour/"), r => r.Status == 200, "the live endpoint serves");
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 60; i++)
+        {
+            statuses.Add((await client.EchoAsync("http://half-dead.behaviour/")).Status);
+        }
+        Assert.All(statuses, s => Assert.True(s is 200 or 502, $"unexpected {s}"));
+        Assert.True(statuses.Count(s => s == 502) <= 5, "the dead endpoint is ejected after five straight failures");
+        Assert.All(statuses.Skip(40), s => Assert.Equal(200, s));
+    }
+}
