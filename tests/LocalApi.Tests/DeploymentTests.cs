@@ -147,9 +147,7 @@ public sealed class DeploymentTests(TestCluster cluster) : IClassFixture<TestClu
         await Api.CreateAsync($"/apis/apps/v1/namespaces/{ns}/deployments", Manifests.Deployment(ns, "rolled", 2));
         var before = await Pods.WaitForReadyAsync(Api, ns, "app=rolled", 2);
 
-        var deployment = await Api.GetOkAsync(path);
-        deployment["spec"]!["template"]!["metadata"]!["labels"]!["version"] = "two";
-        await Api.ReplaceAsync(path, deployment);
+        await Api.UpdateAsync(path, d => d["spec"]!["template"]!["metadata"]!["labels"]!["version"] = "two");
 
         var after = await Pods.WaitForReadyAsync(Api, ns, "app=rolled,version=two", 2);
         Assert.Empty(after.Select(p => (string)p["metadata"]!["name"]!).Intersect(before.Select(p => (string)p["metadata"]!["name"]!)));
@@ -198,12 +196,7 @@ public sealed class DeploymentTests(TestCluster cluster) : IClassFixture<TestClu
         Assert.False(await Pods.IsListeningAsync(Pods.Ip(pods["direct-other"]), 9000));
     }
 
-    private async Task SetReplicasAsync(string path, int replicas)
-    {
-        var deployment = await Api.GetOkAsync(path);
-        deployment["spec"]!["replicas"] = replicas;
-        await Api.ReplaceAsync(path, deployment);
-    }
+    private Task SetReplicasAsync(string path, int replicas) => Api.UpdateAsync(path, d => d["spec"]!["replicas"] = replicas);
 
     private static async Task<JsonNode> RawHttp1Async(string ip, int port, string request)
     {

@@ -46,15 +46,11 @@ public sealed class EndpointSliceTests(TestCluster cluster) : IClassFixture<Test
             new JsonArray(new JsonObject { ["port"] = 80, ["targetPort"] = 8080 })));
         await WaitForSlicesAsync(ns, "switch", s => Same(AddressesOf(s), blue.Select(Pods.Ip)));
 
-        var service = await Api.GetOkAsync(servicePath);
-        service["spec"]!["selector"] = new JsonObject { ["app"] = "green" };
-        await Api.ReplaceAsync(servicePath, service);
+        await Api.UpdateAsync(servicePath, s => s["spec"]!["selector"] = new JsonObject { ["app"] = "green" });
         var slice = Assert.Single(await WaitForSlicesAsync(ns, "switch", s => Same(AddressesOf(s), green.Select(Pods.Ip))));
         Assert.Equal("", (string)slice["ports"]![0]!["name"]!);
 
-        var deployment = await Api.GetOkAsync($"/apis/apps/v1/namespaces/{ns}/deployments/green");
-        deployment["spec"]!["replicas"] = 3;
-        await Api.ReplaceAsync($"/apis/apps/v1/namespaces/{ns}/deployments/green", deployment);
+        await Api.UpdateAsync($"/apis/apps/v1/namespaces/{ns}/deployments/green", d => d["spec"]!["replicas"] = 3);
         var three = await Pods.WaitForReadyAsync(Api, ns, "app=green", 3);
         await WaitForSlicesAsync(ns, "switch", s => Same(AddressesOf(s), three.Select(Pods.Ip)) && AllReady(s));
 
@@ -94,8 +90,7 @@ public sealed class EndpointSliceTests(TestCluster cluster) : IClassFixture<Test
         var before = Assert.Single(await WaitForSlicesAsync(ns, "calm", s => AddressesOf(s).Count == 1 && AllReady(s)));
 
         // An unrelated change to a selected pod, then a change the controller must react to.
-        pod["metadata"]!["annotations"] = new JsonObject { ["touched"] = "yes" };
-        await Api.ReplaceAsync($"/api/v1/namespaces/{ns}/pods/{pod["metadata"]!["name"]}", pod);
+        await Api.UpdateAsync($"/api/v1/namespaces/{ns}/pods/{pod["metadata"]!["name"]}", p => p["metadata"]!["annotations"] = new JsonObject { ["touched"] = "yes" });
         await Api.CreateAsync($"/api/v1/namespaces/{ns}/services", Manifests.Service(ns, "marker", new JsonObject { ["app"] = "calm" },
             new JsonArray(new JsonObject { ["port"] = 80 })));
         await WaitForSlicesAsync(ns, "marker", s => AddressesOf(s).Count == 1);
