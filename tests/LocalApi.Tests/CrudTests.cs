@@ -207,6 +207,16 @@ public sealed class CrudTests(TestCluster cluster) : IClassFixture<TestCluster>
         Assert.Equal(15, (int)body["spec"]!["leaseDurationSeconds"]!);
         Assert.Equal("nobody", (string)body["spec"]!["holderIdentity"]!);
 
+        // What kubectl label sends: a strategic merge patch that means the same as a merge patch.
+        var label = JsonNode.Parse("""{"metadata":{"labels":{"d":"4"}}}""")!;
+        var (labelled, afterLabel) = await Api.SendAsync(HttpMethod.Patch, path, label, "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, labelled);
+        Assert.Equal("4", (string)afterLabel["metadata"]!["labels"]!["d"]!);
+
+        // Patches whose strategic meaning differs from a merge patch are refused, not misapplied.
+        var keyed = JsonNode.Parse("""{"spec":{"items":[{"name":"x"}]}}""")!;
+        var (refused, _) = await Api.SendAsync(HttpMethod.Patch, path, keyed, "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused);
         var (unsupported, _) = await Api.SendAsync(HttpMethod.Patch, path, new JsonArray(), "application/json-patch+json");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported);
     }

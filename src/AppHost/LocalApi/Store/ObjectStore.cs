@@ -40,17 +40,6 @@ internal sealed class ObjectStore : IDisposable
     /// signal (e.g. write to a channel); they must not block or call back into the store.</summary>
     public event Action<ResourceKind>? Changed;
 
-    public long Revision
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _revision;
-            }
-        }
-    }
-
     public StoredObject? Get(ResourceKind kind, string ns, string name)
     {
         lock (_gate)
