@@ -145,12 +145,15 @@ public sealed class CrudTests(TestCluster cluster) : IClassFixture<TestCluster>
     [Fact]
     public async Task Generation_moves_only_when_spec_changes_and_a_no_op_put_writes_nothing()
     {
+        // A kind no local controller writes to, so every resourceVersion here is this test's own.
         var ns = await cluster.NewNamespaceAsync();
-        var path = $"/apis/apps/v1/namespaces/{ns}/deployments/gen";
-        var created = await Api.CreateAsync($"/apis/apps/v1/namespaces/{ns}/deployments", Manifests.Deployment(ns, "gen", 0, image: "busybox"));
+        var path = $"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/grpcroutes/gen";
+        var route = Manifests.HttpRoute(ns, "gen", "svc");
+        route["kind"] = "GRPCRoute";
+        var created = await Api.CreateAsync($"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/grpcroutes", route);
         Assert.Equal(1, (int)created["metadata"]!["generation"]!);
 
-        var labelled = (await Api.GetOkAsync(path)).DeepClone().AsObject();
+        var labelled = created.DeepClone().AsObject();
         labelled["metadata"]!["labels"] = new JsonObject { ["touched"] = "yes" };
         var afterLabel = await Api.ReplaceAsync(path, labelled);
         Assert.Equal(1, (int)afterLabel["metadata"]!["generation"]!);
@@ -158,10 +161,9 @@ public sealed class CrudTests(TestCluster cluster) : IClassFixture<TestCluster>
         var noOp = await Api.ReplaceAsync(path, afterLabel);
         Assert.Equal((string)afterLabel["metadata"]!["resourceVersion"]!, (string)noOp["metadata"]!["resourceVersion"]!);
 
-        var scaled = afterLabel.DeepClone().AsObject();
-        scaled["spec"]!["replicas"] = 0;
-        scaled["spec"]!["minReadySeconds"] = 1;
-        var afterSpec = await Api.ReplaceAsync(path, scaled);
+        var changed = afterLabel.DeepClone().AsObject();
+        changed["spec"]!["hostnames"] = new JsonArray("grpc.example");
+        var afterSpec = await Api.ReplaceAsync(path, changed);
         Assert.Equal(2, (int)afterSpec["metadata"]!["generation"]!);
     }
 
@@ -205,6 +207,16 @@ public sealed class CrudTests(TestCluster cluster) : IClassFixture<TestCluster>
         Assert.Equal(15, (int)body["spec"]!["leaseDurationSeconds"]!);
         Assert.Equal("nobody", (string)body["spec"]!["holderIdentity"]!);
 
+        // What kubectl label sends: a strategic merge patch that means the same as a merge patch.
+        var label = JsonNode.Parse("""{"metadata":{"labels":{"d":"4"}}}""")!;
+        var (labelled, afterLabel) = await Api.SendAsync(HttpMethod.Patch, path, label, "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, labelled);
+        Assert.Equal("4", (string)afterLabel["metadata"]!["labels"]!["d"]!);
+
+        // Patches whose strategic meaning differs from a merge patch are refused, not misapplied.
+        var keyed = JsonNode.Parse("""{"spec":{"items":[{"name":"x"}]}}""")!;
+        var (refused, _) = await Api.SendAsync(HttpMethod.Patch, path, keyed, "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused);
         var (unsupported, _) = await Api.SendAsync(HttpMethod.Patch, path, new JsonArray(), "application/json-patch+json");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported);
     }

@@ -69,6 +69,15 @@ public sealed class DiscoveryTests(TestCluster cluster) : IClassFixture<TestClus
         Assert.Equal("PartialObjectMetadata", (string)row["object"]!["kind"]!);
     }
 
+    [Fact]
+    public async Task OpenApi_v2_is_an_empty_document_so_kubectl_skips_client_side_validation()
+    {
+        using var response = await Api.Http.GetAsync("/openapi/v2");
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", response.Content.Headers.ContentType!.MediaType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
     private static JsonObject Resource(JsonObject list, string name)
     {
         Assert.Equal("APIResourceList", (string)list["kind"]!);

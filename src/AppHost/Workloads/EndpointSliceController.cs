@@ -118,7 +118,7 @@ internal sealed class EndpointSliceController(ObjectStore store)
                 groups.Add((ports, []));
                 group = groups.Count - 1;
             }
-            groups[group].Endpoints.Add(Endpoint(pod));
+            groups[group].Endpoints.Add(Endpoint(service, pod));
         }
         if (groups.Count == 0)
         {
@@ -161,13 +161,14 @@ internal sealed class EndpointSliceController(ObjectStore store)
             .Select(p => ObjectMeta.Integer(p["containerPort"]))
             .FirstOrDefault();
 
-    private static JsonObject Endpoint(JsonObject pod)
+    private static JsonObject Endpoint(JsonObject service, JsonObject pod)
     {
-        var ready = PodStatuses.IsReady(pod);
+        var serving = PodStatuses.IsReady(pod);
+        var ready = serving || ObjectMeta.Boolean(service["spec"]?["publishNotReadyAddresses"]) == true;
         var endpoint = new JsonObject
         {
             ["addresses"] = new JsonArray(ObjectMeta.String(pod["status"]?["podIP"])),
-            ["conditions"] = new JsonObject { ["ready"] = ready, ["serving"] = ready, ["terminating"] = false },
+            ["conditions"] = new JsonObject { ["ready"] = ready, ["serving"] = serving, ["terminating"] = false },
             ["targetRef"] = new JsonObject
             {
                 ["kind"] = "Pod",

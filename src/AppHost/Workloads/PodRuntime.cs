@@ -34,11 +34,16 @@ internal sealed class PodRuntime(ObjectStore store, AddressPool addresses) : Rec
     {
         var pods = Store.List(ResourceCatalog.Pod).Items;
         var live = pods.Select(p => p.Uid).ToHashSet();
-        foreach (var (uid, gone) in _running.Where(r => !live.Contains(r.Key)).ToList())
+        var gone = _running.Where(r => !live.Contains(r.Key)).ToList();
+        foreach (var (uid, _) in gone)
         {
             _running.Remove(uid);
-            await gone.DisposeAsync().ConfigureAwait(false);
-            addresses.Release(gone.Address);
+        }
+        await Task.WhenAll(gone.Select(g => g.Value.DisposeAsync().AsTask())).ConfigureAwait(false);
+        // Only now, with nothing bound to them any more, may the addresses go to new pods.
+        foreach (var (_, pod) in gone)
+        {
+            addresses.Release(pod.Address);
         }
 
         var starting = new List<Task<(string Uid, RunningPod Pod)>>();

@@ -55,6 +55,22 @@ public sealed class ApiClient(Uri baseUri) : IDisposable
         return replaced;
     }
 
+    /// <summary>Read-modify-write, retried on 409 Conflict as clients do when a controller wrote in between.</summary>
+    public async Task<JsonObject> UpdateAsync(string path, Action<JsonObject> change)
+    {
+        while (true)
+        {
+            var current = await GetOkAsync(path);
+            change(current);
+            var (status, updated) = await PutAsync(path, current);
+            if (status != HttpStatusCode.Conflict)
+            {
+                Assert.True(status == HttpStatusCode.OK, $"PUT {path}: {(int)status} {updated.ToJsonString()}");
+                return updated;
+            }
+        }
+    }
+
     /// <summary>The items of a list, after checking it is a proper list.</summary>
     public async Task<List<JsonObject>> ListAsync(string path)
     {

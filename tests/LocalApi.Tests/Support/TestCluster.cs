@@ -5,11 +5,14 @@ namespace Mesh.LocalApi.Tests.Support;
 
 /// <summary>
 /// A local cluster for one test class (or test): the API on a free port, and pod and service networks of
-/// their own (127.1.N.0 / 127.2.N.0) so clusters of tests running in parallel never share an address.
+/// their own (127.1.N.0 / 127.2.N.0, N in 100..250) so clusters of tests running in parallel never share an
+/// address. N starts at a random point so that another test process is unlikely to pick the same ones.
 /// </summary>
 public sealed class TestCluster : IAsyncLifetime
 {
-    private static int _nextNetwork = 99;
+    private const int FirstNetwork = 100;
+    private const int Networks = 151;
+    private static int _nextNetwork = Random.Shared.Next(Networks);
 
     private readonly Action<LocalClusterOptions>? _configure;
 
@@ -35,11 +38,7 @@ public sealed class TestCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Network = Interlocked.Increment(ref _nextNetwork);
-        if (Network > 250)
-        {
-            throw new InvalidOperationException("more test clusters than test networks");
-        }
+        Network = FirstNetwork + (Interlocked.Increment(ref _nextNetwork) % Networks);
         var options = new LocalClusterOptions
         {
             ApiEndpoint = new IPEndPoint(IPAddress.Loopback, 0),

@@ -8,23 +8,6 @@ namespace Mesh.AppHost;
 /// </summary>
 public sealed class LocalApiException : Exception
 {
-    public LocalApiException()
-        : this(500, "InternalError", "internal error")
-    {
-    }
-
-    public LocalApiException(string message)
-        : this(500, "InternalError", message)
-    {
-    }
-
-    public LocalApiException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Code = 500;
-        Reason = "InternalError";
-    }
-
     internal LocalApiException(int code, string reason, string message, JsonObject? details = null)
         : base(message)
     {

@@ -26,6 +26,14 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
                 await context.Response.WriteAsync("ok", context.RequestAborted).ConfigureAwait(false);
                 return;
             }
+            if (path == "/openapi/v2")
+            {
+                // An OpenAPI document without schemas (an empty protobuf message): kubectl finds no schema for
+                // the kinds it sends and skips client-side validation, so apply/create work without --validate=false.
+                context.Response.ContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+                context.Response.ContentLength = 0;
+                return;
+            }
             if (DiscoveryDocuments.Find(path, request.Host.Value ?? "") is { } document)
             {
                 RequireMethod(request, HttpMethods.Get);

@@ -23,24 +23,20 @@ internal static class HttpJson
     }
 
     /// <exception cref="LocalApiException">400 BadRequest when the body is not a JSON object.</exception>
-    public static async Task<JsonNode> ReadAsync(HttpRequest request)
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
         try
         {
             var reader = new Utf8JsonReader(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-            return JsonNode.Parse(ref reader) ?? throw ApiErrors.BadRequest("the request body is empty");
+            return JsonNode.Parse(ref reader) as JsonObject ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
         }
         catch (JsonException e)
         {
             throw ApiErrors.BadRequest($"the body of the request was in an unknown format - accepted media types include: application/json: {e.Message}");
         }
     }
-
-    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request) =>
-        await ReadAsync(request).ConfigureAwait(false) as JsonObject
-        ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
 
     public static bool IsTrue(string? flag) =>
         flag is not null && (flag == "1" || flag.Equals("true", StringComparison.OrdinalIgnoreCase));

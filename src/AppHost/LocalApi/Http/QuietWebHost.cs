@@ -12,7 +12,7 @@ namespace Mesh.AppHost.LocalApi.Http;
 /// <summary>
 /// A bare Kestrel host for the in-process servers (the API, every pod's echo): no logging providers, no
 /// configuration sources, so nothing from the hosting process (ASPNETCORE_URLS, appsettings Kestrel
-/// endpoints) leaks in, and only the endpoints configured here are bound.
+/// endpoints) leaks in, and only the endpoints configured here are bound; no signal handling either.
 /// </summary>
 internal static class QuietWebHost
 {
@@ -25,6 +25,7 @@ internal static class QuietWebHost
             listen(kestrel);
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout);
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         return builder.Build();
     }
 

@@ -10,7 +10,7 @@ internal sealed class FieldSelector
 
     private FieldSelector(IReadOnlyList<(string Field, bool Equal, string Value)> terms) => _terms = terms;
 
-    public static FieldSelector Everything { get; } = new([]);
+    private static readonly FieldSelector Everything = new([]);
 
     /// <exception cref="LocalApiException">400 BadRequest for a malformed term or an unsupported field.</exception>
     public static FieldSelector Parse(string? text)

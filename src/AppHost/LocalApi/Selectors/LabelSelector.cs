@@ -15,9 +15,7 @@ internal sealed class LabelSelector
 
     private LabelSelector(IReadOnlyList<Requirement> requirements) => _requirements = requirements;
 
-    public static LabelSelector Everything { get; } = new([]);
-
-    public bool IsEmpty => _requirements.Count == 0;
+    private static readonly LabelSelector Everything = new([]);
 
     /// <exception cref="LocalApiException">400 BadRequest when the selector does not parse.</exception>
     public static LabelSelector Parse(string? text)

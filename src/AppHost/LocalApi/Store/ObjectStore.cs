@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Mesh.AppHost.LocalApi.Catalog;
 using Mesh.AppHost.LocalApi.Errors;
@@ -39,17 +40,6 @@ internal sealed class ObjectStore : IDisposable
     /// <summary>Raised under the store lock after every write, with the kind written. Handlers must only
     /// signal (e.g. write to a channel); they must not block or call back into the store.</summary>
     public event Action<ResourceKind>? Changed;
-
-    public long Revision
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _revision;
-            }
-        }
-    }
 
     public StoredObject? Get(ResourceKind kind, string ns, string name)
     {
@@ -203,6 +193,7 @@ internal sealed class ObjectStore : IDisposable
     private StoredObject CreateLocked(ResourceKind kind, JsonObject obj)
     {
         ObjectValidation.CheckShape(obj);
+        SetTypeMeta(kind, obj);
         var metadata = ObjectMeta.Metadata(obj);
         var ns = "";
         if (kind.Namespaced)
@@ -263,7 +254,7 @@ internal sealed class ObjectStore : IDisposable
         var ns = kind.Namespaced ? ObjectMeta.Namespace(obj) : "";
         var name = ObjectMeta.Name(obj);
         var current = _objects[kind].GetValueOrDefault((ns, name)) ?? throw ApiErrors.NotFound(kind, name);
-        if (ObjectMeta.ResourceVersion(obj) is { } expected && expected != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        if (ObjectMeta.ResourceVersion(obj) is { Length: > 0 } expected && expected != current.ResourceVersion.ToString(CultureInfo.InvariantCulture))
         {
             throw ApiErrors.Conflict(kind, name);
         }
@@ -281,6 +272,7 @@ internal sealed class ObjectStore : IDisposable
         else
         {
             next = obj;
+            SetTypeMeta(kind, next);
             var metadata = ObjectMeta.Metadata(next);
             var oldMetadata = ObjectMeta.Metadata(old);
             foreach (var immutable in new[] { "uid", "creationTimestamp", "namespace" })
@@ -336,6 +328,13 @@ internal sealed class ObjectStore : IDisposable
         var stored = StoredObject.Capture(kind, obj);
         Publish(new WatchEvent(WatchEventType.Deleted, kind, stored, current, _revision));
         return stored;
+    }
+
+    // Every stored object names its kind, whoever wrote it, so list items and watch events carry it.
+    private static void SetTypeMeta(ResourceKind kind, JsonObject obj)
+    {
+        obj["apiVersion"] = kind.ApiVersion;
+        obj["kind"] = kind.Kind;
     }
 
     /// <summary>Whether anything but metadata and status changed: what bumps <c>metadata.generation</c>.</summary>
