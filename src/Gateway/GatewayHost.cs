@@ -21,6 +21,7 @@ public static class GatewayHost
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SuppressCleartextHttp2Warning();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

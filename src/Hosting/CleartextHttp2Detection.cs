@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Logging;
 
 namespace Mesh.Hosting;
 
@@ -23,6 +24,14 @@ namespace Mesh.Hosting;
 public static class CleartextHttp2Detection
 {
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
+
+    /// <summary>
+    /// Kestrel warns at start-up that HTTP/2 is off on a cleartext Http1AndHttp2 endpoint, which this
+    /// detection makes untrue. The warning has its own category only by name, so that category is
+    /// raised to Error; Kestrel's connection-level categories are unaffected.
+    /// </summary>
+    public static ILoggingBuilder SuppressCleartextHttp2Warning(this ILoggingBuilder logging) =>
+        logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
 
     /// <summary>Configures the endpoint for HTTP/1.1 and h2c on the same cleartext port.</summary>
     public static ListenOptions UseHttp1AndH2c(this ListenOptions listen)

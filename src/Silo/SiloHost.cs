@@ -24,6 +24,7 @@ public static class SiloHost
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SuppressCleartextHttp2Warning();
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c()));
         var connection = KubernetesConnection.Resolve(options.KubeApi);
