@@ -10,6 +10,9 @@ public sealed class AppHostOptions
     public int SiloPort { get; set; } = 15000;
     public int GatewayPort { get; set; } = 15001;
 
+    /// <summary>The gateway's admin listener (/metrics, /config); not part of the local mode contract.</summary>
+    public int GatewayAdminPort { get; set; } = 15002;
+
     /// <summary>First address of the pod network (pods get the following ones).</summary>
     public string PodNetwork { get; set; } = "127.1.0.0";
 

@@ -1,5 +1,7 @@
 using System.Net;
+using Mesh.Gateway.Admin;
 using Mesh.Gateway.Forwarding;
+using Mesh.Gateway.Observability;
 using Mesh.Gateway.Proxy;
 using Mesh.Gateway.Subscription;
 using Mesh.Gateway.Tables;
@@ -8,6 +10,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,19 +33,27 @@ public static class GatewayHost
             kestrel.AllowHostHeaderOverride = true;
             kestrel.Limits.MaxRequestBodySize = null; // Bodies stream through; the proxy never holds them.
             kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c());
+            kestrel.Listen(IPAddress.Parse(options.Listen), options.AdminPort, listen => listen.Use(next => connection =>
+            {
+                connection.Items[GatewayAdmin.ConnectionItem] = true;
+                return next(connection);
+            }));
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<TableHolder>();
         builder.Services.AddSingleton<HttpForwarder>();
         builder.Services.AddSingleton<MirrorSender>();
         builder.Services.AddSingleton<MeshProxy>();
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<GatewayAdmin>();
         builder.Services.AddSingleton<SiloSubscriptionClient>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloSubscriptionClient>());
         configure?.Invoke(builder);
 
         var app = builder.Build();
         var proxy = app.Services.GetRequiredService<MeshProxy>();
-        app.Run(proxy.HandleAsync);
+        var admin = app.Services.GetRequiredService<GatewayAdmin>();
+        app.Run(context => IsAdminConnection(context) ? admin.HandleAsync(context) : proxy.HandleAsync(context));
         if (options.ParentPid is { } parent)
         {
             ParentProcessWatch.Start(parent, () => app.Lifetime.StopApplication());
@@ -49,14 +61,23 @@ public static class GatewayHost
         return app;
     }
 
+    private static bool IsAdminConnection(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(GatewayAdmin.ConnectionItem) == true;
+
     /// <summary>Completes when the gateway holds its first complete tables.</summary>
     public static Task Ready(WebApplication app) =>
         (app ?? throw new ArgumentNullException(nameof(app))).Services.GetRequiredService<TableHolder>().Ready;
 
     /// <summary>The address of the traffic listener, once started (resolves port 0).</summary>
-    public static Uri Address(WebApplication app)
+    public static Uri Address(WebApplication app) => Addresses(app)[0];
+
+    /// <summary>The address of the admin listener, once started.</summary>
+    public static Uri AdminAddress(WebApplication app) => Addresses(app)[1];
+
+    private static List<Uri> Addresses(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        return app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(a => new Uri(a)).ToList();
     }
 }

@@ -6,6 +6,9 @@ public sealed class GatewayOptions
     /// <summary>Port of the traffic listener; 0 picks a free port.</summary>
     public int Port { get; set; } = 15001;
 
+    /// <summary>Port of the admin listener (/healthz, /readyz, /metrics, /config); 0 picks a free port.</summary>
+    public int AdminPort { get; set; } = 15002;
+
     /// <summary>Address to listen on.</summary>
     public string Listen { get; set; } = "127.0.0.1";
 

@@ -4,6 +4,7 @@ using Mesh.Grains.ServiceGrains;
 using Mesh.Hosting;
 using Mesh.Silo.Admin;
 using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Observability;
 using Mesh.Silo.Status;
 using Mesh.Silo.Subscriptions;
 using Mesh.Silo.Translation;
@@ -33,6 +34,7 @@ public static class SiloHost
         builder.Services.AddSingleton(sp => new KubernetesClient(KubernetesHttp.CreateClient(connection), connection));
         builder.Services.AddSingleton<ClusterInformers>();
         builder.Services.AddSingleton<SubscriptionHub>();
+        builder.Services.AddSingleton<SiloMetrics>();
         builder.Services.AddSingleton<IGrainFactory>(sp =>
         {
             var hub = sp.GetRequiredService<SubscriptionHub>();

@@ -53,9 +53,11 @@ public sealed class LocalMesh : IAsyncDisposable
 
         var gatewayPort = FreePort.OrFree(options.GatewayPort);
         GatewayUri = new Uri($"http://127.0.0.1:{gatewayPort}/");
-        var gateway = Launch("gateway", ["--port", Invariant(gatewayPort), "--silo", SiloUri.ToString()], GatewayProgram.ReadyLine);
+        var adminPort = FreePort.OrFree(options.GatewayAdminPort);
+        var gateway = Launch("gateway",
+            ["--port", Invariant(gatewayPort), "--admin-port", Invariant(adminPort), "--silo", SiloUri.ToString()], GatewayProgram.ReadyLine);
         await gateway.ReadyLineSeen.WaitAsync(token).ConfigureAwait(false);
-        Console.Out.WriteLine($"silo on {SiloUri}, gateway on {GatewayUri}");
+        Console.Out.WriteLine($"silo on {SiloUri}, gateway on {GatewayUri} (admin http://127.0.0.1:{adminPort}/metrics)");
     }
 
     /// <summary>Completes when a child process dies on its own.</summary>

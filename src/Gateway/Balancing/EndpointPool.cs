@@ -36,6 +36,9 @@ public sealed class EndpointPool
 
     public int ReadyCount => _ready.Length > 0 ? _ready.Length : _servingTerminating.Length;
 
+    /// <summary>Every endpoint of the pool, ready or draining.</summary>
+    public IEnumerable<EndpointState> Endpoints => _ready.Concat(_servingTerminating);
+
     /// <summary>The endpoint for the next request, or null when there is none.</summary>
     public EndpointState? Pick()
     {

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Mesh.Gateway.Balancing;
+using Mesh.Gateway.Observability;
+using Mesh.Hosting.Metrics;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Gateway.Forwarding;
@@ -11,7 +13,7 @@ namespace Mesh.Gateway.Forwarding;
 /// retry may need to replay them), trailers passed on, hop-by-hop headers dropped, connections pooled
 /// per endpoint. Applies the route's timeouts (504) and retries; a failed connection is 502.
 /// </summary>
-public sealed class HttpForwarder : IDisposable
+public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
 {
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
     {
@@ -43,6 +45,7 @@ public sealed class HttpForwarder : IDisposable
         {
             if (attempt > 1)
             {
+                metrics.Retries.WithLabels(new LabelValues(plan.Pool.Service)).Add();
                 if (!await PauseAsync(plan.Retry!.BackoffBefore(attempt - 1), exchange.Token).ConfigureAwait(false))
                 {
                     await TimedOutAsync(context, "request timeout").ConfigureAwait(false);

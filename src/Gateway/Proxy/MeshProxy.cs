@@ -3,6 +3,9 @@ using Mesh.Gateway.Filters;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Tables;
+using System.Diagnostics;
+using Mesh.Gateway.Observability;
+using Mesh.Hosting.Metrics;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
@@ -12,11 +15,27 @@ namespace Mesh.Gateway.Proxy;
 /// The request path of a proxy node, one layer after another: identify the Service frontend and the
 /// client, pick the route group, match, apply filters, choose a backend and an endpoint, forward.
 /// </summary>
-public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors)
+public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics)
 {
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var started = Stopwatch.GetTimestamp();
+        var labels = new RequestLabels();
+        try
+        {
+            await RouteAsync(context, labels).ConfigureAwait(false);
+        }
+        finally
+        {
+            var code = GatewayMetrics.CodeClass(context.Response.StatusCode);
+            metrics.Requests.WithLabels(new LabelValues(labels.Service, labels.Route, labels.Backend, code)).Add();
+            metrics.Duration.WithLabels(new LabelValues(labels.Service)).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async Task RouteAsync(HttpContext context, RequestLabels labels)
+    {
         if (HttpMethods.IsConnect(context.Request.Method))
         {
             await OpenTunnelAsync(context).ConfigureAwait(false);
@@ -44,6 +63,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no Service for '{authority.Host}'").ConfigureAwait(false);
             return;
         }
+        labels.Service = service.Key;
         if (!service.Ports.TryGetValue(authority.Port, out var port))
         {
             await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"Service {service.Key} has no port {authority.Port}").ConfigureAwait(false);
@@ -65,7 +85,8 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no route of {service.Key} matches").ConfigureAwait(false);
             return;
         }
-        await ApplyRuleAsync(context, current, matched, target, authority).ConfigureAwait(false);
+        labels.Route = matched.Route;
+        await ApplyRuleAsync(context, current, matched, target, authority, labels).ConfigureAwait(false);
     }
 
     private static CompiledEntry? Match(CompiledGroup group, HttpRequest request)
@@ -74,7 +95,8 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         return group.Match(view);
     }
 
-    private async Task ApplyRuleAsync(HttpContext context, RouteTables current, CompiledEntry matched, RequestTarget target, Authority authority)
+    private async Task ApplyRuleAsync(HttpContext context, RouteTables current, CompiledEntry matched, RequestTarget target, Authority authority,
+        RequestLabels labels)
     {
         var action = matched.Action;
         var filters = action.Filters;
@@ -98,6 +120,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} has no backend with weight").ConfigureAwait(false);
             return;
         }
+        labels.Backend = backend.Service;
         if (backend.Unresolved is { } reason)
         {
             // HTTP: 500 for the unresolved share. gRPC: the GRPCRoute spec asks for UNAVAILABLE.
@@ -150,6 +173,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         {
             if (current?.PoolFor(mirror.Service, mirror.Port)?.Pick()?.Address is { } mirrorEndpoint)
             {
+                metrics.Mirrors.WithLabels(new LabelValues(mirror.Service)).Add();
                 mirrors.Send(context, mirrorEndpoint, authority, pathAndQuery, useH2c, body, hasUnbufferedBody: !replayable);
             }
         }

@@ -36,6 +36,9 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
 
     public long MessagesApplied { get; private set; }
 
+    /// <summary>True while a subscription stream is open and synced.</summary>
+    public bool Connected { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
@@ -51,6 +54,7 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
             }
             catch (Exception e) when (e is HttpRequestException or IOException or JsonException or OperationCanceledException or InvalidDataException)
             {
+                Connected = false;
                 logger.LogWarning("Subscription to {Silo} broke ({Error}); serving the last good tables.", options.Silo, e.Message);
             }
             await backoff.DelayAsync(stoppingToken).ConfigureAwait(false);
@@ -94,6 +98,7 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
             if (message.Type == MessageType.Synced)
             {
                 synced = true;
+                Connected = true;
                 backoff.Reset();
                 logger.LogInformation("Synced with {Silo}: {Count} Services.", options.Silo, _frontends.Count);
             }

@@ -1,5 +1,7 @@
 using Mesh.Grains.Runtime;
 using Mesh.Grains.ServiceGrains;
+using Mesh.Hosting.Metrics;
+using Mesh.Silo.Observability;
 using Mesh.Silo.Subscriptions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +23,7 @@ public static class AdminEndpoints
             var snapshot = await grains.GetGrain<IServiceGrain>($"{ns}/{name}").GetAsync().ConfigureAwait(false);
             return snapshot.Exists ? Results.Json(snapshot, Grains.Model.KubernetesJson.Options) : Results.NotFound();
         });
+        endpoints.MapGet("/metrics", (SiloMetrics metrics) => Results.Text(metrics.Registry.Render(), PrometheusText.ContentType));
         endpoints.MapGet("/api/v1/proxies", (SubscriptionHub hub) => Results.Json(hub.Subscribers, Grains.Model.KubernetesJson.Options));
         return endpoints;
     }

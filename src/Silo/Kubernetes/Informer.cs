@@ -25,6 +25,9 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
 
     public event Action? Changed;
 
+    /// <summary>Told of each applied watch event type ("ADDED", ...) and of each relist ("RELIST").</summary>
+    public event Action<string>? Observed;
+
     public IReadOnlyCollection<JsonObject> Objects => (IReadOnlyCollection<JsonObject>)_objects.Values;
 
     public JsonObject? Get(string? ns, string name) =>
@@ -65,6 +68,7 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
         {
             _objects[key] = obj;
         }
+        Observed?.Invoke("RELIST");
         Changed?.Invoke();
         _synced.TrySetResult();
         return list.ResourceVersion;
@@ -113,8 +117,10 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
                 _objects.TryRemove(KeyOf(ev.Object), out _);
                 break;
             default:
+                Observed?.Invoke(ev.Type);
                 return; // BOOKMARK: only the resourceVersion moves.
         }
+        Observed?.Invoke(ev.Type);
         Changed?.Invoke();
     }
 

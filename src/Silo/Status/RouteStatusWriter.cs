@@ -4,7 +4,9 @@ using System.Threading.Channels;
 using Mesh.Grains.Binding;
 using Mesh.Grains.Model;
 using Mesh.Grains.Status;
+using Mesh.Hosting.Metrics;
 using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +17,7 @@ namespace Mesh.Silo.Status;
 /// Entries of other controllers are kept as they are; lastTransitionTime moves only when a condition's
 /// status does. The latest desired status replaces any not yet written (coalesced, never queued).
 /// </summary>
-public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClient client, ILogger<RouteStatusWriter> logger)
+public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClient client, SiloMetrics metrics, ILogger<RouteStatusWriter> logger)
     : BackgroundService
 {
     private readonly Channel<IReadOnlyDictionary<string, RouteStatus>> _desired =
@@ -59,14 +61,17 @@ public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClie
         {
             await client.ReplaceStatusAsync(routes.Kind, updated, ct).ConfigureAwait(false);
             Writes++;
+            metrics.StatusWrites.WithLabels(new LabelValues("written")).Add();
         }
         catch (KubernetesApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
             // The route changed or went away meanwhile; its watch event brings a new pass.
+            metrics.StatusWrites.WithLabels(new LabelValues("conflict")).Add();
             logger.LogDebug("Status of {Route} not written: {Error}", key, e.Message);
         }
         catch (Exception e) when (e is HttpRequestException or KubernetesApiException)
         {
+            metrics.StatusWrites.WithLabels(new LabelValues("error")).Add();
             logger.LogWarning("Status of {Route} not written: {Error}", key, e.Message);
         }
     }

@@ -31,6 +31,17 @@ public sealed class SubscriptionHub : IServiceChangeObserver
         }
     }
 
+    public int ServiceCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _services.Count;
+            }
+        }
+    }
+
     public IReadOnlyList<SubscriberInfo> Subscribers
     {
         get

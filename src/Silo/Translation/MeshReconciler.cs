@@ -5,7 +5,9 @@ using Mesh.Grains.Binding;
 using Mesh.Grains.Model;
 using Mesh.Grains.Runtime;
 using Mesh.Grains.ServiceGrains;
+using Mesh.Hosting.Metrics;
 using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Observability;
 using Mesh.Silo.Status;
 using Mesh.Silo.Subscriptions;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +26,7 @@ public sealed class MeshReconciler(
     SubscriptionHub hub,
     RouteStatusWriter statusWriter,
     SiloOptions options,
+    SiloMetrics metrics,
     ILogger<MeshReconciler> logger) : BackgroundService
 {
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -36,6 +39,18 @@ public sealed class MeshReconciler(
         foreach (var informer in informers.All)
         {
             informer.Changed += () => _changed.Writer.TryWrite(true);
+            var kind = informer.Kind.Kind;
+            informer.Observed += type =>
+            {
+                if (type == "RELIST")
+                {
+                    metrics.Relists.WithLabels(new LabelValues(kind)).Add();
+                }
+                else
+                {
+                    metrics.WatchEvents.WithLabels(new LabelValues(kind, type)).Add();
+                }
+            };
         }
         var watching = informers.All.Select(i => i.RunAsync(stoppingToken)).ToList();
         await Task.WhenAll(informers.All.Select(i => i.Synced)).WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -60,6 +75,7 @@ public sealed class MeshReconciler(
 
     private async Task ReconcileAsync()
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var state = MeshTranslator.Translate(TakeSnapshot());
         var present = new HashSet<string>(state.Frontends.Keys, StringComparer.Ordinal);
         foreach (var (key, frontend) in state.Frontends)
@@ -74,6 +90,8 @@ public sealed class MeshReconciler(
         hub.SetWorkloads(state.Workloads);
         statusWriter.Publish(state.RouteStatuses);
         Passes++;
+        metrics.Passes.WithLabels(default).Add();
+        metrics.PassDuration.WithLabels(default).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private MeshSnapshot TakeSnapshot() => new()

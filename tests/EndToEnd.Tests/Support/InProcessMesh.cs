@@ -23,6 +23,7 @@ public sealed class InProcessMesh : IAsyncLifetime
     public Uri ApiUri => _cluster!.ApiUri;
     public Uri SiloUri { get; private set; } = null!;
     public Uri GatewayUri { get; private set; } = null!;
+    public Uri GatewayAdminUri { get; private set; } = null!;
     public KubeApi Api { get; private set; } = null!;
 
     /// <summary>Extra silo flags a test class needs.</summary>
@@ -46,10 +47,11 @@ public sealed class InProcessMesh : IAsyncLifetime
         await _silo.StartAsync();
         SiloUri = SiloHost.Address(_silo);
 
-        _gateway = GatewayHost.Build(new GatewayOptions { Port = 0, Silo = SiloUri.ToString(), ProxyName = $"test-{instance}" },
+        _gateway = GatewayHost.Build(new GatewayOptions { Port = 0, AdminPort = 0, Silo = SiloUri.ToString(), ProxyName = $"test-{instance}" },
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await _gateway.StartAsync();
         GatewayUri = GatewayHost.Address(_gateway);
+        GatewayAdminUri = GatewayHost.AdminAddress(_gateway);
         await GatewayHost.Ready(_gateway).WaitAsync(TimeSpan.FromSeconds(60));
     }
 

@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using Mesh.EndToEnd.Tests.Support;
+
+namespace Mesh.EndToEnd.Tests;
+
+/// <summary>The admin surfaces: gateway /metrics and /config, silo /metrics and service API.</summary>
+public sealed class ObservabilityTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+{
+    [Fact]
+    public async Task Gateway_metrics_count_requests_by_service_route_backend_and_class()
+    {
+        using var client = await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(200, (await client.EchoAsync("http://smiley.faces/")).Status);
+        }
+        Assert.Equal(404, (await client.EchoAsync("http://nothing.faces/")).Status);
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(mesh.GatewayAdminUri, "metrics"));
+
+        var smileyOk = metrics.Split('\n')
+            .Where(l => l.StartsWith("mesh_gateway_requests_total{service=\"faces/smiley\",route=\"faces/smiley-split\",", StringComparison.Ordinal)
+                && l.Contains("code=\"2xx\"", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(smileyOk >= 20, metrics);
+        Assert.Contains("mesh_gateway_requests_total{service=\"\",route=\"\",backend=\"\",code=\"4xx\"}", metrics);
+        Assert.Contains("# TYPE mesh_gateway_request_duration_seconds histogram", metrics);
+        Assert.Contains("mesh_gateway_request_duration_seconds_bucket{service=\"faces/smiley\",le=\"+Inf\"}", metrics);
+    }
+
+    [Fact]
+    public async Task Gateway_config_shows_the_tables_and_their_versions()
+    {
+        using var http = new HttpClient();
+        var config = JsonNode.Parse(await http.GetStringAsync(new Uri(mesh.GatewayAdminUri, "config")))!;
+
+        Assert.True(config["ready"]!.GetValue<bool>());
+        var smiley = config["services"]!.AsArray().Single(s => s!["key"]!.GetValue<string>() == "faces/smiley")!;
+        Assert.Equal(16, smiley["frontendVersion"]!.GetValue<string>().Length);
+        var port = smiley["ports"]![0]!;
+        Assert.Contains("faces/smiley-split#0 PathPrefix /", port["producer"]!["http"]![0]!.GetValue<string>());
+        Assert.NotNull(port["consumers"]!["fast-clients"]);
+        Assert.Equal(200, (int)(await http.GetAsync(new Uri(mesh.GatewayAdminUri, "readyz"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Silo_metrics_and_service_API_show_grain_state()
+    {
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(mesh.SiloUri, "metrics"));
+        Assert.Contains("mesh_silo_subscribers 1", metrics);
+        Assert.Contains("mesh_silo_objects{kind=\"HTTPRoute\"}", metrics);
+        Assert.Contains("mesh_silo_translation_passes_total", metrics);
+
+        var service = JsonNode.Parse(await http.GetStringAsync(new Uri(mesh.SiloUri, "api/v1/services/faces/smiley")))!;
+        Assert.Equal("faces/smiley", service["key"]!.GetValue<string>());
+        Assert.NotNull(service["frontend"]!["version"]);
+        Assert.Equal(3, service["backend"]!["value"]!["ports"]![0]!["endpoints"]!.AsArray().Count);
+    }
+}
