@@ -66,24 +66,13 @@ public class FilterTests
 
     [Theory]
     [InlineData(Rule0 + ".filters[3]", """{"type": "RequestHeaderModifier", "requestHeaderModifier": {"remove": ["x"]}}""", Rule0 + ".filters", "RequestHeaderModifier filter cannot be repeated")]
-    [InlineData(Rule0 + ".filters[3]", """{"type": "ResponseHeaderModifier", "responseHeaderModifier": {"remove": ["x"]}}""", null, null)]
     [InlineData(Rule0 + ".filters[3]", """{"type": "URLRewrite", "urlRewrite": {"hostname": "b"}}""", Rule0 + ".filters", "URLRewrite filter cannot be repeated")]
     [InlineData("spec.rules[1].filters[1]", """{"type": "RequestRedirect", "requestRedirect": {"port": 80}}""", "spec.rules[1].filters", "RequestRedirect filter cannot be repeated")]
     [InlineData("spec.rules[2].filters[3]", """{"type": "CORS", "cors": {"maxAge": 1}}""", "spec.rules[2].filters", "CORS filter cannot be repeated")]
     [InlineData("spec.rules[1].filters[1]", """{"type": "URLRewrite", "urlRewrite": {"hostname": "b"}}""", "spec.rules[1].filters", "May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both")]
     [InlineData(Rule0 + ".backendRefs[1].filters[1]", """{"type": "ResponseHeaderModifier", "responseHeaderModifier": {"remove": ["x"]}}""", Rule0 + ".backendRefs[1].filters", "ResponseHeaderModifier filter cannot be repeated")]
-    public void Some_filters_cannot_be_repeated_in_a_list(string path, string filter, string? field, string? message)
-    {
-        var errors = Validate("HTTPRoute", path, filter);
-        if (field is null)
-        {
-            AssertValid(errors); // a new list: the rule filters have no ResponseHeaderModifier yet
-        }
-        else
-        {
-            AssertHas(errors, field, "FieldValueInvalid", message!);
-        }
-    }
+    public void Some_filters_cannot_be_repeated_in_a_list(string path, string filter, string field, string message) =>
+        AssertHas(Validate("HTTPRoute", path, filter), field, "FieldValueInvalid", message);
 
     [Theory]
     [InlineData(Rule0 + ".filters[3]", """{"type": "RequestMirror", "requestMirror": {"backendRef": {"name": "b", "port": 1}}}""")]

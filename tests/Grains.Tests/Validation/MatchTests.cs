@@ -25,21 +25,9 @@ public class MatchTests
     public void Rejects_exact_path_values(string value, string message) =>
         AssertHas(Validate("HTTPRoute", Path + ".value", value), Path, "FieldValueInvalid", message);
 
-    [Theory]
-    [InlineData("/a//b", "must not contain '//'")]
-    [InlineData("/a/", null)]
-    public void The_path_type_defaults_to_PathPrefix(string value, string? message)
-    {
-        var errors = Validate("HTTPRoute", Path, $$"""{"value": "{{value}}"}""");
-        if (message is null)
-        {
-            AssertValid(errors);
-        }
-        else
-        {
-            AssertHas(errors, Path, "FieldValueInvalid", message);
-        }
-    }
+    [Fact]
+    public void The_path_type_defaults_to_PathPrefix() =>
+        AssertHas(Validate("HTTPRoute", Path, """{"value": "/a//b"}"""), Path, "FieldValueInvalid", "must not contain '//'");
 
     [Theory]
     [InlineData("'/'")]
@@ -51,6 +39,7 @@ public class MatchTests
     [Theory]
     [InlineData("""{"type": "RegularExpression", "value": "^/a//b(.*)?#$"}""")] // regexes are not checked
     [InlineData("{}")] // PathPrefix "/"
+    [InlineData("""{"value": "/a/"}""")]
     public void Accepts_paths(string path) => AssertValid(Validate("HTTPRoute", Path, path));
 
     [Theory]
