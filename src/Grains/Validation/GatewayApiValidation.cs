@@ -25,7 +25,8 @@ public static partial class GatewayApiValidation
     /// kind this class does not handle. Bad input never throws: a value of the wrong JSON type is a
     /// FieldValueTypeInvalid error at its path. As in the API server, the CEL rules are not evaluated when the
     /// schema pass finds a blocking error (wrong type, required, enum, maxLength, maxItems); a final error
-    /// with an empty field then says so.
+    /// with an empty field then says so. A property name repeated within one JSON object is a
+    /// FieldValueDuplicate error, reported alone.
     /// </summary>
     public static IReadOnlyList<FieldError> Validate(string kind, JsonObject obj)
     {
@@ -33,14 +34,21 @@ public static partial class GatewayApiValidation
         {
             return [];
         }
-        var findings = new Findings();
-        var root = new Cursor(findings, "", obj);
-        ObjectMetaRules.Validate(root.Field("metadata"));
-        var spec = root.Field("spec");
-        if (spec.ReadObject(required: true) is not null)
+        try
         {
-            validateSpec(spec);
+            var findings = new Findings();
+            var root = new Cursor(findings, "", obj);
+            ObjectMetaRules.Validate(root.Field("metadata"));
+            var spec = root.Field("spec");
+            if (spec.ReadObject(required: true) is not null)
+            {
+                validateSpec(spec);
+            }
+            return findings.Result();
         }
-        return findings.Result();
+        catch (ArgumentException) when (DuplicateFields.Find(obj) is { Count: > 0 } duplicates)
+        {
+            return duplicates; // the object cannot be read as one value per field
+        }
     }
 }

@@ -39,6 +39,15 @@ public class RobustnessTests
         Assert.Equal("Invalid value: 5: must be of type object", error.Message);
     }
 
+    [Fact]
+    public void Repeated_property_names_are_duplicates()
+    {
+        var obj = JsonNode.Parse("""{"metadata": {"name": "a", "name": "b"}, "spec": {"rules": [{"name": "x", "name": "y"}]}}""")!.AsObject();
+        var errors = GatewayApiValidation.Validate("HTTPRoute", obj);
+        Assert.Equal(["metadata.name", "spec.rules[0].name"], errors.Select(e => e.Field));
+        Assert.All(errors, e => Assert.Equal(("FieldValueDuplicate", "Duplicate value: duplicate field \"name\""), (e.Reason, e.Message)));
+    }
+
     private static void Collect(JsonNode node, string path, List<string> paths)
     {
         if (path.Length > 0)

@@ -19,6 +19,14 @@ public class RouteLimitTests
     }
 
     [Fact]
+    public void At_most_16_hostnames()
+    {
+        string Hostnames(int count) => Array(count, i => $"\"h{i}.example.com\"");
+        AssertValid(Validate("HTTPRoute", "spec.hostnames", Hostnames(16)));
+        AssertHas(Validate("HTTPRoute", "spec.hostnames", Hostnames(17)), "spec.hostnames", "FieldValueTooMany", "must have at most 16 items");
+    }
+
+    [Fact]
     public void At_most_128_matches_in_all()
     {
         AssertValid(Validate("HTTPRoute", "spec.rules", Rules(2, _ => 64)));
