@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,8 +7,15 @@ namespace Mesh.Grains.Validation;
 /// <summary>Reads JSON values without throwing: a value of another type reads as absent.</summary>
 internal static class Json
 {
-    public static string? Text(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.TryGetValue(out string? text) ? text : null;
+    public static string? Text(JsonNode? node)
+    {
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            return null;
+        }
+        // Values built in code (char, Guid...) do not convert to string; their JSON text does.
+        return value.TryGetValue(out string? text) ? text : JsonSerializer.Deserialize<string>(value.ToJsonString());
+    }
 
     /// <summary>An integral JSON number (1 and 1.0 alike, as the API server's integer type accepts), clamped to the long range.</summary>
     public static long? Integer(JsonNode? node)
@@ -20,7 +28,8 @@ internal static class Json
         {
             return integer;
         }
-        if (value.TryGetValue(out double real) && Math.Floor(real) == real)
+        // Values built in code (short, uint, decimal...) do not convert to long; their JSON text does.
+        if (double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && Math.Floor(real) == real)
         {
             return real >= long.MaxValue ? long.MaxValue : real <= long.MinValue ? long.MinValue : (long)real;
         }
@@ -62,7 +71,7 @@ internal static class Json
                 '\n' => quoted.Append("\\n"),
                 '\r' => quoted.Append("\\r"),
                 '\t' => quoted.Append("\\t"),
-                < ' ' => quoted.Append("\\u").Append(((int)ch).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)),
+                < ' ' => quoted.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture)),
                 _ => quoted.Append(ch),
             };
         }

@@ -48,6 +48,25 @@ public class RobustnessTests
         Assert.All(errors, e => Assert.Equal(("FieldValueDuplicate", "Duplicate value: duplicate field \"name\""), (e.Reason, e.Message)));
     }
 
+    [Fact]
+    public void Objects_built_in_code_read_like_parsed_ones()
+    {
+        var route = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "r" },
+            ["spec"] = new JsonObject
+            {
+                ["parentRefs"] = new JsonArray(new JsonObject { ["group"] = "", ["kind"] = "Service", ["name"] = 's', ["port"] = 80 }),
+                ["rules"] = new JsonArray(new JsonObject
+                {
+                    ["backendRefs"] = new JsonArray(new JsonObject { ["name"] = "b", ["port"] = (short)80, ["weight"] = 1.0m }),
+                    ["filters"] = new JsonArray(new JsonObject { ["type"] = "CORS", ["cors"] = new JsonObject { ["allowCredentials"] = true, ["maxAge"] = 5u } }),
+                }),
+            },
+        };
+        Mutation.AssertValid(GatewayApiValidation.Validate("HTTPRoute", route));
+    }
+
     private static void Collect(JsonNode node, string path, List<string> paths)
     {
         if (path.Length > 0)
