@@ -1,0 +1,25 @@
+using System.Text.RegularExpressions;
+
+namespace Mesh.Grains.Validation;
+
+public static partial class GatewayApiValidation
+{
+    /// <summary>
+    /// Why the data plane cannot use <paramref name="pattern"/> (a RegularExpression path, header, query or
+    /// gRPC method match), or null when it can: the data plane compiles it anchored and non-backtracking, which
+    /// rejects backreferences, lookarounds and atomic groups. Not a CRD rule (the CRDs accept any regex), so
+    /// Validate never reports it; the silo turns it into Accepted=False with reason UnsupportedValue.
+    /// </summary>
+    public static string? RegexProblem(string pattern)
+    {
+        try
+        {
+            _ = new Regex($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return e.Message.ReplaceLineEndings(" ");
+        }
+    }
+}
