@@ -57,7 +57,7 @@ public sealed class LocalCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var servicePool = new AddressPool(options.ServiceNetworkBase);
         var podPool = new AddressPool(options.PodNetworkBase);
-        IAdmissionPlugin[] admission = [new NamespaceDefaults(), new PodDefaults(), new ServiceDefaults(), new ServiceClusterIps(servicePool)];
+        IAdmissionPlugin[] admission = [new NamespaceDefaults(), new PodDefaults(), new ServiceDefaults(), new ServiceClusterIps(servicePool), new GatewayApiAdmission()];
         var store = new ObjectStore(options.WatchHistoryLimit, admission);
         foreach (var name in InitialNamespaces)
         {

@@ -5,6 +5,8 @@ using Mesh.AppHost.LocalApi.Errors;
 using Mesh.AppHost.LocalApi.Objects;
 using Mesh.AppHost.LocalApi.Store;
 
+using Mesh.Grains.Validation;
+
 namespace Mesh.AppHost.Workloads;
 
 /// <summary>

@@ -12,6 +12,9 @@ public sealed record MeshSnapshot
     public IReadOnlyList<GrpcRoute> GrpcRoutes { get; init; } = [];
     public IReadOnlyList<ReferenceGrant> ReferenceGrants { get; init; } = [];
 
+    /// <summary>Routes refused before translation (they failed the CRD rules); they only get status.</summary>
+    public IReadOnlyList<InvalidRoute> InvalidRoutes { get; init; } = [];
+
     /// <summary>When true, a backendRef into another namespace needs a ReferenceGrant there.</summary>
     public bool RequireReferenceGrants { get; init; }
 }

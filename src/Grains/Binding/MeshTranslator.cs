@@ -26,12 +26,21 @@ public static class MeshTranslator
             .Concat(snapshot.GrpcRoutes.Select(RouteSource.From))
             .OrderBy(r => r.Key)
             .ThenBy(r => r.Kind, StringComparer.Ordinal);
+        foreach (var invalid in snapshot.InvalidRoutes)
+        {
+            AddRejection(state, invalid.Kind, invalid.Metadata, invalid.ParentRefs, invalid.Message);
+        }
         foreach (var route in routes)
         {
             var parents = route.ParentRefs?.Where(ServiceParentBinding.IsServiceParent).ToList();
             if (parents is not { Count: > 0 })
             {
                 continue; // Not a mesh route: its Gateway parents belong to other controllers.
+            }
+            if (RegexCheck.FirstProblem(route) is { } regexProblem)
+            {
+                AddRejection(state, route.Kind, route.Metadata, route.ParentRefs, regexProblem);
+                continue;
             }
             var backends = route.Rules
                 .Select(rule => (rule.BackendRefs ?? []).Select(b => resolver.Resolve(route.Namespace, route.Kind, b)).ToList())
@@ -70,6 +79,34 @@ public static class MeshTranslator
             state.Backends[key.ToString()] = TranslateBackend(key, service, snapshot.EndpointSlices);
         }
         return state;
+    }
+
+    /// <summary>Status for a refused route: Accepted=False/UnsupportedValue on each of its Service parents.</summary>
+    private static void AddRejection(MeshState state, string kind, ObjectMeta metadata, List<ParentReference>? parentRefs, string message)
+    {
+        var parents = parentRefs?.Where(ServiceParentBinding.IsServiceParent).ToList();
+        if (parents is not { Count: > 0 })
+        {
+            return;
+        }
+        state.RouteStatuses[MeshState.StatusKey(kind, KeyOf(metadata))] = new RouteStatus
+        {
+            Parents = parents.Select(parent => new RouteParentStatus
+            {
+                ParentRef = parent,
+                Conditions =
+                [
+                    new Condition
+                    {
+                        Type = RouteConditions.Accepted,
+                        Status = "False",
+                        Reason = RouteConditions.Reasons.UnsupportedValue,
+                        Message = message,
+                        ObservedGeneration = metadata.Generation,
+                    },
+                ],
+            }).ToList(),
+        };
     }
 
     private static void AddCandidates(Dictionary<GroupKey, List<RouteEntryCandidate>> groups, GroupKey group, RouteSource route,

@@ -5,6 +5,7 @@ using Mesh.Grains.Binding;
 using Mesh.Grains.Model;
 using Mesh.Grains.Runtime;
 using Mesh.Grains.ServiceGrains;
+using Mesh.Grains.Validation;
 using Mesh.Hosting.Metrics;
 using Mesh.Silo.Kubernetes;
 using Mesh.Silo.Observability;
@@ -94,16 +95,54 @@ public sealed class MeshReconciler(
         metrics.PassDuration.WithLabels(default).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private MeshSnapshot TakeSnapshot() => new()
+    private MeshSnapshot TakeSnapshot()
     {
-        Services = ReadAll<Service>(informers.Services),
-        EndpointSlices = ReadAll<EndpointSlice>(informers.EndpointSlices),
-        Pods = ReadAll<Pod>(informers.Pods),
-        HttpRoutes = ReadAll<HttpRoute>(informers.HttpRoutes),
-        GrpcRoutes = ReadAll<GrpcRoute>(informers.GrpcRoutes),
-        ReferenceGrants = ReadAll<ReferenceGrant>(informers.ReferenceGrants),
-        RequireReferenceGrants = options.RequireReferenceGrants,
-    };
+        var invalid = new List<InvalidRoute>();
+        return new MeshSnapshot
+        {
+            Services = ReadAll<Service>(informers.Services),
+            EndpointSlices = ReadAll<EndpointSlice>(informers.EndpointSlices),
+            Pods = ReadAll<Pod>(informers.Pods),
+            HttpRoutes = ReadRoutes<HttpRoute>(informers.HttpRoutes, invalid, r => r.Metadata, r => r.Spec.ParentRefs),
+            GrpcRoutes = ReadRoutes<GrpcRoute>(informers.GrpcRoutes, invalid, r => r.Metadata, r => r.Spec.ParentRefs),
+            ReferenceGrants = ReadAll<ReferenceGrant>(informers.ReferenceGrants)
+                .Where(g => GatewayApiValidation.Validate(ResourceKind.ReferenceGrants.Kind, (JsonObject)KubernetesJson.ToNode(g)!).Count == 0)
+                .ToList(),
+            InvalidRoutes = invalid,
+            RequireReferenceGrants = options.RequireReferenceGrants,
+        };
+    }
+
+    /// <summary>
+    /// Routes re-checked against the CRD rules (a cluster's installed CRDs may be older or looser than
+    /// the ones Mesh implements): those that fail are set aside with the reason, for their status.
+    /// </summary>
+    private List<T> ReadRoutes<T>(Informer informer, List<InvalidRoute> invalid, Func<T, ObjectMeta> metadata, Func<T, List<ParentReference>?> parents)
+    {
+        var result = new List<T>();
+        foreach (var obj in informer.Objects)
+        {
+            var errors = GatewayApiValidation.Validate(informer.Kind.Kind, obj);
+            T route;
+            try
+            {
+                route = KubernetesJson.Read<T>(obj);
+            }
+            catch (JsonException e)
+            {
+                logger.LogWarning("Skipping {Kind} {Name}: {Error}", informer.Kind.Kind, NameOf(obj), e.Message);
+                continue;
+            }
+            if (errors.Count == 0)
+            {
+                result.Add(route);
+                continue;
+            }
+            var reason = string.Join("; ", errors.Take(3).Select(e => $"{e.Field}: {e.Message}"));
+            invalid.Add(new InvalidRoute(informer.Kind.Kind, metadata(route), parents(route), reason));
+        }
+        return result;
+    }
 
     /// <summary>Typed views of an informer's objects; an object that does not parse is skipped, not fatal.</summary>
     private List<T> ReadAll<T>(Informer informer)

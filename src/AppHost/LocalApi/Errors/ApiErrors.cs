@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Mesh.AppHost.LocalApi.Catalog;
 
+using Mesh.Grains.Validation;
+
 namespace Mesh.AppHost.LocalApi.Errors;
 
 /// <summary>The errors of the Kubernetes API, worded as the real server words them.</summary>

@@ -7,6 +7,8 @@ using Mesh.AppHost.LocalApi.Selectors;
 using Mesh.AppHost.LocalApi.Store;
 using Microsoft.AspNetCore.Http;
 
+using Mesh.Grains.Validation;
+
 namespace Mesh.AppHost.LocalApi.Http;
 
 /// <summary>Serves the Kubernetes REST protocol over the store: discovery, then the verbs of each kind.</summary>

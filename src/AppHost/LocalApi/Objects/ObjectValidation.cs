@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Mesh.AppHost.LocalApi.Catalog;
 using Mesh.AppHost.LocalApi.Errors;
 
+using Mesh.Grains.Validation;
+
 namespace Mesh.AppHost.LocalApi.Objects;
 
 /// <summary>The basic validation every write goes through: object shape and name syntax.</summary>

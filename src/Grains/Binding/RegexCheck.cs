@@ -1,0 +1,33 @@
+using Mesh.Grains.Model;
+using Mesh.Grains.Validation;
+
+namespace Mesh.Grains.Binding;
+
+/// <summary>Finds the first regular expression in a route that the data plane's non-backtracking engine rejects.</summary>
+internal static class RegexCheck
+{
+    public static string? FirstProblem(RouteSource route)
+    {
+        foreach (var (rule, ruleIndex) in route.Rules.Select((r, i) => (r, i)))
+        {
+            foreach (var (match, matchIndex) in rule.Matches.Select((m, i) => (m, i)))
+            {
+                var patterns = new List<string?>();
+                if (match.Path?.Type == PathMatchType.RegularExpression)
+                {
+                    patterns.Add(match.Path.Value);
+                }
+                patterns.AddRange((match.Headers ?? []).Where(h => h.Type == "RegularExpression").Select(h => h.Value));
+                patterns.AddRange((match.QueryParams ?? []).Where(q => q.Type == "RegularExpression").Select(q => q.Value));
+                foreach (var pattern in patterns)
+                {
+                    if (pattern is not null && GatewayApiValidation.RegexProblem(pattern) is { } problem)
+                    {
+                        return $"spec.rules[{ruleIndex}].matches[{matchIndex}]: regular expression \"{pattern}\" is not supported: {problem}";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+}
