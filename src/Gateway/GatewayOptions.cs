@@ -15,6 +15,9 @@ public sealed class GatewayOptions
     /// <summary>The silo to subscribe to.</summary>
     public string Silo { get; set; } = "http://127.0.0.1:15000";
 
+    /// <summary>A file to keep the last good tables in, so a restart serves at once even without a silo.</summary>
+    public string? Snapshot { get; set; }
+
     /// <summary>This proxy's name in the silo's subscriber list.</summary>
     public string ProxyName { get; set; } = Environment.MachineName;
 

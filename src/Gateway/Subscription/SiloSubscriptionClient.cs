@@ -22,9 +22,10 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
     /// <summary>No line (not even a heartbeat) for this long means the silo is gone.</summary>
     private static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(20);
 
-    private readonly Dictionary<string, Versioned<FrontendFacet>> _frontends = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Versioned<BackendFacet>> _backends = new(StringComparer.Ordinal);
+    private readonly HeldState _held = new();
     private readonly TableCompiler _compiler = new();
+    private readonly SnapshotFile? _snapshot = options.Snapshot is { Length: > 0 } path ? new SnapshotFile(path, logger) : null;
+    private Task _saving = Task.CompletedTask;
     private readonly HttpMessageInvoker _http = new(new SocketsHttpHandler
     {
         UseProxy = false,
@@ -32,7 +33,6 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
         KeepAlivePingDelay = TimeSpan.FromSeconds(10),
         KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
     });
-    private Versioned<WorkloadDirectory>? _workloads;
 
     public long MessagesApplied { get; private set; }
 
@@ -41,6 +41,20 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_snapshot?.TryLoad() is { } saved)
+        {
+            foreach (var (key, facet) in saved.Frontends)
+            {
+                _held.Frontends[key] = facet;
+            }
+            foreach (var (key, facet) in saved.Backends)
+            {
+                _held.Backends[key] = facet;
+            }
+            _held.Workloads = saved.Workloads;
+            tables.Replace(Compile(), complete: true);
+            logger.LogInformation("Serving {Count} Services from the snapshot {Path} until a silo answers.", _held.Frontends.Count, options.Snapshot);
+        }
         var backoff = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -100,7 +114,7 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
                 synced = true;
                 Connected = true;
                 backoff.Reset();
-                logger.LogInformation("Synced with {Silo}: {Count} Services.", options.Silo, _frontends.Count);
+                logger.LogInformation("Synced with {Silo}: {Count} Services.", options.Silo, _held.Frontends.Count);
             }
             else if (!Apply(message))
             {
@@ -108,43 +122,84 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
             }
             if (synced)
             {
-                tables.Replace(_compiler.Compile(_frontends, _backends, _workloads?.Value), complete: true);
+                tables.Replace(Compile(), complete: true);
+                ScheduleSave(stream.Token);
             }
         }
+    }
+
+    private RouteTables Compile() => _compiler.Compile(_held.Frontends, _held.Backends, _held.Workloads?.Value);
+
+    /// <summary>Saves the held state soon, coalescing a burst of changes into one write.</summary>
+    private void ScheduleSave(CancellationToken ct)
+    {
+        if (_snapshot is null || !_saving.IsCompleted)
+        {
+            return;
+        }
+        _saving = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
+            HeldState copy;
+            lock (_held)
+            {
+                copy = new HeldState
+                {
+                    Frontends = new(_held.Frontends, StringComparer.Ordinal),
+                    Backends = new(_held.Backends, StringComparer.Ordinal),
+                    Workloads = _held.Workloads,
+                };
+            }
+            await _snapshot.SaveAsync(copy, ct).ConfigureAwait(false);
+        }, ct).ContinueWith(t =>
+        {
+            if (t.Exception is { } e)
+            {
+                logger.LogWarning("Snapshot not written: {Error}", e.GetBaseException().Message);
+            }
+        }, TaskScheduler.Default);
     }
 
     private SubscribeRequest BuildRequest() => new()
     {
         Proxy = options.ProxyName,
         Services = [SubscriptionProtocol.AllServices],
-        Have = _frontends.Keys.Union(_backends.Keys).ToDictionary(
+        Have = _held.Frontends.Keys.Union(_held.Backends.Keys).ToDictionary(
             key => key,
-            key => new HeldVersions { Frontend = _frontends.GetValueOrDefault(key)?.Version, Backend = _backends.GetValueOrDefault(key)?.Version }),
-        Workloads = _workloads?.Version,
+            key => new HeldVersions { Frontend = _held.Frontends.GetValueOrDefault(key)?.Version, Backend = _held.Backends.GetValueOrDefault(key)?.Version }),
+        Workloads = _held.Workloads?.Version,
     };
 
     /// <summary>Applies one message to the held facets; false when it changes nothing the tables use.</summary>
     private bool Apply(SubscriptionMessage message)
+    {
+        lock (_held)
+        {
+            return ApplyHeld(message);
+        }
+    }
+
+    private bool ApplyHeld(SubscriptionMessage message)
     {
         switch (message.Type)
         {
             case MessageType.Service when message.Key is { } key:
                 if (message.Removed == true)
                 {
-                    _frontends.Remove(key);
-                    _backends.Remove(key);
+                    _held.Frontends.Remove(key);
+                    _held.Backends.Remove(key);
                 }
                 if (message.Frontend is { } frontend)
                 {
-                    _frontends[key] = frontend;
+                    _held.Frontends[key] = frontend;
                 }
                 if (message.Backend is { } backend)
                 {
-                    _backends[key] = backend;
+                    _held.Backends[key] = backend;
                 }
                 break;
             case MessageType.Workloads when message.Workloads is { } workloads:
-                _workloads = workloads;
+                _held.Workloads = workloads;
                 break;
             default:
                 return false; // Heartbeats, and types a newer silo may add.

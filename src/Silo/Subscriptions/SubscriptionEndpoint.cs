@@ -5,6 +5,7 @@ using Mesh.Grains.Subscription;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 
 namespace Mesh.Silo.Subscriptions;
 
@@ -19,9 +20,11 @@ public static class SubscriptionEndpoint
         return endpoints;
     }
 
-    private static async Task ServeAsync(HttpContext context, SubscriptionHub hub)
+    private static async Task ServeAsync(HttpContext context, SubscriptionHub hub, IHostApplicationLifetime lifetime)
     {
-        var ct = context.RequestAborted;
+        // Streams end when the proxy goes away or this silo stops, so shutdown never waits on them.
+        using var scope = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var ct = scope.Token;
         var request = await ReadRequestAsync(context.Request.Body, ct).ConfigureAwait(false);
         if (request is null)
         {

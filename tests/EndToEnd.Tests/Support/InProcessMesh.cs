@@ -15,6 +15,7 @@ namespace Mesh.EndToEnd.Tests.Support;
 public sealed class InProcessMesh : IAsyncLifetime
 {
     private static int _instances;
+    private int _instance;
 
     private LocalCluster? _cluster;
     private WebApplication? _silo;
@@ -31,7 +32,7 @@ public sealed class InProcessMesh : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var instance = Interlocked.Increment(ref _instances);
+        var instance = _instance = Interlocked.Increment(ref _instances);
         _cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
             ApiEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
@@ -42,17 +43,56 @@ public sealed class InProcessMesh : IAsyncLifetime
         await _cluster.WaitForPodsReadyAsync();
         Api = new KubeApi(_cluster.ApiUri);
 
-        _silo = SiloHost.Build(new SiloOptions { Port = 0, KubeApi = _cluster.ApiUri.ToString(), RequireReferenceGrants = RequireReferenceGrants },
+        await StartSiloAsync(port: 0);
+
+        await StartGatewayAsync();
+        await GatewayHost.Ready(_gateway!).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Starts a silo watching the local API (port 0: a free one; else that port, e.g. a stopped silo's).</summary>
+    public async Task StartSiloAsync(int port)
+    {
+        _silo = SiloHost.Build(new SiloOptions { Port = port, KubeApi = _cluster!.ApiUri.ToString(), RequireReferenceGrants = RequireReferenceGrants },
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await _silo.StartAsync();
         SiloUri = SiloHost.Address(_silo);
+    }
 
-        _gateway = GatewayHost.Build(new GatewayOptions { Port = 0, AdminPort = 0, Silo = SiloUri.ToString(), ProxyName = $"test-{instance}" },
+    /// <summary>Starts a gateway subscribed to the silo (the current one's port), with the snapshot file if one is set.</summary>
+    public async Task StartGatewayAsync(int port = 0)
+    {
+        _gateway = GatewayHost.Build(
+            new GatewayOptions { Port = port, AdminPort = 0, Silo = SiloUri.ToString(), ProxyName = $"test-{_instance}", Snapshot = GatewaySnapshot },
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await _gateway.StartAsync();
         GatewayUri = GatewayHost.Address(_gateway);
         GatewayAdminUri = GatewayHost.AdminAddress(_gateway);
-        await GatewayHost.Ready(_gateway).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public Task GatewayReady => GatewayHost.Ready(_gateway!);
+
+    public async Task StopGatewayAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.StopAsync();
+            await _gateway.DisposeAsync();
+            _gateway = null;
+        }
+    }
+
+    /// <summary>Where gateways of this mesh keep their snapshot (none by default).</summary>
+    public string? GatewaySnapshot { get; set; }
+
+    /// <summary>Stops the silo: its port closes and subscribed gateways lose their stream.</summary>
+    public async Task StopSiloAsync()
+    {
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            await _silo.DisposeAsync();
+            _silo = null;
+        }
     }
 
     public PodClient ClientIn(string podIP) => new(GatewayUri, podIP);
