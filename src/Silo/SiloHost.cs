@@ -4,6 +4,7 @@ using Mesh.Grains.ServiceGrains;
 using Mesh.Hosting;
 using Mesh.Silo.Admin;
 using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Leadership;
 using Mesh.Silo.Observability;
 using Mesh.Silo.Status;
 using Mesh.Silo.Subscriptions;
@@ -40,6 +41,8 @@ public static class SiloHost
             var hub = sp.GetRequiredService<SubscriptionHub>();
             return new LocalGrainRuntime().Register<IServiceGrain>(key => new ServiceGrain(key, hub));
         });
+        builder.Services.AddSingleton<LeaseElector>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaseElector>());
         builder.Services.AddSingleton<RouteStatusWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RouteStatusWriter>());
         builder.Services.AddSingleton<MeshReconciler>();

@@ -15,6 +15,12 @@ public sealed class SiloOptions
     /// <summary>Refuse cross-namespace backendRefs that no ReferenceGrant allows.</summary>
     public bool RequireReferenceGrants { get; set; }
 
+    /// <summary>The Lease that elects the one silo writing route status.</summary>
+    public string LeaseName { get; set; } = "mesh-silo-status-writer";
+
+    /// <summary>Namespace of that Lease.</summary>
+    public string LeaseNamespace { get; set; } = "kube-system";
+
     /// <summary>When set, the silo exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }
 }

@@ -39,7 +39,14 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
     /// <summary>True while a subscription stream is open and synced.</summary>
     public bool Connected { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Loads the snapshot before the host reports started, so its tables serve from the first request.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        LoadSnapshot();
+        return base.StartAsync(cancellationToken);
+    }
+
+    private void LoadSnapshot()
     {
         if (_snapshot?.TryLoad() is { } saved)
         {
@@ -55,6 +62,10 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
             tables.Replace(Compile(), complete: true);
             logger.LogInformation("Serving {Count} Services from the snapshot {Path} until a silo answers.", _held.Frontends.Count, options.Snapshot);
         }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         var backoff = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -68,6 +68,25 @@ public sealed class KubernetesClient(HttpClient http, KubernetesConnection conne
         return await ReadObjectAsync(response, ct).ConfigureAwait(false);
     }
 
+    public async Task<JsonObject> CreateAsync(ResourceKind kind, string ns, JsonObject obj, CancellationToken ct)
+    {
+        using var request = NewRequest(HttpMethod.Post, kind.NamespacedCollectionPath(ns));
+        request.Content = new StringContent(obj.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+        return await ReadObjectAsync(response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces an object; its metadata.resourceVersion makes this conditional (409 if stale).</summary>
+    public async Task<JsonObject> ReplaceAsync(ResourceKind kind, JsonObject obj, CancellationToken ct)
+    {
+        var metadata = obj["metadata"]!;
+        var path = kind.ObjectPath(metadata["namespace"]?.GetValue<string>(), metadata["name"]!.GetValue<string>());
+        using var request = NewRequest(HttpMethod.Put, path);
+        request.Content = new StringContent(obj.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+        return await ReadObjectAsync(response, ct).ConfigureAwait(false);
+    }
+
     public async Task<JsonObject> GetAsync(ResourceKind kind, string? ns, string name, CancellationToken ct)
     {
         using var request = NewRequest(HttpMethod.Get, kind.ObjectPath(ns, name));

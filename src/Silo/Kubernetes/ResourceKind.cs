@@ -9,6 +9,7 @@ public sealed record ResourceKind(string Group, string Version, string Plural, s
     public static readonly ResourceKind EndpointSlices = new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice");
     public static readonly ResourceKind HttpRoutes = new("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute");
     public static readonly ResourceKind GrpcRoutes = new("gateway.networking.k8s.io", "v1", "grpcroutes", "GRPCRoute");
+    public static readonly ResourceKind Leases = new("coordination.k8s.io", "v1", "leases", "Lease");
     public static readonly ResourceKind ReferenceGrants = new("gateway.networking.k8s.io", "v1beta1", "referencegrants", "ReferenceGrant");
 
     private string GroupVersionPath => Group.Length == 0 ? $"api/{Version}" : $"apis/{Group}/{Version}";
@@ -17,6 +18,8 @@ public sealed record ResourceKind(string Group, string Version, string Plural, s
 
     /// <summary>The collection across all namespaces, for list and watch.</summary>
     public string CollectionPath => $"{GroupVersionPath}/{Plural}";
+
+    public string NamespacedCollectionPath(string ns) => $"{GroupVersionPath}/namespaces/{Uri.EscapeDataString(ns)}/{Plural}";
 
     public string ObjectPath(string? ns, string name) => Namespaced
         ? $"{GroupVersionPath}/namespaces/{Uri.EscapeDataString(ns ?? "default")}/{Plural}/{Uri.EscapeDataString(name)}"

@@ -1,5 +1,6 @@
 using Mesh.Hosting.Metrics;
 using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Leadership;
 using Mesh.Silo.Subscriptions;
 
 namespace Mesh.Silo.Observability;
@@ -7,8 +8,9 @@ namespace Mesh.Silo.Observability;
 /// <summary>What a silo counts: watch events, translation passes, status writes, subscribers and their lag.</summary>
 public sealed class SiloMetrics
 {
-    public SiloMetrics(ClusterInformers informers, SubscriptionHub hub)
+    public SiloMetrics(ClusterInformers informers, SubscriptionHub hub, LeaseElector elector)
     {
+        ArgumentNullException.ThrowIfNull(elector);
         ArgumentNullException.ThrowIfNull(informers);
         ArgumentNullException.ThrowIfNull(hub);
         WatchEvents = Registry.Register(new CounterFamily("mesh_silo_watch_events_total", "Watch events applied, by kind and type.", "kind", "type"));
@@ -23,6 +25,8 @@ public sealed class SiloMetrics
         Registry.Register(new GaugeFamily("mesh_silo_subscriber_pending_services",
             "Services changed but not yet sent, per proxy (how far behind it is).", ["proxy"],
             () => hub.Subscribers.Select(s => (new LabelValues(s.Proxy), (double)s.PendingServices))));
+        Registry.Register(new GaugeFamily("mesh_silo_leader", "1 while this silo holds the status-writer lease.", [],
+            () => [(default, elector.IsLeader ? 1 : 0)]));
         Registry.Register(new GaugeFamily("mesh_silo_services", "Service grains with state.", [], () => [(default, hub.ServiceCount)]));
     }
 

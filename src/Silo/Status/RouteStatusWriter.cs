@@ -6,6 +6,7 @@ using Mesh.Grains.Model;
 using Mesh.Grains.Status;
 using Mesh.Hosting.Metrics;
 using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Leadership;
 using Mesh.Silo.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,15 +18,44 @@ namespace Mesh.Silo.Status;
 /// Entries of other controllers are kept as they are; lastTransitionTime moves only when a condition's
 /// status does. The latest desired status replaces any not yet written (coalesced, never queued).
 /// </summary>
-public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClient client, SiloMetrics metrics, ILogger<RouteStatusWriter> logger)
-    : BackgroundService
+public sealed class RouteStatusWriter : BackgroundService
 {
+    private readonly ClusterInformers _informers;
+    private readonly KubernetesClient _client;
+    private readonly LeaseElector _elector;
+    private readonly SiloMetrics _metrics;
+    private readonly ILogger<RouteStatusWriter> _logger;
+
+    public RouteStatusWriter(
+        ClusterInformers informers, KubernetesClient client, LeaseElector elector, SiloMetrics metrics, ILogger<RouteStatusWriter> logger)
+    {
+        _informers = informers;
+        _client = client;
+        _elector = elector;
+        _metrics = metrics;
+        _logger = logger;
+        // A silo that becomes leader writes what it computed while it was not.
+        _elector.Elected += () =>
+        {
+            if (Volatile.Read(ref _latest) is { } latest)
+            {
+                _desired.Writer.TryWrite(latest);
+            }
+        };
+    }
+
+    private IReadOnlyDictionary<string, RouteStatus>? _latest;
+
     private readonly Channel<IReadOnlyDictionary<string, RouteStatus>> _desired =
         Channel.CreateBounded<IReadOnlyDictionary<string, RouteStatus>>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
 
     public long Writes { get; private set; }
 
-    public void Publish(IReadOnlyDictionary<string, RouteStatus> statuses) => _desired.Writer.TryWrite(statuses);
+    public void Publish(IReadOnlyDictionary<string, RouteStatus> statuses)
+    {
+        Volatile.Write(ref _latest, statuses);
+        _desired.Writer.TryWrite(statuses);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,10 +63,14 @@ public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClie
         {
             await foreach (var statuses in _desired.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                if (!_elector.IsLeader)
+                {
+                    continue;
+                }
                 foreach (var (key, status) in statuses)
                 {
                     var (kind, route) = MeshState.ParseStatusKey(key);
-                    await WriteIfChangedAsync(informers.RoutesOf(kind), route, status, stoppingToken).ConfigureAwait(false);
+                    await WriteIfChangedAsync(_informers.RoutesOf(kind), route, status, stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -59,20 +93,20 @@ public sealed class RouteStatusWriter(ClusterInformers informers, KubernetesClie
         }
         try
         {
-            await client.ReplaceStatusAsync(routes.Kind, updated, ct).ConfigureAwait(false);
+            await _client.ReplaceStatusAsync(routes.Kind, updated, ct).ConfigureAwait(false);
             Writes++;
-            metrics.StatusWrites.WithLabels(new LabelValues("written")).Add();
+            _metrics.StatusWrites.WithLabels(new LabelValues("written")).Add();
         }
         catch (KubernetesApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
             // The route changed or went away meanwhile; its watch event brings a new pass.
-            metrics.StatusWrites.WithLabels(new LabelValues("conflict")).Add();
-            logger.LogDebug("Status of {Route} not written: {Error}", key, e.Message);
+            _metrics.StatusWrites.WithLabels(new LabelValues("conflict")).Add();
+            _logger.LogDebug("Status of {Route} not written: {Error}", key, e.Message);
         }
         catch (Exception e) when (e is HttpRequestException or KubernetesApiException)
         {
-            metrics.StatusWrites.WithLabels(new LabelValues("error")).Add();
-            logger.LogWarning("Status of {Route} not written: {Error}", key, e.Message);
+            _metrics.StatusWrites.WithLabels(new LabelValues("error")).Add();
+            _logger.LogWarning("Status of {Route} not written: {Error}", key, e.Message);
         }
     }
 }
