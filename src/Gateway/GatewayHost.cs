@@ -32,6 +32,12 @@ public static class GatewayHost
             // A proxy-form request is routed by its URI; RFC 9112 says a Host header that disagrees is replaced.
             kestrel.AllowHostHeaderOverride = true;
             kestrel.Limits.MaxRequestBodySize = null; // Bodies stream through; the proxy never holds them.
+            // Hostile clients: headers beyond 32 KiB get 431 and request lines beyond 8 KiB 414 (Kestrel's
+            // defaults, kept); slow senders are cut off; connections and streams are capped.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(options.HeaderTimeoutSeconds);
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
             kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c());
             kestrel.Listen(IPAddress.Parse(options.Listen), options.AdminPort, listen => listen.Use(next => connection =>
             {

@@ -21,6 +21,15 @@ public sealed class GatewayOptions
     /// <summary>This proxy's name in the silo's subscriber list.</summary>
     public string ProxyName { get; set; } = Environment.MachineName;
 
+    /// <summary>A client must send its request headers within this many seconds (slowloris defence).</summary>
+    public double HeaderTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Connections served at once across all clients; more wait in the accept queue.</summary>
+    public long MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Concurrent HTTP/2 streams one client connection may open.</summary>
+    public int MaxStreamsPerConnection { get; set; } = 100;
+
     /// <summary>When set, the gateway exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }
 }

@@ -61,9 +61,9 @@ public sealed class InProcessMesh : IAsyncLifetime
     /// <summary>Starts a gateway subscribed to the silo (the current one's port), with the snapshot file if one is set.</summary>
     public async Task StartGatewayAsync(int port = 0)
     {
-        _gateway = GatewayHost.Build(
-            new GatewayOptions { Port = port, AdminPort = 0, Silo = SiloUri.ToString(), ProxyName = $"test-{_instance}", Snapshot = GatewaySnapshot },
-            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        var options = new GatewayOptions { Port = port, AdminPort = 0, Silo = SiloUri.ToString(), ProxyName = $"test-{_instance}", Snapshot = GatewaySnapshot };
+        ConfigureGateway?.Invoke(options);
+        _gateway = GatewayHost.Build(options, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await _gateway.StartAsync();
         GatewayUri = GatewayHost.Address(_gateway);
         GatewayAdminUri = GatewayHost.AdminAddress(_gateway);
@@ -80,6 +80,9 @@ public sealed class InProcessMesh : IAsyncLifetime
             _gateway = null;
         }
     }
+
+    /// <summary>Changes to the gateway's options a test class needs.</summary>
+    public Action<GatewayOptions>? ConfigureGateway { get; init; }
 
     /// <summary>Where gateways of this mesh keep their snapshot (none by default).</summary>
     public string? GatewaySnapshot { get; set; }

@@ -28,4 +28,21 @@ public static class RawHttp
         var statusLine = Encoding.ASCII.GetString(buffer, 0, received);
         return int.Parse(statusLine.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Sends the bytes and reads until the server closes, returning the text split at each status line.</summary>
+    public static async Task<List<string>> ResponsesAsync(Uri server, string request, TimeSpan? timeout = null)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port), deadline.Token);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, deadline.Token);
+        var text = new StringBuilder();
+        var buffer = new byte[8192];
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0)
+        {
+            text.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+        return text.ToString().Split("HTTP/1.1 ", StringSplitOptions.RemoveEmptyEntries).Select(part => "HTTP/1.1 " + part).ToList();
+    }
 }

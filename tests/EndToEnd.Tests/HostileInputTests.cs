@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Mesh.EndToEnd.Tests.Support;
+
+namespace Mesh.EndToEnd.Tests;
+
+/// <summary>A mesh whose gateway cuts slow senders after one second, so the slowloris test stays short.</summary>
+public sealed class ImpatientMesh : IAsyncLifetime
+{
+    public InProcessMesh Mesh { get; } = new() { ConfigureGateway = options => options.HeaderTimeoutSeconds = 1 };
+
+    public Task InitializeAsync() => Mesh.InitializeAsync();
+
+    public Task DisposeAsync() => Mesh.DisposeAsync();
+}
+
+/// <summary>
+/// Hostile and broken clients get a 4xx or a closed connection, never a crash or a hang, and the
+/// proxy keeps serving everyone else afterwards.
+/// </summary>
+public sealed class HostileInputTests(ImpatientMesh fixture) : IClassFixture<ImpatientMesh>
+{
+    private InProcessMesh Mesh => fixture.Mesh;
+
+    private async Task StillServesAsync()
+    {
+        using var client = await Mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+        Assert.Equal(200, (await client.EchoAsync("http://smiley.faces/")).Status);
+    }
+
+    [Fact]
+    public async Task Oversized_headers_get_431()
+    {
+        var huge = new string('a', 40_000);
+        Assert.Equal(431, await RawHttp.StatusAsync(Mesh.GatewayUri, $"GET / HTTP/1.1\r\nHost: smiley.faces\r\nX-Big: {huge}\r\n\r\n"));
+        await StillServesAsync();
+    }
+
+    [Fact]
+    public async Task An_oversized_request_line_gets_414()
+    {
+        var path = "/" + new string('p', 10_000);
+        Assert.Equal(414, await RawHttp.StatusAsync(Mesh.GatewayUri, $"GET {path} HTTP/1.1\r\nHost: smiley.faces\r\n\r\n"));
+        await StillServesAsync();
+    }
+
+    [Fact]
+    public async Task Content_length_beside_chunked_is_framed_by_chunked_and_the_connection_closed()
+    {
+        // RFC 9112 §6.1: Transfer-Encoding wins and Content-Length must not be passed on. Kestrel renames it,
+        // answers, and closes the connection, so bytes after the first request can never be read as a second.
+        var answers = await RawHttp.ResponsesAsync(Mesh.GatewayUri,
+            "POST / HTTP/1.1\r\nHost: smiley.faces\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            + "GET /smuggled HTTP/1.1\r\nHost: smiley.faces\r\n\r\n");
+
+        var answer = Assert.Single(answers);
+        Assert.StartsWith("HTTP/1.1 200", answer);
+        Assert.Contains("Connection: close", answer);
+        Assert.DoesNotContain("\"content-length\"", answer);
+        Assert.DoesNotContain("/smuggled", answer);
+        await StillServesAsync();
+    }
+
+    [Theory]
+    [InlineData("Content-Length: 4\r\nContent-Length: 5\r\n")]
+    [InlineData("Transfer-Encoding: gzip\r\n")]
+    [InlineData("Content-Length: -1\r\n")]
+    public async Task Request_smuggling_shapes_are_refused(string framing)
+    {
+        var status = await RawHttp.StatusAsync(Mesh.GatewayUri,
+            $"POST / HTTP/1.1\r\nHost: smiley.faces\r\n{framing}\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: smiley.faces\r\n\r\n");
+        Assert.True(status is 400 or 501, $"got {status}");
+        await StillServesAsync();
+    }
+
+    [Fact]
+    public async Task A_client_that_sends_headers_too_slowly_is_cut_off_while_others_are_served()
+    {
+        using var slow = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await slow.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Mesh.GatewayUri.Port));
+        await slow.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: smiley.faces\r\n"), SocketFlags.None);
+
+        await StillServesAsync();
+        var buffer = new byte[1024];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = await slow.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+        var answer = Encoding.ASCII.GetString(buffer, 0, received);
+        Assert.True(received == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), $"expected 408 or a close, got '{answer}'");
+    }
+
+    [Fact]
+    public async Task Abrupt_resets_mid_request_leave_the_proxy_serving()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Mesh.GatewayUri.Port));
+            await socket.SendAsync(Encoding.ASCII.GetBytes("POST / HTTP/1.1\r\nHost: smiley.faces\r\nContent-Length: 100000\r\n\r\npartial"), SocketFlags.None);
+            socket.LingerState = new LingerOption(true, 0); // Close with RST.
+            socket.Close();
+        }
+        await StillServesAsync();
+    }
+
+    [Fact]
+    public async Task Garbage_is_a_400()
+    {
+        Assert.Equal(400, await RawHttp.StatusAsync(Mesh.GatewayUri, "\x16\x03\x01 this is not http\r\n\r\n"));
+        Assert.Equal(400, await RawHttp.StatusAsync(Mesh.GatewayUri, "GET / HTTP/1.1\r\nHost: smiley.faces\r\nBad Header Line\r\n\r\n"));
+        await StillServesAsync();
+    }
+}
