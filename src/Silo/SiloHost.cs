@@ -29,7 +29,7 @@ public static class SiloHost
         builder.Logging.SuppressCleartextHttp2Warning();
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c()));
-        var connection = KubernetesConnection.Resolve(options.KubeApi);
+        var connection = KubernetesConnection.Resolve(options.KubeApi, options.Kubeconfig);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(connection);
         builder.Services.AddSingleton(sp => new KubernetesClient(KubernetesHttp.CreateClient(connection), connection));

@@ -12,6 +12,9 @@ public sealed class SiloOptions
     /// <summary>The Kubernetes API server; empty means in-cluster configuration.</summary>
     public string? KubeApi { get; set; }
 
+    /// <summary>A kubeconfig file to reach the API server with, when not in a cluster and no --kube-api is given.</summary>
+    public string? Kubeconfig { get; set; }
+
     /// <summary>Refuse cross-namespace backendRefs that no ReferenceGrant allows.</summary>
     public bool RequireReferenceGrants { get; set; }
 

@@ -74,9 +74,13 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
         return list.ResourceVersion;
     }
 
-    /// <summary>Watches, re-watching after each server timeout, until the resourceVersion expires.</summary>
+    /// <summary>
+    /// Watches, resuming from the last resourceVersion seen after a server timeout or a broken stream
+    /// (with backoff), until the server says that version has expired (410 Gone): then the caller relists.
+    /// </summary>
     private async Task WatchUntilExpiredAsync(string resourceVersion, CancellationToken ct)
     {
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
         while (true)
         {
             try
@@ -96,11 +100,17 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
                     }
                     resourceVersion = ev.Object["metadata"]?["resourceVersion"]?.GetValue<string>() ?? resourceVersion;
                     Apply(ev);
+                    backoff.Reset();
                 }
             }
             catch (KubernetesApiException e) when (e.Status == HttpStatusCode.Gone)
             {
                 return;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or IOException or System.Text.Json.JsonException)
+            {
+                logger.LogWarning("{Kind} watch broke ({Error}); resuming from {ResourceVersion}.", kind.Kind, e.Message, resourceVersion);
+                await backoff.DelayAsync(ct).ConfigureAwait(false);
             }
         }
     }

@@ -15,10 +15,20 @@ public static class KubernetesHttp
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             ConnectTimeout = TimeSpan.FromSeconds(10),
         };
-        if (connection.CaFile is { } caFile && File.Exists(caFile))
+        if (connection.ClientCertificate is { } clientCertificate)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
+        if (connection.InsecureSkipTlsVerify)
+        {
+#pragma warning disable CA5359 // Only when the kubeconfig itself says insecure-skip-tls-verify.
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (connection.CaPem is { } caPem)
         {
             var trust = new X509Certificate2Collection();
-            trust.ImportFromPemFile(caFile);
+            trust.ImportFromPem(caPem);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
             {
                 if (errors == SslPolicyErrors.None)

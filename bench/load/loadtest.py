@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Load comparison on this machine: the same origin reached directly, through HAProxy, through nginx
+and through the Mesh gateway, with wrk (HTTP/1.1) and h2load (h2c). Prints one table of requests per
+second and p50/p99 latency, with ratios to HAProxy.
+
+    python3 bench/load/loadtest.py            # DURATION=10 CONNECTIONS=32 to change the load
+
+Everything listens on 127.0.0.1 only; every load run is bounded in time. Needs: haproxy, nginx
+(nginx-light), wrk, h2load (nghttp2-client) from Debian, and the .NET SDK; missing Debian packages are
+installed with apt-get when run as root.
+"""
+import os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DURATION = int(os.environ.get("DURATION", "10"))
+CONNECTIONS = int(os.environ.get("CONNECTIONS", "32"))
+ORIGIN, HAPROXY_H1, HAPROXY_H2, NGINX_H1, NGINX_H2 = 18080, 18090, 18092, 18091, 18093
+GATEWAY, GATEWAY_ADMIN, SILO, API = 18101, 18102, 18100, 18110
+HOST = "origin.bench"
+
+
+def ensure_tools():
+    missing = [pkg for tool, pkg in [("haproxy", "haproxy"), ("nginx", "nginx-light"), ("wrk", "wrk"), ("h2load", "nghttp2-client")]
+               if shutil.which(tool) is None]
+    if missing:
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def start_nginx(work, name, body):
+    conf = write(os.path.join(work, f"{name}.conf"), f"""
+daemon off; worker_processes 1; pid {work}/{name}.pid; error_log {work}/{name}.err warn;
+events {{ worker_connections 4096; }}
+http {{ access_log off; client_body_temp_path {work}; proxy_temp_path {work};
+  upstream origin {{ server 127.0.0.1:{ORIGIN}; keepalive 64; }}
+  {body} }}
+""")
+    return subprocess.Popen(["nginx", "-c", conf, "-p", work], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_http(port, host=None, path="/"):
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host} if host else {})
+            with urllib.request.urlopen(req, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.2)
+    raise SystemExit(f"nothing answered on port {port}")
+
+
+def to_ms(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(port):
+    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-H", f"Host: {HOST}",
+                          f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    pct = {p: to_ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, pct.get("50"), pct.get("99"), int(errors.group(1)) if errors else 0
+
+
+def run_h2load(port, work):
+    log = os.path.join(work, f"h2load-{port}.log")
+    out = subprocess.run(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{DURATION}", "-H", f":authority: {HOST}",
+                          "--log-file", log, f"http://127.0.0.1:{port}/"], capture_output=True, text=True).stdout
+    match = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out)
+    if not match:
+        return None, None, None, -1
+    times = []
+    failed = 0
+    with open(log) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3:
+                if not parts[1].startswith("2"):
+                    failed += 1
+                times.append(int(parts[2]) / 1000.0)  # microseconds → ms
+    times.sort()
+    p = lambda q: times[min(len(times) - 1, int(q * len(times)))] if times else None
+    return float(match.group(1)), p(0.5), p(0.99), failed
+
+
+def main():
+    ensure_tools()
+    work = tempfile.mkdtemp(prefix="mesh-load-")
+    procs = []
+    try:
+        procs.append(start_nginx(work, "origin", f"""
+  server {{ listen 127.0.0.1:{ORIGIN}; keepalive_requests 1000000; location / {{ return 200 "hello from the origin\\n"; }} }}"""))
+        procs.append(start_nginx(work, "proxy", f"""
+  server {{ listen 127.0.0.1:{NGINX_H1}; keepalive_requests 1000000;
+    location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}
+  server {{ listen 127.0.0.1:{NGINX_H2} http2; keepalive_requests 1000000;
+    location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}"""))
+        haproxy_cfg = write(os.path.join(work, "haproxy.cfg"), f"""
+global
+  maxconn 20000
+  nbthread 1
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  option http-keep-alive
+frontend h1
+  bind 127.0.0.1:{HAPROXY_H1}
+  default_backend origin
+frontend h2
+  bind 127.0.0.1:{HAPROXY_H2} proto h2
+  default_backend origin
+backend origin
+  http-reuse always
+  server origin 127.0.0.1:{ORIGIN}
+""")
+        procs.append(subprocess.Popen(["haproxy", "-f", haproxy_cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        build = subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(ROOT, "src", "AppHost")], capture_output=True, text=True)
+        if build.returncode != 0:
+            raise SystemExit(build.stdout[-4000:])
+        apphost = subprocess.Popen(
+            ["dotnet", "run", "-c", "Release", "--no-build", "--project", os.path.join(ROOT, "src", "AppHost"), "--",
+             "--resources", os.path.join(ROOT, "bench", "load", "resources"), "--api-port", str(API), "--silo-port", str(SILO),
+             "--gateway-port", str(GATEWAY), "--gateway-admin-port", str(GATEWAY_ADMIN), "--pod-network", "127.1.250.0",
+             "--service-network", "127.2.250.0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        procs.append(apphost)
+        for port in (ORIGIN, HAPROXY_H1, NGINX_H1):
+            wait_http(port)
+        wait_http(GATEWAY, HOST)
+
+        targets = [("direct", ORIGIN, None), ("haproxy", HAPROXY_H1, HAPROXY_H2), ("nginx", NGINX_H1, NGINX_H2), ("mesh", GATEWAY, GATEWAY)]
+        results = {}
+        for name, h1, h2 in targets:
+            results[(name, "http/1.1")] = run_wrk(h1)
+            if h2:
+                results[(name, "h2c")] = run_h2load(h2, work)
+        print(f"\nload: {CONNECTIONS} connections, {DURATION}s each, 2 cores shared by client, proxy and origin\n")
+        print(f"{'target':<10}{'protocol':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}{'rps/haproxy':>13}{'p99/haproxy':>13}")
+        for (name, proto), (rps, p50, p99, errors) in results.items():
+            base = results.get(("haproxy", proto))
+            ratio = f"{rps / base[0]:.2f}" if base and rps and base[0] else "-"
+            lat = f"{p99 / base[2]:.2f}" if base and p99 and base[2] else "-"
+            fmt = lambda v: f"{v:.2f}" if v is not None else "-"
+            print(f"{name:<10}{proto:<10}{(rps or 0):>12.0f}{fmt(p50):>10}{fmt(p99):>10}{errors:>9}{ratio:>13}{lat:>13}")
+    finally:
+        for proc in procs:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM) if proc is procs[-1] else proc.terminate()
+            except Exception:
+                pass
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except Exception:
+                proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
