@@ -105,7 +105,7 @@ def main():
     location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}"""))
         haproxy_cfg = write(os.path.join(work, "haproxy.cfg"), f"""
 global
-  maxconn 20000
+  maxconn 8000
   nbthread 1
 defaults
   mode http
