@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Mesh.Conformance.Tests.Harness;
 
 namespace Mesh.Conformance.Tests.Report;
@@ -22,8 +21,9 @@ public static class ReportFile
         {
             try
             {
-                var existing = Read(path);
-                if (JsonNode.DeepEquals(WithoutDate(existing), WithoutDate(report)))
+                var existing = File.ReadAllText(path);
+                var previousDate = Read(path).Date;
+                if (existing.ReplaceLineEndings("\n") == Render(report with { Date = previousDate }))
                 {
                     return false;
                 }
@@ -34,16 +34,11 @@ public static class ReportFile
             }
         }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, ReportYaml.Write(report.ToJson(), Header));
+        File.WriteAllText(path, Render(report));
         return true;
     }
 
-    private static JsonObject WithoutDate(ConformanceReport report)
-    {
-        var json = report.ToJson();
-        json.Remove("date");
-        return json;
-    }
+    public static string Render(ConformanceReport report) => ReportYaml.Write(report.ToJson(), Header);
 }
 
 /// <summary>A published report of another implementation, as stored under docs/conformance/peers.</summary>
