@@ -42,6 +42,14 @@ public static class ScenarioSteps
         return applied;
     }
 
+    /// <summary>As <see cref="ApplyAsync"/>, for routes some of whose parents are expected not to accept them: waits only for the gateway to hold them.</summary>
+    public static async Task<AppliedManifests> ApplyWithoutAcceptanceAsync(this MeshInstance mesh, params string[] files)
+    {
+        var applied = new AppliedManifests(mesh, await mesh.ApplyFilesAsync(files));
+        await applied.WaitInForceAsync(requireAccepted: false);
+        return applied;
+    }
+
     /// <summary>Checks every case (concurrently, as upstream runs them in parallel); fails with every case that did not hold.</summary>
     public static async Task ExpectAllAsync(params Case[] cases)
     {
@@ -90,7 +98,7 @@ public static class ScenarioSteps
                     {
                         var response = await send(i);
                         key = response.Status != 200 || (response.IsGrpc && response.GrpcStatus != 0)
-                            ? $"status {response.Status}/{response.GrpcStatus}"
+                            ? $"status {response.Status}" + (response.IsGrpc ? $"/grpc-status {response.GrpcStatus}" : "")
                             : shares.Keys.FirstOrDefault(b => response.Pod?.StartsWith(b + "-", StringComparison.Ordinal) == true) ?? $"pod {response.Pod}";
                     }
                     catch (HttpRequestException e)
@@ -139,9 +147,9 @@ public sealed class AppliedManifests(MeshInstance mesh, IReadOnlyList<JsonObject
     public IEnumerable<string> RouteKeys => Routes.Select(r => $"{KubeApi.Namespace(r)}/{KubeApi.Name(r)}");
 
     /// <summary>Every route is Accepted by Mesh for its current generation, and the gateway's tables hold it.</summary>
-    public async Task WaitInForceAsync()
+    public async Task WaitInForceAsync(bool requireAccepted = true)
     {
-        foreach (var route in Routes)
+        foreach (var route in Routes.Where(_ => requireAccepted))
         {
             await RouteStatus.WaitForConditionAsync(mesh.Api, route, "Accepted", "True");
         }
