@@ -86,14 +86,14 @@ public sealed class PodClient : IDisposable
     }
 
     /// <summary>
-    /// A unary gRPC call over h2c: a hand-framed (empty) request message to <c>/service/method</c> on
-    /// <paramref name="authority"/>; the echo's reply message carries its JSON in field 1.
+    /// A unary gRPC call over h2c: one hand-framed request message (field 1, a string) to
+    /// <c>/service/method</c> on <paramref name="authority"/>; the echo's reply message carries its JSON in field 1.
     /// </summary>
     public async Task<EchoResponse> CallGrpcAsync(string authority, string service, string method, IEnumerable<(string Name, string Value)>? metadata = null)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, $"http://{authority}/{service}/{method}")
         {
-            Content = new ByteArrayContent([0, 0, 0, 0, 0]), // one uncompressed, empty message
+            Content = new ByteArrayContent(GrpcFrames.Frame("conformance")),
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
@@ -223,6 +223,27 @@ public sealed record EchoResponse(int Status, IReadOnlyDictionary<string, string
 /// <summary>gRPC length-prefixed messages and the one protobuf field the echo fills.</summary>
 public static class GrpcFrames
 {
+    /// <summary>One uncompressed length-prefixed message whose protobuf payload is field 1 = <paramref name="text"/>.</summary>
+    public static byte[] Frame(string text)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        var message = new List<byte> { 0x0A }; // field 1, wire type 2 (length-delimited)
+        for (var length = (uint)payload.Length; ; length >>= 7)
+        {
+            if (length < 0x80)
+            {
+                message.Add((byte)length);
+                break;
+            }
+            message.Add((byte)(length | 0x80));
+        }
+        message.AddRange(payload);
+        var frame = new byte[5 + message.Count];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Count);
+        message.CopyTo(frame, 5);
+        return frame;
+    }
+
     /// <summary>The string in field 1 of the first message of a gRPC body, or null if there is none.</summary>
     public static string? FirstStringFieldOne(ReadOnlySpan<byte> body)
     {
