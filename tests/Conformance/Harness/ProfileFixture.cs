@@ -43,15 +43,16 @@ public sealed class ProfileFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Mesh is not null)
-        {
-            await Mesh.DisposeAsync();
-        }
+        // The report first: it depends only on the outcomes, not on the mesh stopping cleanly.
         if (Outcomes.Complete)
         {
             var report = ReportBuilder.Build(Outcomes.Results, DateTimeOffset.UtcNow);
             ReportFile.WriteIfChanged(report, RepoPaths.Report);
             LastReport = report;
+        }
+        if (Mesh is not null)
+        {
+            await Mesh.DisposeAsync();
         }
     }
 }
