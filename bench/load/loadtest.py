@@ -61,7 +61,14 @@ def to_ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def warm_up(port):
+    """A few seconds of load first, so every target is measured after its JIT and pools have settled."""
+    subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", "-d3s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
+                   capture_output=True, text=True)
+
+
 def run_wrk(port):
+    warm_up(port)
     out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-H", f"Host: {HOST}",
                           f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

@@ -20,7 +20,7 @@ public sealed partial class AppHostProcessTests
             UseShellExecute = false,
         };
         start.ArgumentList.Add(AppHostAssembly());
-        foreach (var arg in new[] { "--api-port", "0", "--silo-port", "0", "--gateway-port", "0", "--pod-network", "127.1.5.0", "--service-network", "127.2.5.0" })
+        foreach (var arg in new[] { "--api-port", "0", "--silo-port", "0", "--gateway-port", "0", "--gateway-admin-port", "0", "--pod-network", "127.1.5.0", "--service-network", "127.2.5.0" })
         {
             start.ArgumentList.Add(arg);
         }
