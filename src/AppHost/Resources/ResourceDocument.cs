@@ -3,4 +3,4 @@ using System.Text.Json.Nodes;
 namespace Mesh.AppHost.Resources;
 
 /// <summary>One object read from a resource file; <see cref="Source"/> names the file and document for errors.</summary>
-internal sealed record ResourceDocument(JsonObject Object, string Source);
+public sealed record ResourceDocument(JsonObject Object, string Source);

@@ -10,7 +10,7 @@ namespace Mesh.AppHost.Resources;
 /// object or an array. A <c>List</c> (or any <c>XxxList</c>, as <c>kubectl get -o</c> writes) contributes
 /// its items. Every object must name its apiVersion, kind and name.
 /// </summary>
-internal static class ResourceFileReader
+public static class ResourceFileReader
 {
     /// <exception cref="InvalidDataException">The file does not parse or holds something that is not an object; the message names the file.</exception>
     public static List<ResourceDocument> Read(string path)
