@@ -22,6 +22,7 @@ public sealed record GrpcRouteRule
     public List<GrpcRouteMatch>? Matches { get; init; }
     public List<HttpRouteFilter>? Filters { get; init; }
     public List<HttpBackendRef>? BackendRefs { get; init; }
+    public SessionPersistence? SessionPersistence { get; init; }
 }
 
 public sealed record GrpcRouteMatch

@@ -34,6 +34,7 @@ public sealed record HttpRouteRule
     public List<HttpBackendRef>? BackendRefs { get; init; }
     public HttpRouteTimeouts? Timeouts { get; init; }
     public HttpRouteRetry? Retry { get; init; }
+    public SessionPersistence? SessionPersistence { get; init; }
 }
 
 public sealed record HttpRouteMatch
@@ -103,6 +104,8 @@ public sealed record HttpRouteFilter
     public HttpRequestRedirectFilter? RequestRedirect { get; init; }
     public HttpUrlRewriteFilter? UrlRewrite { get; init; }
     public HttpRequestMirrorFilter? RequestMirror { get; init; }
+    public HttpCorsFilter? Cors { get; init; }
+    public HttpExternalAuthFilter? ExternalAuth { get; init; }
     public LocalObjectReference? ExtensionRef { get; init; }
 }
 
