@@ -12,7 +12,7 @@ public sealed class GatewayOptions
     /// <summary>Address to listen on.</summary>
     public string Listen { get; set; } = "127.0.0.1";
 
-    /// <summary>The silo to subscribe to.</summary>
+    /// <summary>The silo to subscribe to; several, comma-separated, are tried in turn after a break.</summary>
     public string Silo { get; set; } = "http://127.0.0.1:15000";
 
     /// <summary>A file to keep the last good tables in, so a restart serves at once even without a silo.</summary>

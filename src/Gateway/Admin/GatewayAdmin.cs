@@ -52,6 +52,7 @@ public sealed class GatewayAdmin(TableHolder tables, GatewayMetrics metrics, Sil
         {
             Ready = tables.Ready.IsCompletedSuccessfully,
             subscription.Connected,
+            subscription.CurrentSilo,
             subscription.MessagesApplied,
             Services = current.ServicesByKey.Values.OrderBy(s => s.Key, StringComparer.Ordinal).Select(service => new
             {

@@ -23,6 +23,8 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
     private static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(20);
 
     private readonly HeldState _held = new();
+    private readonly string[] _silos = options.Silo.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private int _siloIndex;
     private readonly TableCompiler _compiler = new();
     private readonly SnapshotFile? _snapshot = options.Snapshot is { Length: > 0 } path ? new SnapshotFile(path, logger) : null;
     private Task _saving = Task.CompletedTask;
@@ -35,6 +37,9 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
     });
 
     public long MessagesApplied { get; private set; }
+
+    /// <summary>The silo currently (or last) subscribed to.</summary>
+    public string CurrentSilo => _silos[_siloIndex % _silos.Length];
 
     /// <summary>True while a subscription stream is open and synced.</summary>
     public bool Connected { get; private set; }
@@ -80,8 +85,10 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
             catch (Exception e) when (e is HttpRequestException or IOException or JsonException or OperationCanceledException or InvalidDataException)
             {
                 Connected = false;
-                logger.LogWarning("Subscription to {Silo} broke ({Error}); serving the last good tables.", options.Silo, e.Message);
+                logger.LogWarning("Subscription to {Silo} broke ({Error}); serving the last good tables.", CurrentSilo, e.Message);
             }
+            // Any silo can resume us: versions are the same on every replica, so only differences are sent.
+            _siloIndex++;
             await backoff.DelayAsync(stoppingToken).ConfigureAwait(false);
         }
     }
@@ -96,7 +103,7 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
     {
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var first = JsonSerializer.SerializeToUtf8Bytes(BuildRequest(), KubernetesJson.Options).Append((byte)'\n').ToArray();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(options.Silo), SubscriptionProtocol.Path))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(CurrentSilo), SubscriptionProtocol.Path))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -125,7 +132,7 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
                 synced = true;
                 Connected = true;
                 backoff.Reset();
-                logger.LogInformation("Synced with {Silo}: {Count} Services.", options.Silo, _held.Frontends.Count);
+                logger.LogInformation("Synced with {Silo}: {Count} Services.", CurrentSilo, _held.Frontends.Count);
             }
             else if (!Apply(message))
             {
