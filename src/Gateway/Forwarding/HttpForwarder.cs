@@ -33,11 +33,12 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
-        using var exchange = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        if (plan.Timeouts.Request is { } requestTimeout)
-        {
-            exchange.CancelAfter(requestTimeout);
-        }
+        // Linked token sources only when a route sets a timeout: most requests need none.
+        using var exchange = plan.Timeouts.Request is { } requestTimeout
+            ? CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted)
+            : null;
+        exchange?.CancelAfter(plan.Timeouts.Request!.Value);
+        var exchangeToken = exchange?.Token ?? context.RequestAborted;
         var maxTries = 1 + (plan.Retry is { } retry && replayable ? retry.Attempts : 0);
         HttpResponseMessage? response = null;
         EndpointState? servedBy = null;
@@ -46,7 +47,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
             if (attempt > 1)
             {
                 metrics.Retries.WithLabels(new LabelValues(plan.Pool.Service)).Add();
-                if (!await PauseAsync(plan.Retry!.BackoffBefore(attempt - 1), exchange.Token).ConfigureAwait(false))
+                if (!await PauseAsync(plan.Retry!.BackoffBefore(attempt - 1), exchangeToken).ConfigureAwait(false))
                 {
                     await TimedOutAsync(context, "request timeout").ConfigureAwait(false);
                     return;
@@ -58,18 +59,17 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
                 await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {plan.Pool.Service}:{plan.Pool.Port}").ConfigureAwait(false);
                 return;
             }
-            using var attemptScope = CancellationTokenSource.CreateLinkedTokenSource(exchange.Token);
-            if (plan.Timeouts.BackendRequest is { } backendTimeout)
-            {
-                attemptScope.CancelAfter(backendTimeout);
-            }
+            using var attemptScope = plan.Timeouts.BackendRequest is { } backendTimeout
+                ? CancellationTokenSource.CreateLinkedTokenSource(exchangeToken)
+                : null;
+            attemptScope?.CancelAfter(plan.Timeouts.BackendRequest!.Value);
             using var request = UpstreamRequest.Create(context, endpoint.Address, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
             var last = attempt >= maxTries;
             var failed = true;
             endpoint.Started();
             try
             {
-                var candidate = await _client.SendAsync(request, attemptScope.Token).ConfigureAwait(false);
+                var candidate = await _client.SendAsync(request, attemptScope?.Token ?? exchangeToken).ConfigureAwait(false);
                 failed = (int)candidate.StatusCode >= 500;
                 if (!last && plan.Retry!.RetriesStatus((int)candidate.StatusCode))
                 {
@@ -79,7 +79,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
                 response = candidate;
                 servedBy = endpoint; // Still in flight until its body has been relayed.
             }
-            catch (HttpRequestException e) when (!exchange.IsCancellationRequested)
+            catch (HttpRequestException e) when (!exchangeToken.IsCancellationRequested)
             {
                 if (!last)
                 {
@@ -97,7 +97,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
                     failed = false; // The client went away; the endpoint did nothing wrong.
                     return;
                 }
-                if (exchange.IsCancellationRequested)
+                if (exchangeToken.IsCancellationRequested)
                 {
                     await TimedOutAsync(context, "request timeout").ConfigureAwait(false);
                     return;
@@ -122,7 +122,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
         {
             try
             {
-                await CopyResponseAsync(context, response, plan, exchange.Token).ConfigureAwait(false);
+                await CopyResponseAsync(context, response, plan, exchangeToken).ConfigureAwait(false);
             }
             finally
             {
