@@ -62,8 +62,8 @@ def to_ms(value, unit):
 
 
 def warm_up(port):
-    """A few seconds of load first, so every target is measured after its JIT and pools have settled."""
-    subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", "-d3s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
+    """Fifteen seconds of load first: the gateway's JIT (tiered, with PGO) takes about that long to settle."""
+    subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", "-d15s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
                    capture_output=True, text=True)
 
 

@@ -58,4 +58,18 @@ public sealed class ObservabilityTests(InProcessMesh mesh) : IClassFixture<InPro
         Assert.NotNull(service["frontend"]!["version"]);
         Assert.Equal(3, service["backend"]!["value"]!["ports"]![0]!["endpoints"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task The_silo_status_page_lists_services_routes_with_conditions_and_proxies()
+    {
+        using var http = new HttpClient();
+        var page = await Eventually.HoldsAsync(() => http.GetStringAsync(mesh.SiloUri), html => html.Contains("Accepted=True", StringComparison.Ordinal),
+            "route status appears on the page");
+
+        Assert.Contains("<title>Mesh silo</title>", page);
+        Assert.Contains("faces/smiley", page);
+        Assert.Contains("faces/smiley-split", page);
+        Assert.Contains("ResolvedRefs=True (ResolvedRefs)", page);
+        Assert.Contains("test-", page); // the subscribed gateway
+    }
 }

@@ -1,6 +1,8 @@
 using Mesh.Grains.Runtime;
 using Mesh.Grains.ServiceGrains;
 using Mesh.Hosting.Metrics;
+using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Leadership;
 using Mesh.Silo.Observability;
 using Mesh.Silo.Subscriptions;
 using Microsoft.AspNetCore.Builder;
@@ -14,6 +16,8 @@ public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapGet("/", (SubscriptionHub hub, ClusterInformers informers, LeaseElector elector) =>
+            Results.Content(StatusPage.Render(hub, informers, elector), "text/html; charset=utf-8"));
         endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
         endpoints.MapGet("/readyz", (SubscriptionHub hub) => hub.Initialized.IsCompletedSuccessfully
             ? Results.Text("ready\n")

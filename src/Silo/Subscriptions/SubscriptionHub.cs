@@ -31,6 +31,18 @@ public sealed class SubscriptionHub : IServiceChangeObserver
         }
     }
 
+    /// <summary>The latest state of every Service, for the status page.</summary>
+    public IReadOnlyList<ServiceSnapshot> Snapshots
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _services.Values];
+            }
+        }
+    }
+
     public int ServiceCount
     {
         get
