@@ -110,4 +110,38 @@ public sealed class HostileInputTests(ImpatientMesh fixture) : IClassFixture<Imp
         Assert.Equal(400, await RawHttp.StatusAsync(Mesh.GatewayUri, "GET / HTTP/1.1\r\nHost: smiley.faces\r\nBad Header Line\r\n\r\n"));
         await StillServesAsync();
     }
+
+    [Fact]
+    public async Task Expect_100_continue_gets_its_interim_answer_before_the_body_is_sent()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Mesh.GatewayUri.Port), deadline.Token);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(
+            "POST /upload HTTP/1.1\r\nHost: smiley.faces\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"), SocketFlags.None, deadline.Token);
+
+        var interim = await ReadUntilAsync(socket, "\r\n\r\n", deadline.Token);
+        Assert.StartsWith("HTTP/1.1 100 Continue", interim);
+
+        await socket.SendAsync(Encoding.ASCII.GetBytes("hello"), SocketFlags.None, deadline.Token);
+        var final = await ReadUntilAsync(socket, "\"pod\"", deadline.Token);
+        Assert.StartsWith("HTTP/1.1 200", final);
+        Assert.Contains("\"method\":\"POST\"", final);
+    }
+
+    private static async Task<string> ReadUntilAsync(Socket socket, string marker, CancellationToken ct)
+    {
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!text.ToString().Contains(marker, StringComparison.Ordinal))
+        {
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+            if (n == 0)
+            {
+                break;
+            }
+            text.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+        return text.ToString();
+    }
 }

@@ -5,6 +5,7 @@ using Mesh.Gateway.Balancing;
 using Mesh.Gateway.Observability;
 using Mesh.Hosting.Metrics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Mesh.Gateway.Forwarding;
 
@@ -122,6 +123,12 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
         {
             try
             {
+                if (response.StatusCode == HttpStatusCode.SwitchingProtocols
+                    && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+                {
+                    await TunnelAsync(context, upgrade, response).ConfigureAwait(false);
+                    return;
+                }
                 await CopyResponseAsync(context, response, plan, exchangeToken).ConfigureAwait(false);
             }
             finally
@@ -153,6 +160,40 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
     private static Task TimedOutAsync(HttpContext context, string which) => context.RequestAborted.IsCancellationRequested
         ? Task.CompletedTask
         : ProxyErrors.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"upstream did not answer within the route's {which}");
+
+    /// <summary>After 101 Switching Protocols both sides are raw streams: relay bytes both ways until either closes.</summary>
+    private static async Task TunnelAsync(HttpContext context, IHttpUpgradeFeature upgrade, HttpResponseMessage response)
+    {
+        CopyHeaders(response.Headers, context.Response.Headers);
+        if (response.Headers.Upgrade.Count > 0)
+        {
+            context.Response.Headers.Upgrade = response.Headers.Upgrade.ToString();
+        }
+        var client = await upgrade.UpgradeAsync().ConfigureAwait(false);
+        var backend = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
+        await using (client.ConfigureAwait(false))
+        await using (backend.ConfigureAwait(false))
+        {
+            using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            var up = Relay(client, backend, done.Token);
+            var down = Relay(backend, client, done.Token);
+            await Task.WhenAny(up, down).ConfigureAwait(false);
+            await done.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(up, down).ConfigureAwait(false);
+        }
+
+        static async Task Relay(Stream from, Stream to, CancellationToken ct)
+        {
+            try
+            {
+                await from.CopyToAsync(to, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                // One side closed or broke: the tunnel ends.
+            }
+        }
+    }
 
     private static async Task CopyResponseAsync(HttpContext context, HttpResponseMessage response, ForwardPlan plan, CancellationToken ct)
     {

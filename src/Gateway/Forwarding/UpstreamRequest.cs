@@ -41,6 +41,12 @@ public static class UpstreamRequest
             request.Headers.TryAddWithoutValidation("TE", "trailers"); // gRPC needs it end to end.
         }
         request.Headers.Host = authority;
+        if (context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true && incoming.Protocol == "HTTP/1.1")
+        {
+            // An upgrade (WebSocket) is the one hop-by-hop exchange a proxy must pass on to tunnel it.
+            request.Headers.Connection.Add("Upgrade");
+            request.Headers.TryAddWithoutValidation("Upgrade", (IEnumerable<string?>)incoming.Headers.Upgrade);
+        }
         if (context.Connection.RemoteIpAddress is { } client)
         {
             var prior = incoming.Headers["X-Forwarded-For"].ToString();
