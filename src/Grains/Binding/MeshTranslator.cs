@@ -73,10 +73,16 @@ public static class MeshTranslator
             state.RouteStatuses[MeshState.StatusKey(route.Kind, route.Key)] = status;
         }
 
+        // Index once, so each Service looks only at its own groups and slices (linear, not quadratic, in cluster size).
+        var groupsByService = groups.GroupBy(g => g.Key.Service).ToDictionary(g => g.Key, g => g.ToList());
+        var slicesByService = snapshot.EndpointSlices
+            .Where(s => s.ServiceName is not null)
+            .GroupBy(s => new ObjectKey(s.Metadata.Namespace ?? "default", s.ServiceName!))
+            .ToDictionary(g => g.Key, g => g.ToList());
         foreach (var (key, service) in services)
         {
-            state.Frontends[key.ToString()] = TranslateFrontend(key, service, groups);
-            state.Backends[key.ToString()] = TranslateBackend(key, service, snapshot.EndpointSlices);
+            state.Frontends[key.ToString()] = TranslateFrontend(key, service, groupsByService.GetValueOrDefault(key) ?? []);
+            state.Backends[key.ToString()] = TranslateBackend(key, service, slicesByService.GetValueOrDefault(key) ?? []);
         }
         return state;
     }
@@ -131,7 +137,7 @@ public static class MeshTranslator
         }
     }
 
-    private static FrontendFacet TranslateFrontend(ObjectKey key, Service service, Dictionary<GroupKey, List<RouteEntryCandidate>> groups)
+    private static FrontendFacet TranslateFrontend(ObjectKey key, Service service, List<KeyValuePair<GroupKey, List<RouteEntryCandidate>>> groups)
     {
         var ports = new List<FrontendPort>();
         foreach (var port in service.Spec.Ports.OrderBy(p => p.Port))
@@ -141,11 +147,11 @@ public static class MeshTranslator
                 Port = port.Port,
                 Name = port.Name,
                 AppProtocol = port.AppProtocol,
-                Producer = groups.TryGetValue(new GroupKey(key, port.Port, null), out var producer) ? Merge(producer) : null,
+                Producer = groups.FirstOrDefault(g => g.Key == new GroupKey(key, port.Port, null)).Value is { } producer ? Merge(producer) : null,
             };
             foreach (var (group, entries) in groups)
             {
-                if (group.Service == key && group.Port == port.Port && group.ConsumerNamespace is { } consumer)
+                if (group.Port == port.Port && group.ConsumerNamespace is { } consumer)
                 {
                     frontendPort.Consumers[consumer] = Merge(entries);
                 }
@@ -190,11 +196,8 @@ public static class MeshTranslator
         Retry = c.Rule.Retry,
     };
 
-    private static BackendFacet TranslateBackend(ObjectKey key, Service service, IReadOnlyList<EndpointSlice> allSlices)
+    private static BackendFacet TranslateBackend(ObjectKey key, Service service, List<EndpointSlice> slices)
     {
-        var slices = allSlices
-            .Where(s => s.Metadata.Namespace == key.Namespace && s.ServiceName == key.Name)
-            .ToList();
         var ports = new List<BackendPort>();
         foreach (var servicePort in service.Spec.Ports.OrderBy(p => p.Port))
         {

@@ -102,10 +102,6 @@ public static class SubscriptionEndpoint
         }
     }
 
-    private static async Task WriteAsync(HttpResponse response, SubscriptionMessage message, CancellationToken ct)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, KubernetesJson.Options);
-        await response.Body.WriteAsync(bytes, ct).ConfigureAwait(false);
-        await response.Body.WriteAsync("\n"u8.ToArray(), ct).ConfigureAwait(false);
-    }
+    private static async Task WriteAsync(HttpResponse response, SubscriptionMessage message, CancellationToken ct) =>
+        await response.Body.WriteAsync(MessageEncoder.Encode(message), ct).ConfigureAwait(false);
 }
