@@ -9,7 +9,8 @@ namespace Mesh.Silo.Subscriptions;
 public sealed class Subscriber
 {
     private readonly HashSet<string>? _interest;
-    private readonly Dictionary<string, HeldVersions> _held;
+    // A value pair, not an object per entry: a silo keeps one entry per Service for every proxy.
+    private readonly Dictionary<string, (string? Frontend, string? Backend)> _held;
     private HashSet<string> _dirty = new(StringComparer.Ordinal);
     private bool _workloadsDirty;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -20,7 +21,7 @@ public sealed class Subscriber
         _interest = request.Services.Contains(SubscriptionProtocol.AllServices)
             ? null
             : new HashSet<string>(request.Services, StringComparer.Ordinal);
-        _held = new Dictionary<string, HeldVersions>(request.Have, StringComparer.Ordinal);
+        _held = request.Have.ToDictionary(h => h.Key, h => (h.Value.Frontend, h.Value.Backend), StringComparer.Ordinal);
         SentWorkloads = request.Workloads;
         ConnectedAt = DateTimeOffset.UtcNow;
     }
@@ -65,10 +66,10 @@ public sealed class Subscriber
     /// <summary>The message that moves this proxy from what it holds to <paramref name="snapshot"/>, if any.</summary>
     internal SubscriptionMessage? Diff(string key, ServiceSnapshot? snapshot)
     {
-        _held.TryGetValue(key, out var held);
+        var holds = _held.TryGetValue(key, out var held);
         if (snapshot is null || !snapshot.Exists)
         {
-            if (held is null)
+            if (!holds)
             {
                 return null;
             }
@@ -76,13 +77,13 @@ public sealed class Subscriber
             MessagesSent++;
             return new SubscriptionMessage { Type = MessageType.Service, Key = key, Removed = true };
         }
-        var frontend = snapshot.Frontend?.Version != held?.Frontend ? snapshot.Frontend : null;
-        var backend = snapshot.Backend?.Version != held?.Backend ? snapshot.Backend : null;
+        var frontend = snapshot.Frontend?.Version != held.Frontend ? snapshot.Frontend : null;
+        var backend = snapshot.Backend?.Version != held.Backend ? snapshot.Backend : null;
         if (frontend is null && backend is null)
         {
             return null;
         }
-        _held[key] = new HeldVersions { Frontend = snapshot.Frontend?.Version, Backend = snapshot.Backend?.Version };
+        _held[key] = (snapshot.Frontend?.Version, snapshot.Backend?.Version);
         MessagesSent++;
         return new SubscriptionMessage { Type = MessageType.Service, Key = key, Frontend = frontend, Backend = backend };
     }
