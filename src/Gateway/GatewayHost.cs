@@ -8,11 +8,8 @@ using Mesh.Gateway.Tables;
 using Mesh.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -24,8 +21,7 @@ public static class GatewayHost
     public static WebApplication Build(GatewayOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SuppressCleartextHttp2Warning();
+        var builder = MeshWebHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -60,10 +56,7 @@ public static class GatewayHost
         var proxy = app.Services.GetRequiredService<MeshProxy>();
         var admin = app.Services.GetRequiredService<GatewayAdmin>();
         app.Run(context => IsAdminConnection(context) ? admin.HandleAsync(context) : proxy.HandleAsync(context));
-        if (options.ParentPid is { } parent)
-        {
-            ParentProcessWatch.Start(parent, () => app.Lifetime.StopApplication());
-        }
+        MeshWebHost.StopWithParent(app, options.ParentPid);
         return app;
     }
 
@@ -75,15 +68,8 @@ public static class GatewayHost
         (app ?? throw new ArgumentNullException(nameof(app))).Services.GetRequiredService<TableHolder>().Ready;
 
     /// <summary>The address of the traffic listener, once started (resolves port 0).</summary>
-    public static Uri Address(WebApplication app) => Addresses(app)[0];
+    public static Uri Address(WebApplication app) => MeshWebHost.ListeningAddresses(app)[0];
 
     /// <summary>The address of the admin listener, once started.</summary>
-    public static Uri AdminAddress(WebApplication app) => Addresses(app)[1];
-
-    private static List<Uri> Addresses(WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        return app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
-            .Select(a => new Uri(a)).ToList();
-    }
+    public static Uri AdminAddress(WebApplication app) => MeshWebHost.ListeningAddresses(app)[1];
 }

@@ -11,9 +11,6 @@ using Mesh.Silo.Subscriptions;
 using Mesh.Silo.Translation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -25,8 +22,7 @@ public static class SiloHost
     public static WebApplication Build(SiloOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SuppressCleartextHttp2Warning();
+        var builder = MeshWebHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c()));
         var connection = KubernetesConnection.Resolve(options.KubeApi, options.Kubeconfig);
@@ -52,18 +48,10 @@ public static class SiloHost
         var app = builder.Build();
         app.MapSubscriptions();
         app.MapAdmin();
-        if (options.ParentPid is { } parent)
-        {
-            ParentProcessWatch.Start(parent, () => app.Lifetime.StopApplication());
-        }
+        MeshWebHost.StopWithParent(app, options.ParentPid);
         return app;
     }
 
     /// <summary>The address the silo listens on, once started (resolves port 0).</summary>
-    public static Uri Address(WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new Uri(address);
-    }
+    public static Uri Address(WebApplication app) => MeshWebHost.ListeningAddresses(app)[0];
 }

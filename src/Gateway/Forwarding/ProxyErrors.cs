@@ -20,7 +20,7 @@ public static class ProxyErrors
         }
         context.Response.Clear();
         context.Response.Headers["x-mesh-error"] = "true";
-        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+        if (GrpcCalls.IsGrpc(context.Request))
         {
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/grpc";

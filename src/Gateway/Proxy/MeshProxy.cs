@@ -79,7 +79,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             return;
         }
 
-        var matched = Match(group.For(IsGrpc(context.Request)), context.Request);
+        var matched = Match(group.For(GrpcCalls.IsGrpc(context.Request)), context.Request);
         if (matched is null)
         {
             await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no route of {service.Key} matches").ConfigureAwait(false);
@@ -163,7 +163,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {name}").ConfigureAwait(false);
             return;
         }
-        var useH2c = pool.IsH2c || IsGrpc(context.Request);
+        var useH2c = pool.IsH2c || GrpcCalls.IsGrpc(context.Request);
         var needsReplay = retry is not null || mirrorList.Count > 0;
         var (replayable, body) = needsReplay
             ? await UpstreamRequest.CaptureAsync(context, RetryPolicy.MaxReplayableBody).ConfigureAwait(false)
@@ -219,7 +219,4 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         var question = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         return question < 0 ? (pathAndQuery, "") : (pathAndQuery[..question], pathAndQuery[question..]);
     }
-
-    private static bool IsGrpc(HttpRequest request) =>
-        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 }

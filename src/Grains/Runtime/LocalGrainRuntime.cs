@@ -30,8 +30,4 @@ public sealed class LocalGrainRuntime : IGrainFactory
         }), this);
         return (TGrain)activation.Value;
     }
-
-    /// <summary>The keys of the live activations of one grain interface.</summary>
-    public IReadOnlyList<string> ActiveKeys<TGrain>() where TGrain : class, IGrainWithStringKey =>
-        _activations.Keys.Where(k => k.Item1 == typeof(TGrain)).Select(k => k.Item2).ToList();
 }

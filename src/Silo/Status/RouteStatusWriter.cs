@@ -49,8 +49,6 @@ public sealed class RouteStatusWriter : BackgroundService
     private readonly Channel<IReadOnlyDictionary<string, RouteStatus>> _desired =
         Channel.CreateBounded<IReadOnlyDictionary<string, RouteStatus>>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    public long Writes { get; private set; }
-
     public void Publish(IReadOnlyDictionary<string, RouteStatus> statuses)
     {
         Volatile.Write(ref _latest, statuses);
@@ -94,7 +92,6 @@ public sealed class RouteStatusWriter : BackgroundService
         try
         {
             await _client.ReplaceStatusAsync(routes.Kind, updated, ct).ConfigureAwait(false);
-            Writes++;
             _metrics.StatusWrites.WithLabels(new LabelValues("written")).Add();
         }
         catch (KubernetesApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.NotFound)

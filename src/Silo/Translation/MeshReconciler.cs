@@ -33,8 +33,6 @@ public sealed class MeshReconciler(
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private HashSet<string> _knownServices = new(StringComparer.Ordinal);
 
-    public long Passes { get; private set; }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         foreach (var informer in informers.All)
@@ -90,7 +88,6 @@ public sealed class MeshReconciler(
         _knownServices = present;
         hub.SetWorkloads(state.Workloads);
         statusWriter.Publish(state.RouteStatuses);
-        Passes++;
         metrics.Passes.WithLabels(default).Add();
         metrics.PassDuration.WithLabels(default).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
@@ -105,9 +102,7 @@ public sealed class MeshReconciler(
             Pods = ReadAll<Pod>(informers.Pods),
             HttpRoutes = ReadRoutes<HttpRoute>(informers.HttpRoutes, invalid, r => r.Metadata, r => r.Spec.ParentRefs),
             GrpcRoutes = ReadRoutes<GrpcRoute>(informers.GrpcRoutes, invalid, r => r.Metadata, r => r.Spec.ParentRefs),
-            ReferenceGrants = ReadAll<ReferenceGrant>(informers.ReferenceGrants)
-                .Where(g => GatewayApiValidation.Validate(ResourceKind.ReferenceGrants.Kind, (JsonObject)KubernetesJson.ToNode(g)!).Count == 0)
-                .ToList(),
+            ReferenceGrants = ReadAll<ReferenceGrant>(informers.ReferenceGrants, onlyValid: true),
             InvalidRoutes = invalid,
             RequireReferenceGrants = options.RequireReferenceGrants,
         };
@@ -144,12 +139,20 @@ public sealed class MeshReconciler(
         return result;
     }
 
-    /// <summary>Typed views of an informer's objects; an object that does not parse is skipped, not fatal.</summary>
-    private List<T> ReadAll<T>(Informer informer)
+    /// <summary>
+    /// Typed views of an informer's objects; an object that does not parse is skipped, not fatal. With
+    /// <paramref name="onlyValid"/>, objects that break the Gateway API CRD rules are skipped too.
+    /// </summary>
+    private List<T> ReadAll<T>(Informer informer, bool onlyValid = false)
     {
         var result = new List<T>();
         foreach (var obj in informer.Objects)
         {
+            if (onlyValid && GatewayApiValidation.Validate(informer.Kind.Kind, obj).Count > 0)
+            {
+                logger.LogWarning("Ignoring invalid {Kind} {Name}.", informer.Kind.Kind, NameOf(obj));
+                continue;
+            }
             try
             {
                 result.Add(KubernetesJson.Read<T>(obj));
