@@ -63,7 +63,7 @@ public sealed partial class AppHostProcessTests
             var gateway = new Uri(GatewayLine().Match(log).Groups[1].Value);
 
             using var kube = new KubeApi(api);
-            using var client = new PodClient(gateway, await kube.PodIPAsync("slow-clients", "slow-client"));
+            using var client = new PodClient(gateway, await kube.DeploymentPodAsync("slow-clients", "slow-client"));
             var response = await client.EchoAsync("http://smiley.faces/");
             Assert.Equal(200, response.Status);
             Assert.StartsWith("smiley-v", response.Pod);
