@@ -4,7 +4,7 @@ namespace Mesh.TestSupport;
 
 /// <summary>
 /// How to start one <see cref="InProcessMesh"/>. Test projects run in parallel, so each takes pod and
-/// Service networks of its own: EndToEnd 127.1.10-59 (and 127.1.5 for AppHost processes), Conformance
+/// Service networks of its own: EndToEnd 127.1.10-59 (and 127.1.5-6 for its process tests), Conformance
 /// 127.1.60-99, LocalApi 127.1.100-250 (the same third octet in 127.2 for Services).
 /// </summary>
 public sealed record MeshOptions
