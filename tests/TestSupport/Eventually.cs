@@ -60,6 +60,11 @@ public static class Eventually
     public static Task<T> HoldsAsync<T>(Func<Task<T>> probe, Func<T, bool> expectation, string what, TimeSpan? deadline = null) =>
         ConsistentlyAsync(probe, value => expectation(value) ? [] : ["not yet"], what, required: 1, deadline);
 
+    /// <summary>Probes until it returns something (not null) and returns that.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? deadline = null)
+        where T : class =>
+        (await HoldsAsync(probe, value => value is not null, what, deadline))!;
+
     /// <summary>Waits until a condition is true (once), within a deadline.</summary>
     public static Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null) =>
         HoldsAsync(condition, ok => ok, what, deadline);
