@@ -17,6 +17,7 @@ namespace Mesh.EndToEnd.Tests;
 /// fails, every answer still follows the producer and consumer routes, and when a silo comes back on the
 /// same address the gateway resubscribes and follows a route change.
 /// </summary>
+[Collection(HeavyTraffic.Name)]
 public sealed class SiloProcessKillTests(ITestOutputHelper output)
 {
     private const int Workers = 8; // 6 clients in slow-clients (producer route), 2 in fast-clients (consumer route)

@@ -15,11 +15,12 @@ public sealed class PodClient : IDisposable
     private readonly HttpClient _proxied;
     private readonly HttpClient _direct;
 
-    public PodClient(Uri gateway, Pod pod)
+    /// <param name="timeout">How long one request may take before it fails (20 s unless given).</param>
+    public PodClient(Uri gateway, Pod pod, TimeSpan? timeout = null)
     {
         Pod = pod;
-        _proxied = new HttpClient(Handler(gateway, pod.IP, viaProxy: true)) { Timeout = TimeSpan.FromSeconds(20) };
-        _direct = new HttpClient(Handler(gateway, pod.IP, viaProxy: false)) { Timeout = TimeSpan.FromSeconds(20) };
+        _proxied = new HttpClient(Handler(gateway, pod.IP, viaProxy: true)) { Timeout = timeout ?? TimeSpan.FromSeconds(20) };
+        _direct = new HttpClient(Handler(gateway, pod.IP, viaProxy: false)) { Timeout = timeout ?? TimeSpan.FromSeconds(20) };
     }
 
     public Pod Pod { get; }
