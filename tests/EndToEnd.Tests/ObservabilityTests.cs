@@ -4,7 +4,7 @@ using Mesh.EndToEnd.Tests.Support;
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>The admin surfaces: gateway /metrics and /config, silo /metrics and service API.</summary>
-public sealed class ObservabilityTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class ObservabilityTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     [Fact]
     public async Task Gateway_metrics_count_requests_by_service_route_backend_and_class()
