@@ -27,6 +27,10 @@ public sealed class ObservabilityTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         Assert.Contains("mesh_gateway_requests_total{service=\"\",route=\"\",backend=\"\",code=\"4xx\"}", metrics);
         Assert.Contains("# TYPE mesh_gateway_request_duration_seconds histogram", metrics);
         Assert.Contains("mesh_gateway_request_duration_seconds_bucket{service=\"faces/smiley\",le=\"+Inf\"}", metrics);
+        // The process's own costs, which bench/load divides by requests served.
+        Assert.Contains("# TYPE process_cpu_seconds_total counter", metrics);
+        Assert.Matches(@"(?m)^dotnet_gc_allocated_bytes_total [1-9]", metrics);
+        Assert.Matches(@"(?m)^process_resident_memory_bytes [1-9]", metrics);
     }
 
     [Fact]

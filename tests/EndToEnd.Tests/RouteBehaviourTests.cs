@@ -62,6 +62,23 @@ public sealed class RouteBehaviourTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task Headers_the_client_marks_as_per_hop_stop_at_the_proxy()
+    {
+        await EchoServiceAsync("hop-backend");
+        await EchoServiceAsync("hop");
+        await ApplyRouteAsync(Route("hop", "hop", """[{"backendRefs":[{"name":"hop-backend","port":80}]}]"""));
+        using var client = await ClientAsync();
+
+        var response = await Eventually.HoldsAsync(
+            () => client.EchoAsync("http://hop.behaviour/", ("Connection", "X-Hop-Secret"), ("X-Hop-Secret", "for the proxy"), ("X-Kept", "for the backend")),
+            r => r.Status == 200 && r.RequestHeader("x-kept") is not null, "the route applies");
+
+        Assert.Equal("for the backend", response.RequestHeader("x-kept"));
+        Assert.Null(response.RequestHeader("x-hop-secret"));
+        Assert.Null(response.RequestHeader("connection"));
+    }
+
+    [Fact]
     public async Task Redirects_answer_from_the_proxy_with_the_spec_location()
     {
         await EchoServiceAsync("redirect");
