@@ -108,6 +108,10 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         var (path, query) = SplitPathAndQuery(target.PathAndQuery);
         if (filters.Redirect is { } redirect)
         {
+            if (filters.Cors?.Apply(context) == true)
+            {
+                return; // A CORS preflight, answered here.
+            }
             context.Response.StatusCode = redirect.StatusCode;
             context.Response.Headers.Location = redirect.Location("http", authority.Host, authority.Port, path, query);
             filters.ResponseHeaders?.Apply(context.Response.Headers);
@@ -115,6 +119,11 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         }
 
         var backend = action.Pick();
+        // A backendRef's CORS filter, being the more specific, replaces the rule's (as a rewrite does).
+        if ((backend?.Filters.Cors ?? filters.Cors)?.Apply(context) == true)
+        {
+            return; // A CORS preflight, answered here.
+        }
         if (backend is null)
         {
             await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} has no backend with weight").ConfigureAwait(false);
