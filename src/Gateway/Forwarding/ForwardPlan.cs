@@ -1,5 +1,6 @@
 using Mesh.Gateway.Balancing;
 using Mesh.Gateway.Filters;
+using Mesh.Gateway.Observability;
 
 namespace Mesh.Gateway.Forwarding;
 
@@ -11,4 +12,5 @@ public sealed record ForwardPlan(
     bool UseH2c,
     TimeoutPolicy Timeouts,
     RetryPolicy? Retry,
-    IReadOnlyList<HeaderModifier> ResponseHeaders);
+    IReadOnlyList<HeaderModifier> ResponseHeaders,
+    RequestLabels Labels);

@@ -60,6 +60,8 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
                 await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {plan.Pool.Service}:{plan.Pool.Port}").ConfigureAwait(false);
                 return;
             }
+            plan.Labels.Endpoint = endpoint.Address;
+            plan.Labels.Attempts = attempt;
             using var attemptScope = plan.Timeouts.BackendRequest is { } backendTimeout
                 ? CancellationTokenSource.CreateLinkedTokenSource(exchangeToken)
                 : null;
