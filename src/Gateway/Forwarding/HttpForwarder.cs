@@ -74,7 +74,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
             {
                 var candidate = await _client.SendAsync(request, attemptScope?.Token ?? exchangeToken).ConfigureAwait(false);
                 failed = (int)candidate.StatusCode >= 500;
-                if (!last && plan.Retry!.RetriesStatus((int)candidate.StatusCode))
+                if (!last && plan.Retry!.Retries(candidate))
                 {
                     candidate.Dispose();
                     continue;
