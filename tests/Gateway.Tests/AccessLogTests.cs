@@ -102,6 +102,17 @@ public class AccessLogTests
         Assert.Null(entry.Route); // Nothing matched a route: absent, not "".
     }
 
+    [Theory]
+    [InlineData("stdout")]
+    [InlineData("-")]
+    [InlineData("true")] // The bare flag, --access-log.
+    public async Task The_flag_without_a_file_writes_to_stdout(string value)
+    {
+        await using var log = AccessLog.For(new GatewayOptions { AccessLog = value }, new GatewayMetrics(new Mesh.Gateway.Tables.TableHolder()));
+        Assert.True(log.Enabled);
+        Assert.False(File.Exists(value));
+    }
+
     [Fact]
     public async Task Off_by_default_it_leaves_the_response_alone()
     {
