@@ -15,13 +15,14 @@ namespace Mesh.Gateway.Proxy;
 /// The request path of a proxy node, one layer after another: identify the Service frontend and the
 /// client, pick the route group, match, apply filters, choose a backend and an endpoint, forward.
 /// </summary>
-public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics)
+public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics, AccessLog accessLog)
 {
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var started = Stopwatch.GetTimestamp();
         var labels = new RequestLabels();
+        var responseBytes = accessLog.Begin(context); // Null unless --access-log is set.
         try
         {
             await RouteAsync(context, labels).ConfigureAwait(false);
@@ -30,7 +31,12 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         {
             var code = GatewayMetrics.CodeClass(context.Response.StatusCode);
             metrics.Requests.WithLabels(new LabelValues(labels.Service, labels.Route, labels.Backend, code)).Add();
-            metrics.Duration.WithLabels(new LabelValues(labels.Service)).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            metrics.Duration.WithLabels(new LabelValues(labels.Service)).Observe(elapsed.TotalSeconds);
+            if (responseBytes is not null)
+            {
+                accessLog.End(context, labels, responseBytes, elapsed);
+            }
         }
     }
 
@@ -55,7 +61,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         {
             // Sent to a pod, not to a Service frontend: no routes apply, straight to that address.
             await ForwardAsync(context, EndpointPool.Direct(authority.Host, authority.Port), target.Authority, target.PathAndQuery,
-                TimeoutPolicy.None, null, [], []).ConfigureAwait(false);
+                TimeoutPolicy.None, null, [], [], labels).ConfigureAwait(false);
             return;
         }
         if (service is null)
@@ -75,7 +81,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         {
             // No routes attached: the Service's own endpoints, as without a mesh.
             await ForwardAsync(context, current.PoolFor(service.Key, port.Port), target.Authority, target.PathAndQuery,
-                TimeoutPolicy.None, null, [], []).ConfigureAwait(false);
+                TimeoutPolicy.None, null, [], [], labels).ConfigureAwait(false);
             return;
         }
 
@@ -108,6 +114,10 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         var (path, query) = SplitPathAndQuery(target.PathAndQuery);
         if (filters.Redirect is { } redirect)
         {
+            if (filters.Cors?.Apply(context) == true)
+            {
+                return; // A CORS preflight, answered here.
+            }
             context.Response.StatusCode = redirect.StatusCode;
             context.Response.Headers.Location = redirect.Location("http", authority.Host, authority.Port, path, query);
             filters.ResponseHeaders?.Apply(context.Response.Headers);
@@ -115,6 +125,11 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         }
 
         var backend = action.Pick();
+        // A backendRef's CORS filter, being the more specific, replaces the rule's (as a rewrite does).
+        if ((backend?.Filters.Cors ?? filters.Cors)?.Apply(context) == true)
+        {
+            return; // A CORS preflight, answered here.
+        }
         if (backend is null)
         {
             await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} has no backend with weight").ConfigureAwait(false);
@@ -151,12 +166,12 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             ? []
             : filters.Mirrors.Concat(backend.Filters.Mirrors).Where(m => m.ShouldMirror()).ToList();
         await ForwardAsync(context, current.PoolFor(backend.Service, backend.Port), upstreamAuthority, upstreamPath,
-            action.Timeouts, action.Retry, responseHeaders, mirrorList, current).ConfigureAwait(false);
+            action.Timeouts, action.Retry, responseHeaders, mirrorList, labels, current).ConfigureAwait(false);
     }
 
     private async Task ForwardAsync(HttpContext context, EndpointPool? pool, string authority, string pathAndQuery,
         TimeoutPolicy timeouts, RetryPolicy? retry, IReadOnlyList<HeaderModifier> responseHeaders,
-        IReadOnlyList<RequestMirror> mirrorList, RouteTables? current = null)
+        IReadOnlyList<RequestMirror> mirrorList, RequestLabels labels, RouteTables? current = null)
     {
         if (pool is null || pool.ReadyCount == 0)
         {
@@ -178,7 +193,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
                 mirrors.Send(context, mirrorEndpoint, authority, pathAndQuery, useH2c, body, hasUnbufferedBody: !replayable);
             }
         }
-        var plan = new ForwardPlan(pool, authority, pathAndQuery, useH2c, timeouts, retry, responseHeaders);
+        var plan = new ForwardPlan(pool, authority, pathAndQuery, useH2c, timeouts, retry, responseHeaders, labels);
         await forwarder.ForwardAsync(context, plan, body, replayable).ConfigureAwait(false);
     }
 
