@@ -8,9 +8,9 @@ public sealed class LoggingMesh : IAsyncLifetime
 {
     public string LogFile { get; } = Path.Combine(Path.GetTempPath(), $"mesh-access-{Guid.NewGuid():N}.log");
 
-    public InProcessMesh Mesh { get; }
+    public DemoMesh Mesh { get; }
 
-    public LoggingMesh() => Mesh = new() { ConfigureGateway = options => options.AccessLog = LogFile };
+    public LoggingMesh() => Mesh = DemoMesh.WithGateway(options => options.AccessLog = LogFile);
 
     public Task InitializeAsync() => Mesh.InitializeAsync();
 
@@ -40,7 +40,7 @@ public sealed class AccessLogTests(LoggingMesh fixture) : IClassFixture<LoggingM
 {
     private const string Ns = "accesslog";
 
-    private InProcessMesh Mesh => fixture.Mesh;
+    private DemoMesh Mesh => fixture.Mesh;
 
     private Task<JsonObject> LineForAsync(string path) => Eventually.HoldsAsync(
         () => Task.FromResult(fixture.Lines().LastOrDefault(l => l["path"]?.GetValue<string>() == path)),
@@ -50,15 +50,15 @@ public sealed class AccessLogTests(LoggingMesh fixture) : IClassFixture<LoggingM
     public async Task A_retried_request_is_one_line_with_its_route_endpoint_attempts_and_bytes()
     {
         await using var backend = await RecordingBackend.StartAsync();
-        await Mesh.Api.EnsureNamespaceAsync(Ns);
+        await Mesh.Api.ApplyNamespaceAsync(Ns);
         await backend.RegisterAsync(Mesh.Api, Ns, "logged");
         await Mesh.Api.ApplyRouteAsync(Ns, "logged", "logged", """
             [{"retry":{"codes":[503],"attempts":2},
               "filters":[{"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"x-route","value":"logged"}]}}],
               "backendRefs":[{"name":"logged","port":80}]}]
             """);
-        var podIP = await Mesh.Api.PodIPAsync("slow-clients", "slow-client");
-        using var client = Mesh.ClientIn(podIP);
+        using var client = await Mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+        var podIP = client.Pod.IP;
         await Eventually.HoldsAsync(() => client.EchoAsync("http://logged.accesslog/warmup"),
             r => r.Headers.TryGetValue("x-route", out var mark) && mark == "logged", "the route is in force");
 

@@ -7,7 +7,7 @@ namespace Mesh.EndToEnd.Tests;
 /// preflights are answered by the proxy and never reach the backend; other requests are forwarded and
 /// get CORS headers only for an allowed Origin.
 /// </summary>
-public sealed class CorsTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class CorsTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     private const string Ns = "cors";
 
@@ -38,7 +38,7 @@ public sealed class CorsTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
     public async Task Preflights_are_answered_by_the_proxy_and_actual_requests_carry_the_headers()
     {
         await using var backend = await RecordingBackend.StartAsync();
-        await mesh.Api.EnsureNamespaceAsync(Ns);
+        await mesh.Api.ApplyNamespaceAsync(Ns);
         await backend.RegisterAsync(mesh.Api, Ns, "api");
         await mesh.Api.ApplyRouteAsync(Ns, "api", "api", """
             [{"matches":[{"path":{"type":"PathPrefix","value":"/cors-1"}}],
@@ -92,7 +92,7 @@ public sealed class CorsTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
     public async Task Wildcards_answer_star_without_credentials_and_echo_with_them()
     {
         await using var backend = await RecordingBackend.StartAsync();
-        await mesh.Api.EnsureNamespaceAsync(Ns);
+        await mesh.Api.ApplyNamespaceAsync(Ns);
         await backend.RegisterAsync(mesh.Api, Ns, "open");
         await mesh.Api.ApplyRouteAsync(Ns, "open", "open", """
             [{"matches":[{"path":{"type":"PathPrefix","value":"/public"}}],

@@ -13,7 +13,7 @@ namespace Mesh.EndToEnd.Tests;
 /// HTTPRoute retries for gRPC calls through real sockets: a trailers-only failure counts as the HTTP
 /// status its grpc-status maps to, so retry codes [503] retry UNAVAILABLE and codes [500] do not.
 /// </summary>
-public sealed class GrpcRetryTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class GrpcRetryTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     private const string Ns = "grpcretry";
 
@@ -72,7 +72,7 @@ public sealed class GrpcRetryTests(InProcessMesh mesh) : IClassFixture<InProcess
         };
         request.Content.Headers.ContentType = new("application/grpc");
         request.Headers.TE.ParseAdd("trailers");
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendOriginFormAsync(request); // h2c straight to the gateway, as a gRPC client sends.
         await response.Content.ReadAsByteArrayAsync();
         // grpc-status is a trailer after messages, or a header of a trailers-only answer.
         var status = response.TrailingHeaders.TryGetValues("grpc-status", out var trailer) ? trailer.First()
@@ -85,8 +85,8 @@ public sealed class GrpcRetryTests(InProcessMesh mesh) : IClassFixture<InProcess
     public async Task Trailers_only_UNAVAILABLE_is_retried_as_a_503()
     {
         await using var backend = await ScriptedGrpcBackend.StartAsync();
-        await mesh.Api.EnsureNamespaceAsync(Ns);
-        await RecordingBackend.RegisterEndpointsAsync(mesh.Api, Ns, "flaky", [("127.0.0.1", backend.Port)]);
+        await mesh.Api.ApplyNamespaceAsync(Ns);
+        await SelectorlessService.ApplyAsync(mesh.Api, Ns, "flaky", [("127.0.0.1", backend.Port)]);
         await mesh.Api.ApplyRouteAsync(Ns, "flaky", "flaky", """
             [{"matches":[{"path":{"type":"PathPrefix","value":"/pkg.Retried"}}],
               "retry":{"codes":[503],"attempts":2},
@@ -96,7 +96,7 @@ public sealed class GrpcRetryTests(InProcessMesh mesh) : IClassFixture<InProcess
               "retry":{"codes":[500],"attempts":2},
               "backendRefs":[{"name":"flaky","port":80}]}]
             """);
-        using var client = new PodClient(mesh.GatewayUri, await mesh.Api.PodIPAsync("slow-clients", "slow-client"), viaProxy: false);
+        using var client = await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
         // Until the route is in force calls pass straight through, without retries: wait for its mark.
         await Eventually.HoldsAsync(() => CallAsync(client, "pkg.Retried/Warmup"), r => r.Mark == "flaky", "the route is in force");
         backend.Calls.Clear();
