@@ -20,7 +20,18 @@ internal sealed record RouteTranslation(
     private static readonly RouteTranslation Nothing = new(null, [], [], [], []);
 
     /// <summary>The Services whose frontend this route appears in.</summary>
-    public IEnumerable<ObjectKey> AttachedServices => Attachments.Select(a => a.Group.Service).Distinct();
+    public IReadOnlyList<ObjectKey> AttachedServices
+    {
+        get
+        {
+            var services = new List<ObjectKey>(1);
+            foreach (var attachment in Attachments)
+            {
+                AddOnce(services, attachment.Group.Service);
+            }
+            return services;
+        }
+    }
 
     public static RouteTranslation Of(RouteSource route, IReadOnlyDictionary<ObjectKey, Service> services, BackendResolver resolver)
     {
@@ -74,7 +85,7 @@ internal sealed record RouteTranslation(
             {
                 // Two parentRefs of one route naming the same Service port add its rules once.
                 var group = new GroupKey(binding.Service, port.Port, binding.IsProducer ? null : route.Namespace);
-                if (!attachments.Exists(a => a.Group == group))
+                if (!IsAttached(attachments, group))
                 {
                     attachments.Add(new RouteAttachment(group, candidates ??= Candidates(route, backends)));
                 }
@@ -94,6 +105,18 @@ internal sealed record RouteTranslation(
             }
         }
         return parents;
+    }
+
+    private static bool IsAttached(List<RouteAttachment> attachments, GroupKey group)
+    {
+        foreach (var attachment in attachments)
+        {
+            if (attachment.Group == group)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void AddOnce<T>(List<T> list, T item)

@@ -50,19 +50,19 @@ internal static class ServiceFacets
     }
 
     /// <summary>Orders one group's matches by their kind's precedence (a total order) and turns them into route entries.</summary>
-    private static RouteGroup Merge(List<RouteEntryCandidate> candidates) => new()
+    private static RouteGroup Merge(List<RouteEntryCandidate> candidates)
     {
-        Entries = candidates
-            .Where(c => c.Kind == RouteKinds.Http)
-            .OrderBy(c => c.Http, RoutePrecedence.Instance)
-            .Select(c => c.ToEntry())
-            .ToList(),
-        GrpcEntries = candidates
-            .Where(c => c.Kind == RouteKinds.Grpc)
-            .OrderBy(c => c.Grpc!, GrpcPrecedence.Instance)
-            .Select(c => c.ToEntry())
-            .ToList(),
-    };
+        var http = new List<RouteEntryCandidate>(candidates.Count);
+        var grpc = new List<RouteEntryCandidate>();
+        foreach (var candidate in candidates)
+        {
+            (candidate.Kind == RouteKinds.Grpc ? grpc : http).Add(candidate);
+        }
+        // Distinct candidates never compare equal (route, rule and match settle every tie), so an unstable sort is exact.
+        http.Sort(static (x, y) => RoutePrecedence.Instance.Compare(x.Http, y.Http));
+        grpc.Sort(static (x, y) => GrpcPrecedence.Instance.Compare(x.Grpc, y.Grpc));
+        return new RouteGroup { Entries = http.ConvertAll(c => c.ToEntry()), GrpcEntries = grpc.ConvertAll(c => c.ToEntry()) };
+    }
 
     /// <summary>The endpoints of each Service port; slices are read in name order, so a duplicate address resolves the same way every time.</summary>
     public static BackendFacet Backend(ObjectKey key, Service service, IEnumerable<EndpointSlice> slices)
