@@ -21,27 +21,32 @@ var snapshot = SyntheticCluster.Build(services, routes);
 Console.WriteLine($"cluster: {snapshot.Services.Count} Services, {snapshot.HttpRoutes.Count} HTTPRoutes, {snapshot.EndpointSlices.Count} EndpointSlices; {Environment.ProcessorCount} cores, {GCSettings()}");
 var inputsBytes = GC.GetTotalMemory(true);
 
-// Wall time and this process's CPU time: on a loaded machine the second says what the work costs.
+// Wall time and this process's CPU time: on a loaded machine the second says better what the work costs.
 var full = new List<double>();
 var fullCpu = new List<double>();
+var fullGcPause = new List<double>();
+var allocated = 0L;
 for (var i = 0; i < 5; i++)
 {
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var pause = GC.GetTotalPauseDuration();
-    var allocated = GC.GetAllocatedBytesForCurrentThread();
-    int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+    var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
     var watch = Stopwatch.StartNew();
     _ = MeshTranslator.Translate(snapshot);
-    Console.WriteLine($"gc pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, allocated {Mib(GC.GetAllocatedBytesForCurrentThread() - allocated)} MiB, gen0 {GC.CollectionCount(0) - g0} gen1 {GC.CollectionCount(1) - g1} gen2 {GC.CollectionCount(2) - g2}");
     full.Add(watch.Elapsed.TotalMilliseconds);
     fullCpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+    fullGcPause.Add((GC.GetTotalPauseDuration() - pause).TotalMilliseconds);
+    allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 }
-Console.WriteLine($"full recompute (MeshTranslator.Translate): {full.Min():F0} ms best of 5, median {Median(full):F0} ms ({Join(full)}); CPU time median {Median(fullCpu):F0} ms ({Join(fullCpu)})");
+Console.WriteLine($"full recompute (MeshTranslator.Translate): best {full.Min():F0} ms, median {Median(full):F0} ms of 5 ({Join(full)}); " +
+    $"CPU time median {Median(fullCpu):F0} ms ({Join(fullCpu)}); GC pauses median {Median(fullGcPause):F0} ms; {Mib(allocated)} MiB allocated each");
 
 GC.Collect();
+var loadCpu = Process.GetCurrentProcess().TotalProcessorTime;
 var load = Stopwatch.StartNew();
 var translator = IncrementalTranslator.From(snapshot);
-Console.WriteLine($"full load into the incremental translator (silo start): {load.Elapsed.TotalMilliseconds:F0} ms");
+Console.WriteLine($"full load into the incremental translator (silo start, with its indexes): {load.Elapsed.TotalMilliseconds:F0} ms, " +
+    $"CPU time {(Process.GetCurrentProcess().TotalProcessorTime - loadCpu).TotalMilliseconds:F0} ms");
 
 var hub = new SubscriptionHub();
 var grains = new LocalGrainRuntime().Register<IServiceGrain>(key => new ServiceGrain(key, hub));

@@ -88,10 +88,10 @@ public sealed class RouteStatusWriter : BackgroundService
             while (await _wake.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 _wake.Reader.TryRead(out _);
-                while (_elector.IsLeader && TakeNext() is var (key, status))
+                while (_elector.IsLeader && TakeNext() is { } next)
                 {
-                    var (kind, route) = MeshState.ParseStatusKey(key);
-                    await WriteIfChangedAsync(_informers.RoutesOf(kind), route, status, stoppingToken).ConfigureAwait(false);
+                    var (kind, route) = MeshState.ParseStatusKey(next.Key);
+                    await WriteIfChangedAsync(_informers.RoutesOf(kind), route, next.Status, stoppingToken).ConfigureAwait(false);
                 }
             }
         }
