@@ -6,7 +6,9 @@ second and p50/p99 latency, with ratios to HAProxy.
     python3 bench/load/loadtest.py            # DURATION=10 CONNECTIONS=32 to change the load
     TARGETS=haproxy,mesh PROTOCOLS=http/1.1 python3 bench/load/loadtest.py   # a subset, while iterating
 
-Everything listens on 127.0.0.1 only; every load run is bounded in time. Needs: haproxy, nginx
+Each proxy runs as it would by default on this machine: HAProxy with its default threads (one per
+CPU), nginx with a worker per CPU, the gateway with the .NET thread pool; the origin is one nginx
+worker. Everything listens on 127.0.0.1 only; every load run is bounded in time. Needs: haproxy, nginx
 (nginx-light), wrk, h2load (nghttp2-client) from Debian, and the .NET SDK; missing Debian packages are
 installed with apt-get when run as root.
 """
@@ -37,9 +39,9 @@ def write(path, text):
     return path
 
 
-def start_nginx(work, name, body):
+def start_nginx(work, name, body, workers="1"):
     conf = write(os.path.join(work, f"{name}.conf"), f"""
-daemon off; worker_processes 1; pid {work}/{name}.pid; error_log {work}/{name}.err warn;
+daemon off; worker_processes {workers}; pid {work}/{name}.pid; error_log {work}/{name}.err warn;
 events {{ worker_connections 4096; }}
 http {{ access_log off; client_body_temp_path {work}; proxy_temp_path {work};
   upstream origin {{ server 127.0.0.1:{ORIGIN}; keepalive 64; }}
@@ -163,12 +165,11 @@ def main():
   server {{ listen 127.0.0.1:{NGINX_H1}; keepalive_requests 1000000;
     location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}
   server {{ listen 127.0.0.1:{NGINX_H2} http2; keepalive_requests 1000000;
-    location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}""")
+    location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}""", workers="auto")
         procs.append(nginx)
         haproxy_cfg = write(os.path.join(work, "haproxy.cfg"), f"""
 global
   maxconn 8000
-  nbthread 1
 defaults
   mode http
   timeout connect 5s
