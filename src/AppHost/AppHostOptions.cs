@@ -21,4 +21,7 @@ public sealed class AppHostOptions
 
     /// <summary>Passed to the silo: cross-namespace backendRefs need a ReferenceGrant.</summary>
     public bool RequireReferenceGrants { get; set; }
+
+    /// <summary>Passed to the gateway as --access-log: "stdout" or a file to append one JSON line per request to.</summary>
+    public string? GatewayAccessLog { get; set; }
 }

@@ -12,8 +12,9 @@ public sealed partial class AppHostProcessTests
     [Fact]
     public async Task Starts_the_whole_mesh_prints_mesh_ready_serves_the_demo_and_stops_cleanly()
     {
+        var accessLog = Path.Combine(Path.GetTempPath(), $"mesh-apphost-access-{Guid.NewGuid():N}.log");
         await using var process = MeshProcess.Start(["--api-port", "0", "--silo-port", "0", "--gateway-port", "0", "--gateway-admin-port", "0",
-            "--pod-network", "127.1.5.0", "--service-network", "127.2.5.0"]);
+            "--pod-network", "127.1.5.0", "--service-network", "127.2.5.0", "--gateway-access-log", accessLog]);
         try
         {
             await process.LineAsync(line => line == "mesh ready").WaitAsync(TimeSpan.FromSeconds(120));
@@ -26,6 +27,9 @@ public sealed partial class AppHostProcessTests
             var response = await client.EchoAsync("http://smiley.faces/");
             Assert.Equal(200, response.Status);
             Assert.StartsWith("smiley-v", response.Pod);
+            // --gateway-access-log reaches the gateway process: the request above is a line of its log.
+            await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(accessLog) ? ReadShared(accessLog) : ""),
+                text => text.Contains("\"authority\":\"smiley.faces\"", StringComparison.Ordinal), "the access log names the request");
 
             await process.TerminateAsync();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -36,6 +40,16 @@ public sealed partial class AppHostProcessTests
         {
             throw new InvalidOperationException($"{e.Message}\nAppHost output:\n{process.Output}", e);
         }
+        finally
+        {
+            File.Delete(accessLog);
+        }
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
     }
 
     [GeneratedRegex(@"local Kubernetes API on (\S+)")]

@@ -54,8 +54,14 @@ public sealed class LocalMesh : IAsyncDisposable
         var gatewayPort = FreePort.OrFree(options.GatewayPort);
         GatewayUri = new Uri($"http://127.0.0.1:{gatewayPort}/");
         var adminPort = FreePort.OrFree(options.GatewayAdminPort);
+        string[] accessLog = options.GatewayAccessLog switch
+        {
+            null => [],
+            "stdout" or "-" => ["--access-log", "stdout"],
+            var file => ["--access-log", Path.GetFullPath(file)],
+        };
         var gateway = Launch("gateway",
-            ["--port", Invariant(gatewayPort), "--admin-port", Invariant(adminPort), "--silo", SiloUri.ToString()], GatewayProgram.ReadyLine);
+            ["--port", Invariant(gatewayPort), "--admin-port", Invariant(adminPort), "--silo", SiloUri.ToString(), .. accessLog], GatewayProgram.ReadyLine);
         await gateway.ReadyLineSeen.WaitAsync(token).ConfigureAwait(false);
         Console.Out.WriteLine($"silo on {SiloUri}, gateway on {GatewayUri} (admin http://127.0.0.1:{adminPort}/metrics)");
     }
