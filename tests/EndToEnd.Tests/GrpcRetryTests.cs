@@ -62,9 +62,9 @@ public sealed class GrpcRetryTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         }
     }
 
-    private static async Task<(string? GrpcStatus, string? Mark)> CallAsync(PodClient client, string method)
+    private static async Task<(string? GrpcStatus, string? Mark)> CallAsync(PodClient client, string method, string service = "flaky")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://flaky.{Ns}/{method}")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{service}.{Ns}/{method}")
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -111,5 +111,29 @@ public sealed class GrpcRetryTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         var notRetried = await CallAsync(client, "pkg.NotRetried/Call");
         Assert.Equal("14", notRetried.GrpcStatus); // UNAVAILABLE is a 503, and this route retries 500 only.
         Assert.Equal(["/pkg.NotRetried/Call"], backend.Calls);
+    }
+
+    [Fact]
+    public async Task Trailers_only_UNAVAILABLE_answers_eject_the_endpoint_like_5xx()
+    {
+        await using var backend = await ScriptedGrpcBackend.StartAsync();
+        await mesh.Api.ApplyNamespaceAsync(Ns);
+        await SelectorlessService.ApplyAsync(mesh.Api, Ns, "failing", [("127.0.0.1", backend.Port)]);
+        await mesh.Api.ApplyRouteAsync(Ns, "failing", "failing", """
+            [{"filters":[{"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"x-route","value":"flaky"}]}}],
+              "backendRefs":[{"name":"failing","port":80}]}]
+            """);
+        using var client = await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+        await Eventually.HoldsAsync(() => CallAsync(client, "pkg.Failing/Warmup", "failing"), r => r.Mark == "flaky", "the route is in force");
+
+        for (var i = 0; i < 5; i++) // EndpointState.FailuresToEject consecutive failures.
+        {
+            backend.Script.Enqueue(14);
+            Assert.Equal("14", (await CallAsync(client, "pkg.Failing/Call", "failing")).GrpcStatus);
+        }
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(mesh.GatewayAdminUri, "metrics"));
+        Assert.Contains($"mesh_gateway_endpoint_ejections_total{{service=\"{Ns}/failing\",endpoint=\"127.0.0.1:{backend.Port}\"}} 1", metrics);
     }
 }

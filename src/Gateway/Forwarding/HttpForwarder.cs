@@ -44,6 +44,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
         var maxTries = 1 + (plan.Retry is { } retry && replayable ? retry.Attempts : 0);
         HttpResponseMessage? response = null;
         EndpointState? servedBy = null;
+        var servedFailed = false;
         for (var attempt = 1; response is null; attempt++)
         {
             if (attempt > 1)
@@ -74,13 +75,16 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
             try
             {
                 var candidate = await _client.SendAsync(request, attemptScope?.Token ?? exchangeToken).ConfigureAwait(false);
-                failed = (int)candidate.StatusCode >= 500;
-                if (!last && plan.Retry!.Retries(candidate))
+                // A trailers-only gRPC failure (UNAVAILABLE...) counts as the 5xx it stands for, for retries and ejection alike.
+                var status = GrpcTrailersOnly.EquivalentStatus(candidate);
+                failed = status >= 500;
+                if (!last && plan.Retry!.RetriesStatus(status))
                 {
                     candidate.Dispose();
                     continue;
                 }
                 response = candidate;
+                servedFailed = failed;
                 servedBy = endpoint; // Still in flight until its body has been relayed.
             }
             catch (HttpRequestException e) when (!exchangeToken.IsCancellationRequested)
@@ -136,7 +140,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
             }
             finally
             {
-                servedBy!.Finished((int)response.StatusCode >= 500, Now());
+                servedBy!.Finished(servedFailed, Now());
             }
         }
     }
