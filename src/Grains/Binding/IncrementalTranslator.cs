@@ -264,45 +264,32 @@ public sealed class IncrementalTranslator(bool requireReferenceGrants)
         _dirtyRoutes.UnionWith(_routesByGrantNamespace[grantNamespace].Where(id => from.Contains(id.Key.Namespace)));
     }
 
-    private void Index(RouteId id, RouteTranslation translation)
-    {
-        foreach (var service in translation.ParentServices)
-        {
-            _routesByParent.Add(service, id);
-        }
-        foreach (var service in translation.BackendServices)
-        {
-            _routesByBackend.Add(service, id);
-        }
-        foreach (var ns in translation.GrantNamespaces)
-        {
-            _routesByGrantNamespace.Add(ns, id);
-        }
-        foreach (var service in translation.AttachedServices)
-        {
-            _routesAttached.Add(service, id);
-            _dirtyFrontends.Add(service);
-        }
-    }
+    private void Index(RouteId id, RouteTranslation translation) => Reindex(id, translation, add: true);
 
-    private void Unindex(RouteId id, RouteTranslation translation)
+    private void Unindex(RouteId id, RouteTranslation translation) => Reindex(id, translation, add: false);
+
+    /// <summary>Records (or forgets) what a route read and where it attached; either way its frontends need rebuilding.</summary>
+    private void Reindex(RouteId id, RouteTranslation translation, bool add)
     {
-        foreach (var service in translation.ParentServices)
+        Update(_routesByParent, translation.ParentServices);
+        Update(_routesByBackend, translation.BackendServices);
+        Update(_routesByGrantNamespace, translation.GrantNamespaces);
+        Update(_routesAttached, translation.AttachedServices);
+        _dirtyFrontends.UnionWith(translation.AttachedServices);
+
+        void Update<TKey>(MultiIndex<TKey, RouteId> index, IEnumerable<TKey> keys) where TKey : notnull
         {
-            _routesByParent.Remove(service, id);
-        }
-        foreach (var service in translation.BackendServices)
-        {
-            _routesByBackend.Remove(service, id);
-        }
-        foreach (var ns in translation.GrantNamespaces)
-        {
-            _routesByGrantNamespace.Remove(ns, id);
-        }
-        foreach (var service in translation.AttachedServices)
-        {
-            _routesAttached.Remove(service, id);
-            _dirtyFrontends.Add(service);
+            foreach (var key in keys)
+            {
+                if (add)
+                {
+                    index.Add(key, id);
+                }
+                else
+                {
+                    index.Remove(key, id);
+                }
+            }
         }
     }
 
