@@ -48,6 +48,7 @@ public static class GatewayHost
         builder.Services.AddSingleton<MeshProxy>();
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<GatewayAdmin>();
+        builder.Services.AddSingleton<ServiceDemand>();
         builder.Services.AddSingleton<SiloSubscriptionClient>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloSubscriptionClient>());
         configure?.Invoke(builder);

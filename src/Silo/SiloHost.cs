@@ -31,6 +31,7 @@ public static class SiloHost
         builder.Services.AddSingleton(sp => new KubernetesClient(KubernetesHttp.CreateClient(connection), connection));
         builder.Services.AddSingleton<ClusterInformers>();
         builder.Services.AddSingleton<SubscriptionHub>();
+        builder.Services.AddSingleton(new SubscriptionOptions { HeartbeatInterval = TimeSpan.FromSeconds(options.HeartbeatSeconds) });
         builder.Services.AddSingleton<SiloMetrics>();
         builder.Services.AddSingleton<IGrainFactory>(sp =>
         {

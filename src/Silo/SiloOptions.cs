@@ -24,6 +24,9 @@ public sealed class SiloOptions
     /// <summary>Namespace of that Lease.</summary>
     public string LeaseNamespace { get; set; } = "kube-system";
 
+    /// <summary>Seconds without other messages after which a subscription stream gets a heartbeat.</summary>
+    public double HeartbeatSeconds { get; set; } = 5;
+
     /// <summary>When set, the silo exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }
 }

@@ -2,6 +2,7 @@ using Mesh.Gateway.Balancing;
 using Mesh.Gateway.Filters;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Routing;
+using Mesh.Gateway.Subscription;
 using Mesh.Gateway.Tables;
 using System.Diagnostics;
 using Mesh.Gateway.Observability;
@@ -15,7 +16,7 @@ namespace Mesh.Gateway.Proxy;
 /// The request path of a proxy node, one layer after another: identify the Service frontend and the
 /// client, pick the route group, match, apply filters, choose a backend and an endpoint, forward.
 /// </summary>
-public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics)
+public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics, ServiceDemand demand)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -51,6 +52,15 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         var current = tables.Current;
         var clientNamespace = ClientNamespace(context, current);
         var service = FrontendResolver.Resolve(current, authority, clientNamespace);
+        if (demand.Enabled
+            && (service?.Key ?? FrontendResolver.ResolveKey(current.Directory, authority, clientNamespace)) is { } wanted
+            && !demand.IsReady(wanted, current))
+        {
+            // On demand: the first request for a Service fetches it (and the Services its routes use).
+            await demand.EnsureAsync(wanted, context.RequestAborted).ConfigureAwait(false);
+            current = tables.Current;
+            service = FrontendResolver.Resolve(current, authority, clientNamespace);
+        }
         if (service is null && current.WorkloadsByAddress.ContainsKey(authority.Host))
         {
             // Sent to a pod, not to a Service frontend: no routes apply, straight to that address.

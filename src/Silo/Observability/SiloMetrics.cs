@@ -22,9 +22,10 @@ public sealed class SiloMetrics
         Registry.Register(new GaugeFamily("mesh_silo_objects", "Objects held by the informers, by kind.", ["kind"],
             () => informers.All.Select(i => (new LabelValues(i.Kind.Kind), (double)i.Objects.Count))));
         Registry.Register(new GaugeFamily("mesh_silo_subscribers", "Proxies subscribed.", [], () => [(default, hub.SubscriberCount)]));
+        Registry.Register(new GaugeFamily("mesh_silo_change_log_entries", "Entries in the subscription change log.", [], () => [(default, hub.ChangeLogLength)]));
         Registry.Register(new GaugeFamily("mesh_silo_subscriber_pending_services",
-            "Services changed but not yet sent, per proxy (how far behind it is).", ["proxy"],
-            () => hub.Subscribers.Select(s => (new LabelValues(s.Proxy), (double)s.PendingServices))));
+            "Changes not yet sent, per proxy (how far behind it is).", ["proxy"],
+            () => hub.Subscribers.Select(s => (new LabelValues(s.Proxy), (double)s.PendingChanges))));
         Registry.Register(new GaugeFamily("mesh_silo_leader", "1 while this silo holds the status-writer lease.", [],
             () => [(default, elector.IsLeader ? 1 : 0)]));
         Registry.Register(new GaugeFamily("mesh_silo_services", "Service grains with state.", [], () => [(default, hub.ServiceCount)]));
