@@ -24,8 +24,8 @@ public sealed class SiloMetrics
         Registry.Register(new GaugeFamily("mesh_silo_subscribers", "Proxies subscribed.", [], () => [(default, hub.SubscriberCount)]));
         Registry.Register(new GaugeFamily("mesh_silo_change_log_entries", "Entries in the subscription change log.", [], () => [(default, hub.ChangeLogLength)]));
         Registry.Register(new GaugeFamily("mesh_silo_subscriber_pending_services",
-            "Changes not yet sent, per proxy (how far behind it is).", ["proxy"],
-            () => hub.Subscribers.Select(s => (new LabelValues(s.Proxy), (double)s.PendingChanges))));
+            "Services changed but not yet sent, per proxy (how far behind it is).", ["proxy"],
+            () => hub.Subscribers.Select(s => (new LabelValues(s.Proxy), (double)s.PendingServices))));
         Registry.Register(new GaugeFamily("mesh_silo_leader", "1 while this silo holds the status-writer lease.", [],
             () => [(default, elector.IsLeader ? 1 : 0)]));
         Registry.Register(new GaugeFamily("mesh_silo_services", "Service grains with state.", [], () => [(default, hub.ServiceCount)]));

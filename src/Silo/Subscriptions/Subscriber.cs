@@ -215,6 +215,6 @@ public sealed class Subscriber
     }
 }
 
-/// <summary>What the admin API shows of a subscriber: how far behind it is is the count of log entries after its cursor.</summary>
+/// <summary>What the admin API shows of a subscriber: how far behind it is is the count of Services changed after its cursor.</summary>
 public sealed record SubscriberInfo(string Proxy, DateTimeOffset ConnectedAt, string Mode, int? ServicesWanted, int HeldAtConnect,
-    int PendingChanges, bool Synced, long MessagesSent);
+    int PendingServices, bool Synced, long MessagesSent);

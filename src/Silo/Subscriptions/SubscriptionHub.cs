@@ -85,9 +85,20 @@ public sealed class SubscriptionHub : IServiceChangeObserver
                 return _subscribers.Select(s => new SubscriberInfo(
                     s.Proxy, s.ConnectedAt,
                     s.InterestCount is null ? "all" : s.WantsDirectory ? "on-demand" : "list",
-                    s.InterestCount, s.HeldAtConnect, _log.Count - _log.FirstAfter(s.Cursor), s.Synced, s.MessagesSent)).ToList();
+                    s.InterestCount, s.HeldAtConnect, PendingServices(s), s.Synced, s.MessagesSent)).ToList();
             }
         }
+    }
+
+    /// <summary>Services changed after the subscriber's cursor (whether or not they concern it): how far behind it is.</summary>
+    private int PendingServices(Subscriber subscriber)
+    {
+        var pending = 0;
+        for (var index = _log.FirstAfter(subscriber.Cursor); index < _log.Count; index++)
+        {
+            pending += _log.IsLatest(_log[index]) ? 1 : 0;
+        }
+        return pending;
     }
 
     public void OnServiceChanged(ServiceSnapshot snapshot)
