@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Mesh.EndToEnd.Tests.Support;
+using Mesh.Gateway;
+using Mesh.Gateway.Subscription;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using static Mesh.EndToEnd.Tests.Support.Manifests;
+
+namespace Mesh.EndToEnd.Tests;
+
+/// <summary>A gateway subscribed on demand: it starts with the Service directory only and fetches a Service at the first request for it.</summary>
+public sealed class OnDemandSubscriptionTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+{
+    private async Task<WebApplication> StartOnDemandGatewayAsync(string name)
+    {
+        var gateway = GatewayHost.Build(
+            new GatewayOptions { Port = 0, AdminPort = 0, Silo = mesh.SiloUri.ToString(), ProxyName = name, Subscribe = SubscriptionModes.OnDemand },
+            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await gateway.StartAsync();
+        await GatewayHost.Ready(gateway).WaitAsync(TimeSpan.FromSeconds(60));
+        return gateway;
+    }
+
+    private static async Task<List<string>> ServicesHeldAsync(WebApplication gateway)
+    {
+        using var http = new HttpClient();
+        var config = JsonNode.Parse(await http.GetStringAsync(new Uri(GatewayHost.AdminAddress(gateway), "config")))!;
+        return [.. config["services"]!.AsArray().Select(s => s!["key"]!.GetValue<string>())];
+    }
+
+    [Fact]
+    public async Task The_first_request_for_a_Service_fetches_it_and_the_Services_its_routes_use()
+    {
+        await using var gateway = await StartOnDemandGatewayAsync("on-demand-first");
+        Assert.Empty(await ServicesHeldAsync(gateway));
+        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.PodIPAsync("slow-clients", "slow-client"));
+
+        var response = await client.EchoAsync("http://smiley.faces/");
+
+        Assert.Equal(200, response.Status);
+        Assert.StartsWith("smiley-v", response.Pod);
+        var held = await ServicesHeldAsync(gateway);
+        Assert.Contains("faces/smiley", held);
+        Assert.Contains("faces/smiley-v1", held);
+        Assert.Contains("faces/smiley-v2", held);
+        Assert.DoesNotContain("faces/color", held);
+    }
+
+    [Fact]
+    public async Task A_Service_is_found_by_its_cluster_IP_before_it_is_fetched_and_an_unknown_one_is_404()
+    {
+        await using var gateway = await StartOnDemandGatewayAsync("on-demand-ip");
+        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.PodIPAsync("slow-clients", "slow-client"));
+        var color = await mesh.Api.GetAsync($"{ServiceCollection("faces")}/color");
+        var clusterIP = color!["spec"]!["clusterIP"]!.GetValue<string>();
+
+        var byIP = await client.EchoAsync($"http://{clusterIP}/");
+        var unknown = await client.EchoAsync("http://nothing.faces/");
+
+        Assert.Equal(200, byIP.Status);
+        Assert.StartsWith("color-", byIP.Pod);
+        Assert.Equal(404, unknown.Status);
+    }
+
+    [Fact]
+    public async Task A_fetched_Service_is_kept_up_to_date_including_new_Services_its_routes_send_to()
+    {
+        await using var gateway = await StartOnDemandGatewayAsync("on-demand-follow");
+        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.PodIPAsync("slow-clients", "slow-client"));
+        Assert.StartsWith("color-", (await client.EchoAsync("http://color.faces/")).Pod);
+        Assert.DoesNotContain("faces/smiley-v2", await ServicesHeldAsync(gateway));
+        try
+        {
+            await mesh.Api.ApplyAsync(RouteCollection("faces"), Route("faces", "color-to-smiley", "color", null, Rule(null, ("smiley-v2", 1))));
+
+            await Eventually.HoldsAsync(() => client.EchoAsync("http://color.faces/"),
+                r => r.Status == 200 && r.Pod?.StartsWith("smiley-v2-", StringComparison.Ordinal) == true,
+                "the route added to color, and the Service it sends to, reach the on-demand gateway");
+        }
+        finally
+        {
+            await mesh.Api.DeleteAsync($"{RouteCollection("faces")}/color-to-smiley");
+        }
+    }
+}
