@@ -13,6 +13,12 @@ using Mesh.Silo.Subscriptions;
 // and the managed memory held. Subscribers are simulated in this process: each has a writer loop that
 // serializes its pending messages as the silo's stream endpoint does, but to a null stream instead of a socket.
 //   dotnet run -c Release --project bench/Scale [-- services routes subscribers]
+//   dotnet run -c Release --project bench/Scale -- --loopback [--on-demand] [services routes subscribers]
+if (args.Contains("--loopback"))
+{
+    await LoopbackBench.RunAsync(args); // Subscribers as real HTTP/2 streams: bench/Scale/LoopbackBench.cs.
+    return;
+}
 var services = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 var routes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
 var subscriberCount = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Mesh.Grains.Model;
@@ -48,24 +49,35 @@ public static class SubscriptionEndpoint
         try
         {
             var synced = false;
-            var body = context.Response.Body;
+            // Lines are copied into the response pipe and flushed once per batch: one HTTP/2 write for
+            // hundreds of messages, not one each.
+            var body = context.Response.BodyWriter;
             while (!ct.IsCancellationRequested)
             {
+                var unflushed = 0;
                 foreach (var message in hub.TakePending(subscriber))
                 {
-                    await body.WriteAsync(message.Bytes, ct).ConfigureAwait(false);
+                    body.Write(message.Bytes);
+                    unflushed += message.Bytes.Length;
+                    if (unflushed >= FlushThreshold)
+                    {
+                        // Bounds what one stream buffers in the silo, however large the facets.
+                        await body.FlushAsync(ct).ConfigureAwait(false);
+                        unflushed = 0;
+                    }
                 }
                 if (!synced && subscriber.Synced)
                 {
                     synced = true;
-                    await body.WriteAsync(Synced, ct).ConfigureAwait(false);
+                    body.Write(Synced);
                 }
-                // Returns once the proxy has taken the bytes (HTTP/2 flow control): a proxy that stops
-                // reading parks its own writer here while its cursor, not a queue, records what it lacks.
+                // Returns once the proxy has taken most of the bytes (HTTP/2 flow control): a proxy that
+                // stops reading parks its own writer here, while its cursor, not a queue, records what it lacks.
                 await body.FlushAsync(ct).ConfigureAwait(false);
                 if (!await WaitForWorkAsync(subscriber, options.HeartbeatInterval, ct).ConfigureAwait(false))
                 {
-                    await body.WriteAsync(Heartbeat, ct).ConfigureAwait(false);
+                    body.Write(Heartbeat);
+                    await body.FlushAsync(ct).ConfigureAwait(false);
                 }
             }
         }
@@ -80,6 +92,8 @@ public static class SubscriptionEndpoint
             await wants.ConfigureAwait(false);
         }
     }
+
+    private const int FlushThreshold = 256 * 1024;
 
     private static readonly byte[] Synced = MessageEncoder.Encode(new SubscriptionMessage { Type = MessageType.Synced });
     private static readonly byte[] Heartbeat = MessageEncoder.Encode(new SubscriptionMessage { Type = MessageType.Heartbeat });
