@@ -67,6 +67,7 @@ public static class LoopbackBench
         // One route change at a time: translate it, then time from the grain update to every subscriber's socket.
         var translate = new List<double>();
         var fanOut = new List<double>();
+        var cpu = TimeSpan.Zero;
         for (var change = 0; change < Changes; change++)
         {
             var key = changedKeys[change];
@@ -78,6 +79,7 @@ public static class LoopbackBench
             {
                 subscriber.Watch(key);
             }
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var published = Stopwatch.GetTimestamp();
             await grains.GetGrain<IServiceGrain>(key).UpdateAsync(state.Frontends[key], state.Backends[key]);
             var deadline = Stopwatch.StartNew();
@@ -89,12 +91,14 @@ public static class LoopbackBench
                 }
                 await Task.Delay(1);
             }
+            cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             fanOut.AddRange(subscribers.Select(s => Stopwatch.GetElapsedTime(published, s.WatchedArrival).TotalMilliseconds));
         }
         fanOut.Sort();
         Console.WriteLine($"one route change, translation (full, not part of the fan-out): {translate.Average():F0} ms on average");
         Console.WriteLine($"one route change from the grain to all {subscriberCount} subscribers over loopback ({Changes} changes): " +
-            $"p50 {fanOut[fanOut.Count / 2]:F1} ms, p99 {fanOut[(int)(fanOut.Count * 0.99)]:F1} ms, max {fanOut[^1]:F1} ms");
+            $"p50 {fanOut[fanOut.Count / 2]:F1} ms, p99 {fanOut[(int)(fanOut.Count * 0.99)]:F1} ms, max {fanOut[^1]:F1} ms; " +
+            $"CPU per change {cpu.TotalMilliseconds / Changes:F0} ms (silo and every client; the machine's load average is {LoadAverage()})");
         Console.WriteLine($"silo change log: {hub.ChangeLogLength} entries for {hub.ServiceCount} Services");
 
         await stop.CancelAsync();
@@ -104,6 +108,9 @@ public static class LoopbackBench
     private static string SubscribeLine(string proxy, IEnumerable<string>? wanted) => wanted is null
         ? $$"""{"proxy":"{{proxy}}","services":["*"]}"""
         : $$"""{"proxy":"{{proxy}}","services":[{{string.Join(",", wanted.Distinct().Select(k => $"\"{k}\""))}}],"directory":true}""";
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static long ManagedMiB()
     {

@@ -114,6 +114,10 @@ public sealed class Subscriber
 
     internal List<string> TakeForced()
     {
+        if (_forced.Count == 0)
+        {
+            return [];
+        }
         var forced = _forced.Order(StringComparer.Ordinal).ToList();
         _forced.Clear();
         return forced;

@@ -49,6 +49,7 @@ public static class SubscriptionEndpoint
         try
         {
             var synced = false;
+            using var heartbeat = new HeartbeatTimer(options.HeartbeatInterval, ct);
             // Lines are copied into the response pipe and flushed once per batch: one HTTP/2 write for
             // hundreds of messages, not one each.
             var body = context.Response.BodyWriter;
@@ -74,7 +75,7 @@ public static class SubscriptionEndpoint
                 // Returns once the proxy has taken most of the bytes (HTTP/2 flow control): a proxy that
                 // stops reading parks its own writer here, while its cursor, not a queue, records what it lacks.
                 await body.FlushAsync(ct).ConfigureAwait(false);
-                if (!await WaitForWorkAsync(subscriber, options.HeartbeatInterval, ct).ConfigureAwait(false))
+                if (!await heartbeat.WaitForWorkAsync(subscriber, ct).ConfigureAwait(false))
                 {
                     body.Write(Heartbeat);
                     await body.FlushAsync(ct).ConfigureAwait(false);
@@ -114,22 +115,6 @@ public static class SubscriptionEndpoint
         catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException)
         {
             // The stream is over; the writer notices on its own.
-        }
-    }
-
-    /// <summary>True when there is something to send; false when the heartbeat interval passed first.</summary>
-    private static async Task<bool> WaitForWorkAsync(Subscriber subscriber, TimeSpan heartbeat, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(heartbeat);
-        try
-        {
-            await subscriber.Wake.ReadAsync(timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
         }
     }
 
