@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Mesh.EndToEnd.Tests.Support;
 using Mesh.Gateway;
 using Mesh.Gateway.Subscription;
+using Mesh.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using static Mesh.EndToEnd.Tests.Support.Manifests;
@@ -11,10 +12,10 @@ namespace Mesh.EndToEnd.Tests;
 /// <summary>A gateway subscribed on demand: it starts with the Service directory only and fetches a Service at the first request for it.</summary>
 public sealed class OnDemandSubscriptionTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
 {
-    private async Task<WebApplication> StartOnDemandGatewayAsync(string name)
+    private async Task<WebApplication> StartOnDemandGatewayAsync(string name, string? silos = null)
     {
         var gateway = GatewayHost.Build(
-            new GatewayOptions { Port = 0, AdminPort = 0, Silo = mesh.SiloUri.ToString(), ProxyName = name, Subscribe = SubscriptionModes.OnDemand },
+            new GatewayOptions { Port = 0, AdminPort = 0, Silo = silos ?? mesh.SiloUri.ToString(), ProxyName = name, Subscribe = SubscriptionModes.OnDemand },
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await gateway.StartAsync();
         await GatewayHost.Ready(gateway).WaitAsync(TimeSpan.FromSeconds(60));
@@ -81,5 +82,38 @@ public sealed class OnDemandSubscriptionTests(InProcessMesh mesh) : IClassFixtur
         {
             await mesh.Api.DeleteAsync($"{RouteCollection("faces")}/color-to-smiley");
         }
+    }
+
+    [Fact]
+    public async Task An_on_demand_proxy_moves_to_another_silo_keeping_what_it_fetched_without_a_resend()
+    {
+        var first = await StartSiloAsync();
+        await using var second = await StartSiloAsync();
+        using var http = new HttpClient();
+        await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri(SiloHost.Address(second), "readyz"))).IsSuccessStatusCode, ready => ready,
+            "the second silo has translated the cluster");
+        await using var gateway = await StartOnDemandGatewayAsync("on-demand-failover", $"{SiloHost.Address(first)},{SiloHost.Address(second)}");
+        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.PodIPAsync("slow-clients", "slow-client"));
+        Assert.Equal(200, (await client.EchoAsync("http://smiley.faces/")).Status);
+
+        await first.StopAsync();
+        await first.DisposeAsync();
+
+        var proxy = await Eventually.HoldsAsync(async () =>
+            JsonNode.Parse(await http.GetStringAsync(new Uri(SiloHost.Address(second), "api/v1/proxies")))!.AsArray()
+                .FirstOrDefault(p => p!["proxy"]!.GetValue<string>() == "on-demand-failover" && p["synced"]!.GetValue<bool>()),
+            p => p is not null, "the proxy is synced with the second silo");
+        Assert.Equal("on-demand", proxy!["mode"]!.GetValue<string>());
+        Assert.True(proxy["servicesWanted"]!.GetValue<int>() >= 3, "smiley and the two Services its route sends to stay wanted");
+        Assert.True(proxy["heldAtConnect"]!.GetValue<int>() >= 4, "every Service of the demo is held: in the directory, and three of them in full");
+        Assert.Equal(0, proxy["messagesSent"]!.GetValue<long>());
+        Assert.Equal(200, (await client.EchoAsync("http://smiley.faces/")).Status);
+    }
+
+    private async Task<WebApplication> StartSiloAsync()
+    {
+        var silo = SiloHost.Build(new SiloOptions { Port = 0, KubeApi = mesh.ApiUri.ToString() }, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await silo.StartAsync();
+        return silo;
     }
 }

@@ -13,8 +13,9 @@ namespace Mesh.Gateway.Subscription;
 public sealed class ServiceDemand(GatewayOptions options, TableHolder tables, ILogger<ServiceDemand> logger)
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
-    // Each key is written once, when first wanted, so this is bounded by the Services that exist.
-    private readonly Channel<string> _newWants = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    // Each key is written once, when first wanted, so this is bounded by the Services that exist. Read by
+    // the open stream's request body; a key read by a stream that then breaks is in the next stream's request.
+    private readonly Channel<string> _newWants = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false });
     private readonly TimeSpan _wait = TimeSpan.FromSeconds(options.OnDemandWaitSeconds);
 
     public bool Enabled { get; } = SubscriptionModes.IsOnDemand(options);

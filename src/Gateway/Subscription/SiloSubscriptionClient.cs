@@ -115,6 +115,19 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
     private async Task SubscribeOnceAsync(Backoff backoff, CancellationToken stoppingToken)
     {
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        try
+        {
+            await ReadStreamAsync(backoff, stream).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Ends the request body too: a broken stream's body must not go on taking wants meant for the next one.
+            await stream.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadStreamAsync(Backoff backoff, CancellationTokenSource stream)
+    {
         var first = JsonSerializer.SerializeToUtf8Bytes(BuildRequest(), KubernetesJson.Options).Append((byte)'\n').ToArray();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(CurrentSilo), SubscriptionProtocol.Path))
         {
