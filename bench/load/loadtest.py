@@ -4,6 +4,7 @@ and through the Mesh gateway, with wrk (HTTP/1.1) and h2load (h2c). Prints one t
 second and p50/p99 latency, with ratios to HAProxy.
 
     python3 bench/load/loadtest.py            # DURATION=10 CONNECTIONS=32 to change the load
+    TARGETS=haproxy,mesh PROTOCOLS=http/1.1 python3 bench/load/loadtest.py   # a subset, while iterating
 
 Everything listens on 127.0.0.1 only; every load run is bounded in time. Needs: haproxy, nginx
 (nginx-light), wrk, h2load (nghttp2-client) from Debian, and the .NET SDK; missing Debian packages are
@@ -14,6 +15,9 @@ import os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DURATION = int(os.environ.get("DURATION", "10"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "32"))
+WARMUP = int(os.environ.get("WARMUP", "15"))
+TARGETS = os.environ.get("TARGETS", "direct,haproxy,nginx,mesh").split(",")
+PROTOCOLS = os.environ.get("PROTOCOLS", "http/1.1,h2c").split(",")
 ORIGIN, HAPROXY_H1, HAPROXY_H2, NGINX_H1, NGINX_H2 = 18080, 18090, 18092, 18091, 18093
 GATEWAY, GATEWAY_ADMIN, SILO, API = 18101, 18102, 18100, 18110
 HOST = "origin.bench"
@@ -57,24 +61,73 @@ def wait_http(port, host=None, path="/"):
     raise SystemExit(f"nothing answered on port {port}")
 
 
+def descendants(pid):
+    """The process and every process below it (nginx workers, the AppHost's children)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+            except OSError:
+                pass
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def gateway_allocated_bytes():
+    with urllib.request.urlopen(f"http://127.0.0.1:{GATEWAY_ADMIN}/metrics", timeout=5) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith("dotnet_gc_allocated_bytes_total "):
+                return float(line.split()[1])
+    return None
+
+
+def measured(run, pids, is_mesh):
+    """Runs one load and adds what it cost the proxy: CPU microseconds and (for the gateway) bytes allocated per request."""
+    cpu0, alloc0 = cpu_seconds(pids), gateway_allocated_bytes() if is_mesh else None
+    rps, p50, p99, errors, requests = run()
+    cpu1, alloc1 = cpu_seconds(pids), gateway_allocated_bytes() if is_mesh else None
+    cpu_us = (cpu1 - cpu0) * 1e6 / requests if requests else None
+    alloc = (alloc1 - alloc0) / requests if requests and alloc0 is not None and alloc1 is not None else None
+    return rps, p50, p99, errors, cpu_us, alloc
+
+
 def to_ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def warm_up(port):
     """Fifteen seconds of load first: the gateway's JIT (tiered, with PGO) takes about that long to settle."""
-    subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", "-d15s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
+    subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{WARMUP}s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
                    capture_output=True, text=True)
 
 
 def run_wrk(port):
-    warm_up(port)
     out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-H", f"Host: {HOST}",
                           f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     pct = {p: to_ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, pct.get("50"), pct.get("99"), int(errors.group(1)) if errors else 0
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return rps, pct.get("50"), pct.get("99"), int(errors.group(1)) if errors else 0, requests
 
 
 def run_h2load(port, work):
@@ -83,7 +136,7 @@ def run_h2load(port, work):
                           "--log-file", log, f"http://127.0.0.1:{port}/"], capture_output=True, text=True).stdout
     match = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out)
     if not match:
-        return None, None, None, -1
+        return None, None, None, -1, 0
     times = []
     failed = 0
     with open(log) as f:
@@ -95,7 +148,7 @@ def run_h2load(port, work):
                 times.append(int(parts[2]) / 1000.0)  # microseconds → ms
     times.sort()
     p = lambda q: times[min(len(times) - 1, int(q * len(times)))] if times else None
-    return float(match.group(1)), p(0.5), p(0.99), failed
+    return float(match.group(1)), p(0.5), p(0.99), failed, len(times)
 
 
 def main():
@@ -103,13 +156,15 @@ def main():
     work = tempfile.mkdtemp(prefix="mesh-load-")
     procs = []
     try:
-        procs.append(start_nginx(work, "origin", f"""
-  server {{ listen 127.0.0.1:{ORIGIN}; keepalive_requests 1000000; location / {{ return 200 "hello from the origin\\n"; }} }}"""))
-        procs.append(start_nginx(work, "proxy", f"""
+        origin = start_nginx(work, "origin", f"""
+  server {{ listen 127.0.0.1:{ORIGIN}; keepalive_requests 1000000; location / {{ return 200 "hello from the origin\\n"; }} }}""")
+        procs.append(origin)
+        nginx = start_nginx(work, "proxy", f"""
   server {{ listen 127.0.0.1:{NGINX_H1}; keepalive_requests 1000000;
     location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}
   server {{ listen 127.0.0.1:{NGINX_H2} http2; keepalive_requests 1000000;
-    location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}"""))
+    location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}""")
+        procs.append(nginx)
         haproxy_cfg = write(os.path.join(work, "haproxy.cfg"), f"""
 global
   maxconn 8000
@@ -130,7 +185,8 @@ backend origin
   http-reuse always
   server origin 127.0.0.1:{ORIGIN}
 """)
-        procs.append(subprocess.Popen(["haproxy", "-f", haproxy_cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        haproxy = subprocess.Popen(["haproxy", "-f", haproxy_cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(haproxy)
         build = subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(ROOT, "src", "AppHost")], capture_output=True, text=True)
         if build.returncode != 0:
             raise SystemExit(build.stdout[-4000:])
@@ -144,20 +200,30 @@ backend origin
             wait_http(port)
         wait_http(GATEWAY, HOST)
 
+        gateway = [pid for pid in descendants(apphost.pid) if b" gateway " in open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ")]
+        processes = {"direct": descendants(origin.pid), "haproxy": descendants(haproxy.pid), "nginx": descendants(nginx.pid), "mesh": gateway}
         targets = [("direct", ORIGIN, None), ("haproxy", HAPROXY_H1, HAPROXY_H2), ("nginx", NGINX_H1, NGINX_H2), ("mesh", GATEWAY, GATEWAY)]
         results = {}
         for name, h1, h2 in targets:
-            results[(name, "http/1.1")] = run_wrk(h1)
-            if h2:
-                results[(name, "h2c")] = run_h2load(h2, work)
+            if name not in TARGETS:
+                continue
+            if "http/1.1" in PROTOCOLS:
+                warm_up(h1)
+                results[(name, "http/1.1")] = measured(lambda: run_wrk(h1), processes[name], name == "mesh")
+            if h2 and "h2c" in PROTOCOLS:
+                results[(name, "h2c")] = measured(lambda: run_h2load(h2, work), processes[name], name == "mesh")
         print(f"\nload: {CONNECTIONS} connections, {DURATION}s each, 2 cores shared by client, proxy and origin\n")
-        print(f"{'target':<10}{'protocol':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}{'rps/haproxy':>13}{'p99/haproxy':>13}")
-        for (name, proto), (rps, p50, p99, errors) in results.items():
+        print("cpu µs/req: CPU time of the proxy's own processes (the origin's, for direct) per request served;")
+        print("alloc B/req: bytes the gateway allocated per request (from its /metrics).\n")
+        print(f"{'target':<10}{'protocol':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}{'rps/haproxy':>13}{'p99/haproxy':>13}"
+              f"{'cpu µs/req':>12}{'alloc B/req':>13}")
+        for (name, proto), (rps, p50, p99, errors, cpu_us, alloc) in results.items():
             base = results.get(("haproxy", proto))
             ratio = f"{rps / base[0]:.2f}" if base and rps and base[0] else "-"
             lat = f"{p99 / base[2]:.2f}" if base and p99 and base[2] else "-"
             fmt = lambda v: f"{v:.2f}" if v is not None else "-"
-            print(f"{name:<10}{proto:<10}{(rps or 0):>12.0f}{fmt(p50):>10}{fmt(p99):>10}{errors:>9}{ratio:>13}{lat:>13}")
+            print(f"{name:<10}{proto:<10}{(rps or 0):>12.0f}{fmt(p50):>10}{fmt(p99):>10}{errors:>9}{ratio:>13}{lat:>13}"
+                  f"{(f'{cpu_us:.1f}' if cpu_us else '-'):>12}{(f'{alloc:.0f}' if alloc is not None else '-'):>13}")
     finally:
         for proc in procs:
             try:

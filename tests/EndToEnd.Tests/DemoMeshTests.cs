@@ -8,7 +8,7 @@ namespace Mesh.EndToEnd.Tests;
 /// The demo of deploy/local through real sockets: clients in pods, the gateway as their proxy, the
 /// silo fed by the local Kubernetes API, echo pods as backends.
 /// </summary>
-public sealed class DemoMeshTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class DemoMeshTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     [Fact]
     public async Task The_producer_route_splits_smiley_90_10_between_its_versions()
@@ -73,8 +73,8 @@ public sealed class DemoMeshTests(InProcessMesh mesh) : IClassFixture<InProcessM
 
         Assert.Equal(200, response.Status);
         Assert.StartsWith("color-", response.Pod);
-        Assert.Equal("/some/path?q=1", response.Body!["path"]!.GetValue<string>());
-        Assert.Equal("faces", response.Body["namespace"]!.GetValue<string>());
+        Assert.Equal("/some/path?q=1", response.Echo!["path"]!.GetValue<string>());
+        Assert.Equal("faces", response.Echo["namespace"]!.GetValue<string>());
     }
 
     [Fact]
@@ -82,9 +82,9 @@ public sealed class DemoMeshTests(InProcessMesh mesh) : IClassFixture<InProcessM
     {
         var service = await mesh.Api.GetAsync("api/v1/namespaces/faces/services/color");
         var clusterIP = service!["spec"]!["clusterIP"]!.GetValue<string>();
-        using var client = new PodClient(mesh.GatewayUri, await mesh.Api.PodIPAsync("slow-clients", "slow-client"), viaProxy: false);
+        using var client = await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
 
-        var response = await client.EchoAsync($"http://{clusterIP}/by-ip");
+        var response = await client.SendAsync(new MeshRequest { Host = clusterIP, Path = "/by-ip", OriginForm = true });
 
         Assert.Equal(200, response.Status);
         Assert.StartsWith("color-", response.Pod);
@@ -93,13 +93,12 @@ public sealed class DemoMeshTests(InProcessMesh mesh) : IClassFixture<InProcessM
     [Fact]
     public async Task Routes_attached_but_not_matching_answer_404_and_changes_apply_live()
     {
-        await mesh.Api.ApplyAsync(ServiceCollection("faces"), Service("faces", "color-routed", new JsonObject { ["app"] = "color" }));
+        await mesh.Api.ApplyAsync(Service("faces", "color-routed", new JsonObject { ["app"] = "color" }));
         using var client = await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
         await Eventually.HoldsAsync(() => client.EchoAsync("http://color-routed.faces/anything"), r => r.Status == 200,
             "the new Service passes through");
 
-        await mesh.Api.ApplyAsync(RouteCollection("faces"),
-            Route("faces", "color-only", "color-routed", null, Rule(PathPrefix("/only"), ("color", 1))));
+        await mesh.Api.ApplyAsync(Route("faces", "color-only", "color-routed", null, Rule(PathPrefix("/only"), ("color", 1))));
 
         await Eventually.HoldsAsync(() => client.EchoAsync("http://color-routed.faces/other"), r => r.Status == 404,
             "an unmatched path gets 404 once a route is attached");
@@ -114,14 +113,14 @@ public sealed class DemoMeshTests(InProcessMesh mesh) : IClassFixture<InProcessM
     [Fact]
     public async Task Replacing_a_route_moves_traffic()
     {
-        await mesh.Api.ApplyAsync(ServiceCollection("faces"), Service("faces", "live", new JsonObject { ["app"] = "smiley" }));
-        await mesh.Api.ApplyAsync(RouteCollection("faces"), MarkedRoute("1", "smiley-v1"));
+        await mesh.Api.ApplyAsync(Service("faces", "live", new JsonObject { ["app"] = "smiley" }));
+        await mesh.Api.ApplyAsync(MarkedRoute("1", "smiley-v1"));
         using var client = await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
         // The response header marks which version of the route answered; pass-through answers carry none.
         await Eventually.HoldsAsync(() => client.EchoAsync("http://live.faces/"), r => r.Headers.GetValueOrDefault("x-route-version") == "1",
             "the first route is in force");
 
-        await mesh.Api.ApplyAsync(RouteCollection("faces"), MarkedRoute("2", "smiley-v2"));
+        await mesh.Api.ApplyAsync(MarkedRoute("2", "smiley-v2"));
 
         await Eventually.HoldsAsync(() => client.EchoAsync("http://live.faces/"), r => r.Headers.GetValueOrDefault("x-route-version") == "2",
             "the replaced route is in force");

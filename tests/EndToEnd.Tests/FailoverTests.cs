@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>Silo replicas agree on versions, so a proxy moves from one to another without anything being sent again.</summary>
-public sealed class FailoverTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class FailoverTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     [Fact]
     public async Task A_proxy_moves_to_another_silo_and_receives_nothing_it_already_holds()
@@ -30,7 +30,7 @@ public sealed class FailoverTests(InProcessMesh mesh) : IClassFixture<InProcessM
         var proxy = await Eventually.HoldsAsync(() => ProxyOn(http, secondUri), p => p is not null, "the proxy subscribes to the second silo");
         Assert.Equal(0, proxy!["messagesSent"]!.GetValue<long>());
         Assert.True(proxy["heldAtConnect"]!.GetValue<int>() >= 4);
-        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.PodIPAsync("slow-clients", "slow-client"));
+        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.DeploymentPodAsync("slow-clients", "slow-client"));
         Assert.Equal(200, (await client.EchoAsync("http://smiley.faces/")).Status);
     }
 

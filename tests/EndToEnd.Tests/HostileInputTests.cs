@@ -8,7 +8,7 @@ namespace Mesh.EndToEnd.Tests;
 /// <summary>A mesh whose gateway cuts slow senders after one second, so the slowloris test stays short.</summary>
 public sealed class ImpatientMesh : IAsyncLifetime
 {
-    public InProcessMesh Mesh { get; } = new() { ConfigureGateway = options => options.HeaderTimeoutSeconds = 1 };
+    public DemoMesh Mesh { get; } = DemoMesh.WithGateway(options => options.HeaderTimeoutSeconds = 1);
 
     public Task InitializeAsync() => Mesh.InitializeAsync();
 
@@ -21,7 +21,7 @@ public sealed class ImpatientMesh : IAsyncLifetime
 /// </summary>
 public sealed class HostileInputTests(ImpatientMesh fixture) : IClassFixture<ImpatientMesh>
 {
-    private InProcessMesh Mesh => fixture.Mesh;
+    private DemoMesh Mesh => fixture.Mesh;
 
     private async Task StillServesAsync()
     {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>Two silos, one status writer: the Lease elects one, and hands over when it stops.</summary>
-public sealed class LeadershipTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class LeadershipTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     private static async Task<bool> IsLeaderAsync(HttpClient http, Uri silo) =>
         (await http.GetStringAsync(new Uri(silo, "metrics"))).Contains("\nmesh_silo_leader 1\n", StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed class LeadershipTests(InProcessMesh mesh) : IClassFixture<InProces
         await mesh.StopSiloAsync();
         await Eventually.HoldsAsync(() => IsLeaderAsync(http, secondUri), leader => leader, "the second silo takes over");
 
-        await mesh.Api.ApplyAsync(Manifests.RouteCollection("faces"), Manifests.Route("faces", "after-handover", "smiley", null, Manifests.Rule(Manifests.PathPrefix("/handover"), ("smiley-v1", 1))));
+        await mesh.Api.ApplyAsync(Manifests.Route("faces", "after-handover", "smiley", null, Manifests.Rule(Manifests.PathPrefix("/handover"), ("smiley-v1", 1))));
         var route = await Eventually.HoldsAsync(() => mesh.Api.GetAsync($"{Manifests.RouteCollection("faces")}/after-handover"),
             r => r?["status"]?["parents"]?.AsArray().Count == 1, "the new leader writes status");
         Assert.Equal("True", route!["status"]!["parents"]![0]!["conditions"]![0]!["status"]!.GetValue<string>());

@@ -4,7 +4,7 @@ using Mesh.EndToEnd.Tests.Support;
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>The admin surfaces: gateway /metrics and /config, silo /metrics and service API.</summary>
-public sealed class ObservabilityTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class ObservabilityTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     [Fact]
     public async Task Gateway_metrics_count_requests_by_service_route_backend_and_class()
@@ -27,6 +27,10 @@ public sealed class ObservabilityTests(InProcessMesh mesh) : IClassFixture<InPro
         Assert.Contains("mesh_gateway_requests_total{service=\"\",route=\"\",backend=\"\",code=\"4xx\"}", metrics);
         Assert.Contains("# TYPE mesh_gateway_request_duration_seconds histogram", metrics);
         Assert.Contains("mesh_gateway_request_duration_seconds_bucket{service=\"faces/smiley\",le=\"+Inf\"}", metrics);
+        // The process's own costs, which bench/load divides by requests served.
+        Assert.Contains("# TYPE process_cpu_seconds_total counter", metrics);
+        Assert.Matches(@"(?m)^dotnet_gc_allocated_bytes_total [1-9]", metrics);
+        Assert.Matches(@"(?m)^process_resident_memory_bytes [1-9]", metrics);
     }
 
     [Fact]

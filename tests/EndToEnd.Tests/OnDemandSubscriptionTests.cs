@@ -10,7 +10,7 @@ using static Mesh.EndToEnd.Tests.Support.Manifests;
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>A gateway subscribed on demand: it starts with the Service directory only and fetches a Service at the first request for it.</summary>
-public sealed class OnDemandSubscriptionTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class OnDemandSubscriptionTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     private async Task<WebApplication> StartOnDemandGatewayAsync(string name, string? silos = null)
     {
@@ -34,7 +34,7 @@ public sealed class OnDemandSubscriptionTests(InProcessMesh mesh) : IClassFixtur
     {
         await using var gateway = await StartOnDemandGatewayAsync("on-demand-first");
         Assert.Empty(await ServicesHeldAsync(gateway));
-        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.PodIPAsync("slow-clients", "slow-client"));
+        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.DeploymentPodAsync("slow-clients", "slow-client"));
 
         var response = await client.EchoAsync("http://smiley.faces/");
 
@@ -51,7 +51,7 @@ public sealed class OnDemandSubscriptionTests(InProcessMesh mesh) : IClassFixtur
     public async Task A_Service_is_found_by_its_cluster_IP_before_it_is_fetched_and_an_unknown_one_is_404()
     {
         await using var gateway = await StartOnDemandGatewayAsync("on-demand-ip");
-        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.PodIPAsync("slow-clients", "slow-client"));
+        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.DeploymentPodAsync("slow-clients", "slow-client"));
         var color = await mesh.Api.GetAsync($"{ServiceCollection("faces")}/color");
         var clusterIP = color!["spec"]!["clusterIP"]!.GetValue<string>();
 
@@ -67,12 +67,12 @@ public sealed class OnDemandSubscriptionTests(InProcessMesh mesh) : IClassFixtur
     public async Task A_fetched_Service_is_kept_up_to_date_including_new_Services_its_routes_send_to()
     {
         await using var gateway = await StartOnDemandGatewayAsync("on-demand-follow");
-        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.PodIPAsync("slow-clients", "slow-client"));
+        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.DeploymentPodAsync("slow-clients", "slow-client"));
         Assert.StartsWith("color-", (await client.EchoAsync("http://color.faces/")).Pod);
         Assert.DoesNotContain("faces/smiley-v2", await ServicesHeldAsync(gateway));
         try
         {
-            await mesh.Api.ApplyAsync(RouteCollection("faces"), Route("faces", "color-to-smiley", "color", null, Rule(null, ("smiley-v2", 1))));
+            await mesh.Api.ApplyAsync(Route("faces", "color-to-smiley", "color", null, Rule(null, ("smiley-v2", 1))));
 
             await Eventually.HoldsAsync(() => client.EchoAsync("http://color.faces/"),
                 r => r.Status == 200 && r.Pod?.StartsWith("smiley-v2-", StringComparison.Ordinal) == true,
@@ -93,7 +93,7 @@ public sealed class OnDemandSubscriptionTests(InProcessMesh mesh) : IClassFixtur
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri(SiloHost.Address(second), "readyz"))).IsSuccessStatusCode, ready => ready,
             "the second silo has translated the cluster");
         await using var gateway = await StartOnDemandGatewayAsync("on-demand-failover", $"{SiloHost.Address(first)},{SiloHost.Address(second)}");
-        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.PodIPAsync("slow-clients", "slow-client"));
+        using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.DeploymentPodAsync("slow-clients", "slow-client"));
         Assert.Equal(200, (await client.EchoAsync("http://smiley.faces/")).Status);
 
         await first.StopAsync();

@@ -4,7 +4,7 @@ using Mesh.EndToEnd.Tests.Support;
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>The data plane outlives its control plane: a gateway keeps its last good tables while no silo answers.</summary>
-public sealed class ResilienceTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class ResilienceTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     [Fact]
     public async Task Killing_the_silo_under_load_fails_no_request_and_a_new_silo_takes_over()
@@ -36,7 +36,7 @@ public sealed class ResilienceTests(InProcessMesh mesh) : IClassFixture<InProces
         await Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref served)), n => n >= atStop + 200, "requests keep being served without a silo");
 
         await mesh.StartSiloAsync(siloPort);
-        await mesh.Api.ApplyAsync(Manifests.RouteCollection("faces"), Manifests.Route("faces", "smiley-split", "smiley", null,
+        await mesh.Api.ApplyAsync(Manifests.Route("faces", "smiley-split", "smiley", null,
             Manifests.Rule(null, ("smiley-v2", 1))));
         await Eventually.HoldsAsync(() => client.EchoAsync("http://smiley.faces/"), r => r.Pod?.StartsWith("smiley-v2-", StringComparison.Ordinal) == true
             && Volatile.Read(ref served) > atStop + 250, "the gateway resubscribed and follows new changes");

@@ -7,24 +7,17 @@ namespace Mesh.EndToEnd.Tests;
 /// Route filters, timeouts, retries, mirrors and failure answers through real sockets. Each test owns
 /// its Services and routes (namespace "behaviour"), so tests do not disturb each other.
 /// </summary>
-public sealed class RouteBehaviourTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class RouteBehaviourTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     private const string Ns = "behaviour";
 
     private async Task<PodClient> ClientAsync() => await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
 
-    private Task EnsureNamespaceAsync() => mesh.Api.ApplyAsync(KubeApi.Collection("v1", "namespaces", null), new JsonObject
-    {
-        ["apiVersion"] = "v1",
-        ["kind"] = "Namespace",
-        ["metadata"] = new JsonObject { ["name"] = Ns },
-    });
+    private Task EnsureNamespaceAsync() => mesh.Api.ApplyNamespaceAsync(Ns);
 
     private async Task ApplyRouteAsync(string json)
     {
-        var route = JsonNode.Parse(json)!.AsObject();
-        var kind = route["kind"]!.GetValue<string>() == "GRPCRoute" ? "grpcroutes" : "httproutes";
-        await mesh.Api.ApplyAsync(KubeApi.Collection("gateway.networking.k8s.io/v1", kind, Ns), route);
+        await mesh.Api.ApplyAsync(JsonNode.Parse(json)!.AsObject());
     }
 
     private static string Route(string name, string parent, string rules) => $$$"""
@@ -41,7 +34,7 @@ public sealed class RouteBehaviourTests(InProcessMesh mesh) : IClassFixture<InPr
             .Where(p => p!["metadata"]!["name"]!.GetValue<string>().StartsWith($"smiley-{version}-", StringComparison.Ordinal))
             .Select(p => (p!["status"]!["podIP"]!.GetValue<string>(), 8080));
         await EnsureNamespaceAsync();
-        await RecordingBackend.RegisterEndpointsAsync(mesh.Api, Ns, name, addresses);
+        await SelectorlessService.ApplyAsync(mesh.Api, Ns, name, addresses);
     }
 
     [Fact]
@@ -63,9 +56,26 @@ public sealed class RouteBehaviourTests(InProcessMesh mesh) : IClassFixture<InPr
             r => r.RequestHeader("x-backend") == "yes", "the route applies");
 
         Assert.Equal("rule", response.RequestHeader("x-set"));
-        Assert.Equal("original,added", string.Join(",", response.Body!["headers"]!["x-add"]!.AsArray().Select(v => v!.GetValue<string>())));
+        Assert.Equal("original,added", string.Join(",", response.Echo!["headers"]!["x-add"]!.AsArray().Select(v => v!.GetValue<string>())));
         Assert.Null(response.RequestHeader("x-remove"));
         Assert.Equal("rule", response.Headers["X-Response"]);
+    }
+
+    [Fact]
+    public async Task Headers_the_client_marks_as_per_hop_stop_at_the_proxy()
+    {
+        await EchoServiceAsync("hop-backend");
+        await EchoServiceAsync("hop");
+        await ApplyRouteAsync(Route("hop", "hop", """[{"backendRefs":[{"name":"hop-backend","port":80}]}]"""));
+        using var client = await ClientAsync();
+
+        var response = await Eventually.HoldsAsync(
+            () => client.EchoAsync("http://hop.behaviour/", ("Connection", "X-Hop-Secret"), ("X-Hop-Secret", "for the proxy"), ("X-Kept", "for the backend")),
+            r => r.Status == 200 && r.RequestHeader("x-kept") is not null, "the route applies");
+
+        Assert.Equal("for the backend", response.RequestHeader("x-kept"));
+        Assert.Null(response.RequestHeader("x-hop-secret"));
+        Assert.Null(response.RequestHeader("connection"));
     }
 
     [Fact]
@@ -100,8 +110,8 @@ public sealed class RouteBehaviourTests(InProcessMesh mesh) : IClassFixture<InPr
         using var client = await ClientAsync();
 
         var response = await Eventually.HoldsAsync(() => client.EchoAsync("http://rewrite.behaviour/strip/three?q=1"),
-            r => r.Body?["path"]?.GetValue<string>() == "/three?q=1", "the rewrite applies");
-        Assert.Equal("rewritten.example", response.Body!["host"]!.GetValue<string>());
+            r => r.Echo?["path"]?.GetValue<string>() == "/three?q=1", "the rewrite applies");
+        Assert.Equal("rewritten.example", response.Echo!["host"]!.GetValue<string>());
     }
 
     [Fact]
@@ -138,7 +148,7 @@ public sealed class RouteBehaviourTests(InProcessMesh mesh) : IClassFixture<InPr
 
         Assert.Equal(200, (int)answer.StatusCode);
         Assert.Equal(3, backend.Requests.Count);
-        Assert.All(backend.Requests, r => Assert.Equal("payload", r.Body));
+        Assert.All(backend.Requests, r => Assert.Equal("payload", r.BodyText));
     }
 
     [Fact]
@@ -188,10 +198,10 @@ public sealed class RouteBehaviourTests(InProcessMesh mesh) : IClassFixture<InPr
     public async Task No_endpoints_is_503_and_a_dead_endpoint_is_502_until_ejected()
     {
         await EnsureNamespaceAsync();
-        await RecordingBackend.RegisterEndpointsAsync(mesh.Api, Ns, "empty", []);
+        await SelectorlessService.ApplyAsync(mesh.Api, Ns, "empty", []);
         await using var live = await RecordingBackend.StartAsync();
         // 127.0.0.2 at the live backend's port: nothing listens there, so connecting is refused.
-        await RecordingBackend.RegisterEndpointsAsync(mesh.Api, Ns, "half-dead", [("127.0.0.1", live.Port), ("127.0.0.2", live.Port)]);
+        await SelectorlessService.ApplyAsync(mesh.Api, Ns, "half-dead", [("127.0.0.1", live.Port), ("127.0.0.2", live.Port)]);
         using var client = await ClientAsync();
 
         await Eventually.HoldsAsync(() => client.EchoAsync("http://empty.behaviour/"), r => r.Status == 503, "no endpoints means 503");

@@ -1,44 +1,23 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Mesh.EndToEnd.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>An HTTP/1.1 Upgrade (WebSocket) through the gateway becomes a two-way tunnel to the backend.</summary>
-public sealed class WebSocketTests(InProcessMesh mesh) : IClassFixture<InProcessMesh>
+public sealed class WebSocketTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
     [Fact]
     public async Task A_WebSocket_upgrade_is_tunnelled_both_ways()
     {
         await using var backend = await StartEchoSocketServerAsync();
-        await mesh.Api.ApplyAsync(KubeApi.Collection("v1", "namespaces", null), new System.Text.Json.Nodes.JsonObject
-        {
-            ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "sockets" },
-        });
-        var port = new Uri(backend.Urls.First()).Port;
-        await RecordingBackend.RegisterEndpointsAsync(mesh.Api, "sockets", "chat", [("127.0.0.1", port)]);
-        var podIP = await mesh.Api.PodIPAsync("slow-clients", "slow-client");
-        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            Proxy = new WebProxy(mesh.GatewayUri),
-            UseProxy = true,
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(IPAddress.Parse(podIP), 0));
-                await socket.ConnectAsync(context.DnsEndPoint, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        });
+        await mesh.Api.ApplyNamespaceAsync("sockets");
+        var port = LoopbackServer.Address(backend).Port;
+        await SelectorlessService.ApplyAsync(mesh.Api, "sockets", "chat", [("127.0.0.1", port)]);
+        var pod = await mesh.Api.DeploymentPodAsync("slow-clients", "slow-client");
+        using var invoker = new HttpMessageInvoker(PodClient.Handler(mesh.GatewayUri, pod.IP, viaProxy: true));
 
         var echoed = await Eventually.HoldsAsync(async () =>
         {
@@ -60,12 +39,8 @@ public sealed class WebSocketTests(InProcessMesh mesh) : IClassFixture<InProcess
         Assert.Equal(["echo: hello", "echo: mesh"], echoed);
     }
 
-    private static async Task<WebApplication> StartEchoSocketServerAsync()
+    private static Task<WebApplication> StartEchoSocketServerAsync() => LoopbackServer.StartAsync(app =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
         app.UseWebSockets();
         app.Run(async context =>
         {
@@ -88,7 +63,5 @@ public sealed class WebSocketTests(InProcessMesh mesh) : IClassFixture<InProcess
                 await socket.SendAsync(reply, WebSocketMessageType.Text, true, CancellationToken.None);
             }
         });
-        await app.StartAsync();
-        return app;
-    }
+    });
 }

@@ -14,7 +14,7 @@ public sealed class DeploymentTests(TestCluster cluster) : IClassFixture<TestClu
     {
         var ns = await cluster.NewNamespaceAsync();
         var deployment = await Api.CreateAsync($"/apis/apps/v1/namespaces/{ns}/deployments", Manifests.Deployment(ns, "echo", 2));
-        using (var timeout = new CancellationTokenSource(Eventually.DefaultTimeout))
+        using (var timeout = new CancellationTokenSource(Eventually.DefaultDeadline))
         {
             await cluster.Cluster.WaitForPodsReadyAsync(timeout.Token);
         }
@@ -38,7 +38,7 @@ public sealed class DeploymentTests(TestCluster cluster) : IClassFixture<TestClu
             Assert.True((bool)owner["controller"]!);
         }
 
-        var status = await Eventually.GetAsync(async () =>
+        var status = await Eventually.ValueAsync(async () =>
         {
             var current = await Api.GetOkAsync($"/apis/apps/v1/namespaces/{ns}/deployments/echo");
             return (int?)current["status"]?["readyReplicas"] == 2 ? current["status"]!.AsObject() : null;
@@ -135,7 +135,7 @@ public sealed class DeploymentTests(TestCluster cluster) : IClassFixture<TestClu
         var one = Assert.Single(await Pods.WaitForReadyAsync(Api, ns, "app=scaled", 1));
         foreach (var removed in three.Where(p => Pods.Ip(p) != Pods.Ip(one)))
         {
-            await Eventually.TrueAsync(async () => !await Pods.IsListeningAsync(Pods.Ip(removed), 8080), $"{Pods.Ip(removed)} to stop listening");
+            await Eventually.UntilAsync(async () => !await Pods.IsListeningAsync(Pods.Ip(removed), 8080), $"{Pods.Ip(removed)} to stop listening");
         }
     }
 
@@ -161,10 +161,10 @@ public sealed class DeploymentTests(TestCluster cluster) : IClassFixture<TestClu
         await Api.CreateAsync($"/apis/apps/v1/namespaces/{ns}/deployments", Manifests.Deployment(ns, "doomed", 2));
         var pods = await Pods.WaitForReadyAsync(Api, ns, "app=doomed", 2);
         Assert.Equal(HttpStatusCode.OK, (await Api.DeleteAsync($"/apis/apps/v1/namespaces/{ns}/deployments/doomed")).Status);
-        await Eventually.TrueAsync(async () => (await Api.ListAsync($"/api/v1/namespaces/{ns}/pods")).Count == 0, "pods to go");
+        await Eventually.UntilAsync(async () => (await Api.ListAsync($"/api/v1/namespaces/{ns}/pods")).Count == 0, "pods to go");
         foreach (var pod in pods)
         {
-            await Eventually.TrueAsync(async () => !await Pods.IsListeningAsync(Pods.Ip(pod), 8080), $"{Pods.Ip(pod)} to stop listening");
+            await Eventually.UntilAsync(async () => !await Pods.IsListeningAsync(Pods.Ip(pod), 8080), $"{Pods.Ip(pod)} to stop listening");
         }
     }
 

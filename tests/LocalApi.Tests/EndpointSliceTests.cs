@@ -55,7 +55,7 @@ public sealed class EndpointSliceTests(TestCluster cluster) : IClassFixture<Test
         await WaitForSlicesAsync(ns, "switch", s => Same(AddressesOf(s), three.Select(Pods.Ip)) && AllReady(s));
 
         await Api.DeleteAsync(servicePath);
-        await Eventually.TrueAsync(async () => (await Api.ListAsync($"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices")).Count == 0, "slices to go");
+        await Eventually.UntilAsync(async () => (await Api.ListAsync($"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices")).Count == 0, "slices to go");
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class EndpointSliceTests(TestCluster cluster) : IClassFixture<Test
     }
 
     private Task<List<JsonObject>> WaitForSlicesAsync(string ns, string service, Func<JsonObject, bool> condition, int expectedCount = 1) =>
-        Eventually.GetAsync(async () =>
+        Eventually.ValueAsync(async () =>
         {
             var slices = await Api.ListAsync($"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices?labelSelector=kubernetes.io/service-name%3D{service}");
             return slices.Count == expectedCount && slices.All(condition) ? slices : null;

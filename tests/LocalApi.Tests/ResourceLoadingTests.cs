@@ -84,7 +84,7 @@ public sealed class ResourceLoadingTests(TestCluster cluster) : IClassFixture<Te
         var lease = await Api.GetOkAsync("/apis/coordination.k8s.io/v1/namespaces/default/leases/defaulted");
         Assert.Equal(15, (int)lease["spec"]!["leaseDurationSeconds"]!);
 
-        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultDeadline);
         await cluster.Cluster.WaitForPodsReadyAsync(timeout.Token);
         var slice = Assert.Single(await Api.ListAsync($"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices"));
         Assert.Equal(2, slice["endpoints"]!.AsArray().Count);

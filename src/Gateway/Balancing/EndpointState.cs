@@ -22,6 +22,9 @@ public sealed class EndpointState(IPEndPoint address)
 
     public IPEndPoint Address { get; } = address;
 
+    /// <summary>The endpoint as the start of a request URI, built once rather than per request.</summary>
+    public string Origin { get; } = $"http://{address}";
+
     public int InFlight => Volatile.Read(ref _inFlight);
 
     public long TotalEjections => Volatile.Read(ref _ejections);

@@ -6,6 +6,7 @@ using Mesh.Gateway.Observability;
 using Mesh.Hosting.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 
 namespace Mesh.Gateway.Forwarding;
 
@@ -64,7 +65,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
                 ? CancellationTokenSource.CreateLinkedTokenSource(exchangeToken)
                 : null;
             attemptScope?.CancelAfter(plan.Timeouts.BackendRequest!.Value);
-            using var request = UpstreamRequest.Create(context, endpoint.Address, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
+            using var request = UpstreamRequest.Create(context, endpoint.Origin, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
             var last = attempt >= maxTries;
             var failed = true;
             endpoint.Started();
@@ -212,7 +213,8 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
             {
                 await body.CopyToAsync(outgoing.Body, ct).ConfigureAwait(false);
             }
-            if (response.TrailingHeaders.Any() && outgoing.SupportsTrailers())
+            // SupportsTrailers first: reading TrailingHeaders creates a collection, and HTTP/1.1 clients can't take one.
+            if (outgoing.SupportsTrailers() && response.TrailingHeaders.NonValidated.Count > 0)
             {
                 foreach (var (name, values) in response.TrailingHeaders)
                 {
@@ -229,11 +231,12 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
 
     private static void CopyHeaders(HttpHeaders from, IHeaderDictionary to)
     {
+        var connection = from.NonValidated.TryGetValues("Connection", out var options) ? options.ToString() : null;
         foreach (var (name, values) in from.NonValidated)
         {
-            if (!HopByHopHeaders.IsHopByHop(name))
+            if (!HopByHopHeaders.IsHopByHop(name) && !HopByHopHeaders.IsNamedBy(connection, name))
             {
-                to[name] = values.ToArray();
+                to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues(values.ToArray());
             }
         }
     }

@@ -1,4 +1,4 @@
-using System.Net;
+using Mesh.Gateway.Balancing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -13,14 +13,14 @@ public sealed class MirrorSender(HttpForwarder forwarder, ILogger<MirrorSender> 
     private static readonly TimeSpan MirrorTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Builds the copy now (while the request is alive) and sends it without waiting.</summary>
-    public void Send(HttpContext context, IPEndPoint endpoint, string authority, string pathAndQuery, bool useH2c, byte[]? body, bool hasUnbufferedBody)
+    public void Send(HttpContext context, EndpointState endpoint, string authority, string pathAndQuery, bool useH2c, byte[]? body, bool hasUnbufferedBody)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (hasUnbufferedBody)
         {
             return; // A streamed body can be read once, and it belongs to the real request.
         }
-        var copy = UpstreamRequest.Create(context, endpoint, authority, pathAndQuery, useH2c, body);
+        var copy = UpstreamRequest.Create(context, endpoint.Origin, authority, pathAndQuery, useH2c, body);
         _ = Task.Run(async () =>
         {
             using (copy)
@@ -32,7 +32,7 @@ public sealed class MirrorSender(HttpForwarder forwarder, ILogger<MirrorSender> 
                 }
                 catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                 {
-                    logger.LogDebug("Mirror to {Endpoint} failed: {Error}", endpoint, e.Message);
+                    logger.LogDebug("Mirror to {Endpoint} failed: {Error}", endpoint.Address, e.Message);
                 }
             }
         });

@@ -8,11 +8,13 @@ namespace Mesh.Gateway.Forwarding;
 public static class UpstreamRequest
 {
     /// <param name="body">The buffered body when it must be replayable (retries, mirrors); null streams the client's body.</param>
-    public static HttpRequestMessage Create(HttpContext context, IPEndPoint endpoint, string authority, string pathAndQuery, bool useH2c, byte[]? body)
+    /// <param name="origin">The endpoint as a URI prefix, "http://10.0.0.7:8080".</param>
+    public static HttpRequestMessage Create(HttpContext context, string origin, string authority, string pathAndQuery, bool useH2c, byte[]? body)
     {
         ArgumentNullException.ThrowIfNull(context);
         var incoming = context.Request;
-        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri($"http://{endpoint}{pathAndQuery}"))
+        // HttpMethod.Parse returns the shared instance for the standard methods.
+        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), new Uri(string.Concat(origin, pathAndQuery)))
         {
             Version = useH2c ? HttpVersion.Version20 : HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -25,9 +27,10 @@ public static class UpstreamRequest
         {
             request.Content = new StreamContent(incoming.Body);
         }
+        var connection = incoming.Headers.Connection.Count == 0 ? null : incoming.Headers.Connection.ToString();
         foreach (var (name, values) in incoming.Headers)
         {
-            if (HopByHopHeaders.IsHopByHop(name))
+            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedBy(connection, name))
             {
                 continue;
             }

@@ -149,16 +149,17 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         var rewrite = backend.Filters.Rewrite ?? filters.Rewrite;
         var upstreamAuthority = rewrite?.Hostname ?? target.Authority;
         var upstreamPath = (rewrite?.RewritePath(path) ?? path) + query;
-        var responseHeaders = new List<HeaderModifier>(2);
-        if (filters.ResponseHeaders is { } routeResponse)
+        // Most rules have neither response modifiers nor mirrors: allocate lists only for those that do.
+        IReadOnlyList<HeaderModifier> responseHeaders = (filters.ResponseHeaders, backend.Filters.ResponseHeaders) switch
         {
-            responseHeaders.Add(routeResponse);
-        }
-        if (backend.Filters.ResponseHeaders is { } backendResponse)
-        {
-            responseHeaders.Add(backendResponse);
-        }
-        var mirrorList = filters.Mirrors.Concat(backend.Filters.Mirrors).Where(m => m.ShouldMirror()).ToList();
+            (null, null) => [],
+            ({ } routeOnly, null) => [routeOnly],
+            (null, { } backendOnly) => [backendOnly],
+            ({ } route, { } backendToo) => [route, backendToo],
+        };
+        IReadOnlyList<RequestMirror> mirrorList = filters.Mirrors.Count + backend.Filters.Mirrors.Count == 0
+            ? []
+            : filters.Mirrors.Concat(backend.Filters.Mirrors).Where(m => m.ShouldMirror()).ToList();
         await ForwardAsync(context, current.PoolFor(backend.Service, backend.Port), upstreamAuthority, upstreamPath,
             action.Timeouts, action.Retry, responseHeaders, mirrorList, current).ConfigureAwait(false);
     }
@@ -181,7 +182,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
 
         foreach (var mirror in mirrorList)
         {
-            if (current?.PoolFor(mirror.Service, mirror.Port)?.Pick()?.Address is { } mirrorEndpoint)
+            if (current?.PoolFor(mirror.Service, mirror.Port)?.Pick() is { } mirrorEndpoint)
             {
                 metrics.Mirrors.WithLabels(new LabelValues(mirror.Service)).Add();
                 mirrors.Send(context, mirrorEndpoint, authority, pathAndQuery, useH2c, body, hasUnbufferedBody: !replayable);

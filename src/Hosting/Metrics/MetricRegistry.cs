@@ -8,6 +8,8 @@ public sealed class MetricRegistry
 {
     private readonly ConcurrentDictionary<string, IMetricFamily> _families = new(StringComparer.Ordinal);
 
+    public MetricRegistry() => ProcessMetrics.RegisterInto(this);
+
     public T Register<T>(T family) where T : IMetricFamily
     {
         ArgumentNullException.ThrowIfNull(family);

@@ -1,6 +1,5 @@
 using Mesh.Gateway;
 using Mesh.Gateway.Tables;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.Conformance.Tests.Harness;
@@ -10,9 +9,9 @@ namespace Mesh.Conformance.Tests.Harness;
 /// an applied or deleted route has reached the data plane, so scenarios run one after another without
 /// seeing each other's routes; every behaviour is still checked with real requests.
 /// </summary>
-public sealed class DataPlane(WebApplication gateway)
+public sealed class DataPlane(IServiceProvider gateway)
 {
-    private readonly TableHolder _tables = gateway.Services.GetRequiredService<TableHolder>();
+    private readonly TableHolder _tables = gateway.GetRequiredService<TableHolder>();
 
     /// <summary>The "namespace/name" of every route with at least one rule in force, for any Service, port and client group.</summary>
     public IReadOnlySet<string> Routes()
@@ -43,4 +42,10 @@ public sealed class DataPlane(WebApplication gateway)
 
     /// <summary>The endpoint addresses the gateway would send to for a Service port.</summary>
     public int ReadyEndpoints(string key, int port) => _tables.Current.PoolFor(key, port)?.ReadyCount ?? 0;
+}
+
+public static class DataPlaneOfMesh
+{
+    /// <summary>What the mesh's current gateway holds.</summary>
+    public static DataPlane DataPlane(this InProcessMesh mesh) => new(mesh.GatewayServices);
 }

@@ -9,7 +9,7 @@ namespace Mesh.Conformance.Tests.Harness;
 /// </summary>
 public sealed class ProfileFixture : IAsyncLifetime
 {
-    public MeshInstance Mesh { get; private set; } = null!;
+    public InProcessMesh Mesh { get; private set; } = null!;
 
     public Outcomes Outcomes { get; } = new();
 
@@ -17,16 +17,16 @@ public sealed class ProfileFixture : IAsyncLifetime
     public static ConformanceReport? LastReport { get; private set; }
 
     public async Task InitializeAsync() =>
-        Mesh = await MeshInstance.StartAsync(new MeshInstanceOptions
+        Mesh = await InProcessMesh.StartAsync(new MeshOptions
         {
-            Name = "conformance-profile",
+            ProxyName = "conformance-profile",
             PodNetworkBase = "127.1.60.0",
             ServiceNetworkBase = "127.2.60.0",
-            BaseManifests = ["base", "extras/base"],
+            Resources = [RepoPaths.Manifest("base"), RepoPaths.Manifest("extras/base")],
         });
 
     /// <summary>Runs an upstream scenario and records whether it passed (the test fails as usual when it does not).</summary>
-    public async Task RunAsync(string shortName, Func<MeshInstance, Task> scenario)
+    public async Task RunAsync(string shortName, Func<InProcessMesh, Task> scenario)
     {
         UpstreamTests.Get(shortName);
         try

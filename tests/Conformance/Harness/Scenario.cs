@@ -28,24 +28,24 @@ public static class ScenarioSteps
     public const string ConsumerNs = "gateway-conformance-mesh-consumer";
     public const string EchoService = "gateway_api_conformance.echo_basic.grpcecho.GrpcEcho";
 
-    public static Task<PodClient> V1ClientAsync(this MeshInstance mesh) => mesh.ClientAsync(MeshNs, "app=echo,version=v1");
+    public static Task<PodClient> V1ClientAsync(this InProcessMesh mesh) => mesh.ClientAsync(MeshNs, "app=echo,version=v1");
 
-    public static Task<PodClient> V2ClientAsync(this MeshInstance mesh) => mesh.ClientAsync(MeshNs, "app=echo,version=v2");
+    public static Task<PodClient> V2ClientAsync(this InProcessMesh mesh) => mesh.ClientAsync(MeshNs, "app=echo,version=v2");
 
-    public static Task<PodClient> ConsumerClientAsync(this MeshInstance mesh) => mesh.ClientAsync(ConsumerNs, "app=echo,version=v1");
+    public static Task<PodClient> ConsumerClientAsync(this InProcessMesh mesh) => mesh.ClientAsync(ConsumerNs, "app=echo,version=v1");
 
     /// <summary>Applies the manifests; returns a handle whose disposal deletes them and waits for that to reach the gateway.</summary>
-    public static async Task<AppliedManifests> ApplyAsync(this MeshInstance mesh, params string[] files)
+    public static async Task<AppliedManifests> ApplyAsync(this InProcessMesh mesh, params string[] files)
     {
-        var applied = new AppliedManifests(mesh, await mesh.ApplyFilesAsync(files));
+        var applied = new AppliedManifests(mesh, await mesh.ApplyFilesAsync(files.Select(RepoPaths.Manifest)));
         await applied.WaitInForceAsync();
         return applied;
     }
 
     /// <summary>As <see cref="ApplyAsync"/>, for routes some of whose parents are expected not to accept them: waits only for the gateway to hold them.</summary>
-    public static async Task<AppliedManifests> ApplyWithoutAcceptanceAsync(this MeshInstance mesh, params string[] files)
+    public static async Task<AppliedManifests> ApplyWithoutAcceptanceAsync(this InProcessMesh mesh, params string[] files)
     {
-        var applied = new AppliedManifests(mesh, await mesh.ApplyFilesAsync(files));
+        var applied = new AppliedManifests(mesh, await mesh.ApplyFilesAsync(files.Select(RepoPaths.Manifest)));
         await applied.WaitInForceAsync(requireAccepted: false);
         return applied;
     }
@@ -136,7 +136,7 @@ public static class ScenarioSteps
 }
 
 /// <summary>Objects a scenario applied; disposal deletes them (routes last in, first out) and waits until the gateway drops the routes.</summary>
-public sealed class AppliedManifests(MeshInstance mesh, IReadOnlyList<JsonObject> objects) : IAsyncDisposable
+public sealed class AppliedManifests(InProcessMesh mesh, IReadOnlyList<JsonObject> objects) : IAsyncDisposable
 {
     private static readonly string[] RouteKinds = ["HTTPRoute", "GRPCRoute"];
 
@@ -153,7 +153,7 @@ public sealed class AppliedManifests(MeshInstance mesh, IReadOnlyList<JsonObject
         {
             await RouteStatus.WaitForConditionAsync(mesh.Api, route, "Accepted", "True");
         }
-        await Eventually.UntilAsync(() => RouteKeys.All(mesh.DataPlane.Routes().Contains),
+        await Eventually.UntilAsync(() => RouteKeys.All(mesh.DataPlane().Routes().Contains),
             $"the gateway holds {string.Join(", ", RouteKeys)}");
     }
 
@@ -163,7 +163,7 @@ public sealed class AppliedManifests(MeshInstance mesh, IReadOnlyList<JsonObject
         {
             await mesh.Api.DeleteAsync(KubeApi.PathOf(obj));
         }
-        await Eventually.UntilAsync(() => !RouteKeys.Any(mesh.DataPlane.Routes().Contains),
+        await Eventually.UntilAsync(() => !RouteKeys.Any(mesh.DataPlane().Routes().Contains),
             $"the gateway no longer holds {string.Join(", ", RouteKeys)}");
     }
 }

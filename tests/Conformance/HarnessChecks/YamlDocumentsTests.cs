@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mesh.AppHost.Resources;
 using Mesh.Conformance.Tests.Harness;
 
 namespace Mesh.Conformance.Tests.HarnessChecks;
@@ -44,9 +45,9 @@ public sealed class YamlDocumentsTests
         Assert.NotEmpty(files);
         foreach (var file in files)
         {
-            foreach (var obj in YamlDocuments.ReadFile(file))
+            foreach (var document in ResourceFileReader.Read(file))
             {
-                Assert.NotNull(KubeApi.CollectionOf(obj));
+                Assert.NotNull(KubeApi.CollectionOf(document.Object));
             }
         }
     }

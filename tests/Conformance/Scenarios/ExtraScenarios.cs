@@ -14,7 +14,7 @@ namespace Mesh.Conformance.Tests.Scenarios;
 [Trait("Conformance", "mesh-extra")]
 public sealed class ExtraScenarios(ProfileFixture fixture)
 {
-    private MeshInstance Mesh => fixture.Mesh;
+    private InProcessMesh Mesh => fixture.Mesh;
 
     private static MeshRequest Get(string path, string host = "echo", params (string Name, string Value)[] headers) =>
         new() { Host = host, Path = path, Headers = headers };
@@ -168,7 +168,7 @@ public sealed class ExtraScenarios(ProfileFixture fixture)
             var recovered = await client.SendAsync(new MeshRequest { Host = "flaky", Path = "/order", Method = "POST", Body = "payload" });
             Assert.Equal(200, recovered.Status);
             Assert.Equal(3, flaky.Requests.Count);
-            Assert.All(flaky.Requests, r => Assert.Equal("payload", System.Text.Encoding.UTF8.GetString(r.Body)));
+            Assert.All(flaky.Requests, r => Assert.Equal("payload", r.BodyText));
 
             flaky.Requests.Clear();
             flaky.AnswerNext(503, 503, 503);
@@ -184,7 +184,7 @@ public sealed class ExtraScenarios(ProfileFixture fixture)
         }
         finally
         {
-            await RecordingBackend.UnregisterAsync(Mesh.Api, MeshNs, "flaky");
+            await SelectorlessService.DeleteAsync(Mesh.Api, MeshNs, "flaky");
         }
     }
 
@@ -207,11 +207,11 @@ public sealed class ExtraScenarios(ProfileFixture fixture)
             await Eventually.UntilAsync(() => sink.Requests.Any(r => r.PathAndQuery == $"/copy-me?m={marker}"), "the mirror received the copy");
             var copy = sink.Requests.First(r => r.PathAndQuery == $"/copy-me?m={marker}");
             Assert.Equal("POST", copy.Method);
-            Assert.Equal("mirrored body", System.Text.Encoding.UTF8.GetString(copy.Body));
+            Assert.Equal("mirrored body", copy.BodyText);
         }
         finally
         {
-            await RecordingBackend.UnregisterAsync(Mesh.Api, MeshNs, "mirror-sink");
+            await SelectorlessService.DeleteAsync(Mesh.Api, MeshNs, "mirror-sink");
         }
     }
 }

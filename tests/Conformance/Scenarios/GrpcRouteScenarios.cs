@@ -106,7 +106,7 @@ public sealed class GrpcRouteScenarios(ProfileFixture fixture)
         }
         finally
         {
-            await RecordingBackend.UnregisterAsync(mesh.Api, MeshNs, "echo-mirror");
+            await SelectorlessService.DeleteAsync(mesh.Api, MeshNs, "echo-mirror");
         }
     });
 }

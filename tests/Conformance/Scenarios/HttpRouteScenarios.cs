@@ -70,7 +70,7 @@ public sealed class HttpRouteScenarios(ProfileFixture fixture)
         await HeaderModifierCasesAsync(mesh, "mesh/httproute-request-header-modifier-backend.yaml"));
 
     /// <summary>The cases both header modifier tests share; the filters sit at rule level in one manifest and on the backendRef in the other.</summary>
-    private static async Task HeaderModifierCasesAsync(MeshInstance mesh, string manifest)
+    private static async Task HeaderModifierCasesAsync(InProcessMesh mesh, string manifest)
     {
         var client = await mesh.V1ClientAsync();
         await using var routes = await mesh.ApplyAsync(manifest);

@@ -40,7 +40,7 @@ public sealed class MeshScenarios(ProfileFixture fixture)
     public Task MeshFrontend() => fixture.RunAsync(nameof(MeshFrontend), async mesh =>
     {
         var client = await mesh.V1ClientAsync();
-        var v2Pod = await mesh.PodAsync(MeshNs, "app=echo,version=v2");
+        var v2Pod = await mesh.Api.PodAsync(MeshNs, "app=echo,version=v2");
         await using var routes = await mesh.ApplyAsync("mesh/mesh-frontend.yaml");
         await ExpectAllAsync(
             Case.Http(client, Get("echo-v2"), Expect.Ok("echo-v2") with { ResponseHeaders = Header("X-Header-Set", "set") }),

@@ -15,7 +15,7 @@ public sealed class RedirectRewriteScenarios(ProfileFixture fixture)
     private static MeshRequest Get(string path, params (string Name, string Value)[] headers) =>
         new() { Host = "echo", Path = path, Headers = headers };
 
-    private static async Task RedirectsAsync(MeshInstance mesh, string manifest, params (string Path, int Status, string Location)[] cases)
+    private static async Task RedirectsAsync(InProcessMesh mesh, string manifest, params (string Path, int Status, string Location)[] cases)
     {
         var client = await mesh.V1ClientAsync();
         await using var routes = await mesh.ApplyAsync(manifest);

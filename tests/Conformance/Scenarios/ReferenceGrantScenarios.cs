@@ -6,14 +6,15 @@ namespace Mesh.Conformance.Tests.Scenarios;
 /// <summary>A mesh whose silo requires ReferenceGrants for cross-namespace backendRefs (pods in 127.1.61.0/24, Services in 127.2.61.0/24).</summary>
 public sealed class ReferenceGrantFixture : IAsyncLifetime
 {
-    public MeshInstance Mesh { get; private set; } = null!;
+    public InProcessMesh Mesh { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Mesh = await MeshInstance.StartAsync(new MeshInstanceOptions
+        Mesh = await InProcessMesh.StartAsync(new MeshOptions
         {
-            Name = "conformance-refgrants",
+            ProxyName = "conformance-refgrants",
             PodNetworkBase = "127.1.61.0",
             ServiceNetworkBase = "127.2.61.0",
+            Resources = [RepoPaths.Manifest("base")],
             RequireReferenceGrants = true,
         });
 
@@ -37,7 +38,7 @@ public sealed class ReferenceGrantCollection : ICollectionFixture<ReferenceGrant
 [Trait("Conformance", "mesh-extra")]
 public sealed class ReferenceGrantScenarios(ReferenceGrantFixture fixture)
 {
-    private MeshInstance Mesh => fixture.Mesh;
+    private InProcessMesh Mesh => fixture.Mesh;
 
     private static readonly MeshRequest ToEchoV1 = new() { Host = "echo-v1.gateway-conformance-mesh" };
 

@@ -43,20 +43,12 @@ public class GrpcRouteValidationTests
     public void Accepts(string path, string? value) => AssertValid(Validate("GRPCRoute", path, value));
 
     [Fact]
-    public void At_most_8_matches_per_rule()
-    {
-        string Matches(int count) => Array(count, i => $$$"""{"method": {"service": "pkg.S{{{i}}}"}}""");
-        AssertValid(Validate("GRPCRoute", "spec.rules[0].matches", Matches(8)));
-        AssertHas(Validate("GRPCRoute", "spec.rules[0].matches", Matches(9)), "spec.rules[0].matches", "FieldValueTooMany", "must have at most 8 items");
-    }
+    public void At_most_8_matches_per_rule() =>
+        AssertItemLimit("GRPCRoute", "spec.rules[0].matches", """{"method": {"service": "pkg.S{0}"}}""", 8);
 
     [Fact]
-    public void At_most_16_rules_of_8_matches()
-    {
-        string Rules(int count) => Array(count, _ => $$$"""{"matches": {{{Array(8, i => $$$"""{"method": {"method": "M{{{i}}}"}}""")}}}}""");
-        AssertValid(Validate("GRPCRoute", "spec.rules", Rules(16)));
-        AssertHas(Validate("GRPCRoute", "spec.rules", Rules(17)), "spec.rules", "FieldValueTooMany", "must have at most 16 items");
-    }
+    public void At_most_16_rules_of_8_matches() =>
+        AssertItemLimit("GRPCRoute", "spec.rules", $$$"""{"matches": {{{Array(8, i => $$$"""{"method": {"method": "M{{{i}}}"}}""")}}}}""", 16);
 
     [Fact]
     public void Service_and_method_names_have_at_most_1024_characters()

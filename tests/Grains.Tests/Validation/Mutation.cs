@@ -38,6 +38,14 @@ internal static partial class Mutation
 
     public static void AssertValid(IReadOnlyList<FieldError> errors) => Assert.True(errors.Count == 0, $"expected no errors; got:\n{Describe(errors)}");
 
+    /// <summary>The list at <paramref name="path"/> takes <paramref name="max"/> items (each <paramref name="item"/> with {0} as its index) and refuses one more.</summary>
+    public static void AssertItemLimit(string kind, string path, string item, int max)
+    {
+        string Items(int count) => Array(count, i => item.Replace("{0}", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        AssertValid(Validate(kind, path, Items(max)));
+        AssertHas(Validate(kind, path, Items(max + 1)), path, "FieldValueTooMany", $"must have at most {max} items");
+    }
+
     public static string Describe(IEnumerable<FieldError> errors) => string.Join("\n", errors.Select(e => $"  {e.Field} {e.Reason}: {e.Message}"));
 
     /// <summary>A JSON array of <paramref name="count"/> items made by <paramref name="item"/> from the index.</summary>

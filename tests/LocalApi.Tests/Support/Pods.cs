@@ -11,7 +11,7 @@ public static class Pods
 
     /// <summary>Waits until exactly <paramref name="count"/> pods match the selector and all are Ready.</summary>
     public static Task<List<JsonObject>> WaitForReadyAsync(ApiClient api, string ns, string selector, int count) =>
-        Eventually.GetAsync(async () =>
+        Eventually.ValueAsync(async () =>
         {
             var pods = await api.ListAsync($"/api/v1/namespaces/{ns}/pods?labelSelector={Uri.EscapeDataString(selector)}");
             return pods.Count == count && pods.All(IsReady) ? pods : null;

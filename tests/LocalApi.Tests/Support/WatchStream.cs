@@ -24,7 +24,7 @@ public sealed class WatchStream : IAsyncDisposable
     /// <summary>The next event, or null when the server ended the stream.</summary>
     public async Task<JsonObject?> NextAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? Eventually.DefaultTimeout);
+        using var cts = new CancellationTokenSource(timeout ?? Eventually.DefaultDeadline);
         string? line;
         try
         {

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Mesh.Conformance.Tests.Harness;
+namespace Mesh.TestSupport;
 
 /// <summary>Plain REST calls to the local Kubernetes API, as kubectl or a controller makes them.</summary>
 public sealed class KubeApi(Uri server) : IDisposable
@@ -86,6 +86,14 @@ public sealed class KubeApi(Uri server) : IDisposable
         }
     }
 
+    /// <summary>Applies a Namespace of this name.</summary>
+    public Task<JsonObject> ApplyNamespaceAsync(string name) => ApplyAsync(new JsonObject
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Namespace",
+        ["metadata"] = new JsonObject { ["name"] = name },
+    });
+
     public async Task DeleteAsync(string path)
     {
         using var response = await _http.DeleteAsync(path);
@@ -101,6 +109,22 @@ public sealed class KubeApi(Uri server) : IDisposable
                    ?? throw new InvalidOperationException($"no list at {collection}");
         return list["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
     }
+
+    /// <summary>The first running pod (by name) in <paramref name="ns"/> whose labels match the selector, as upstream's ConnectToApp.</summary>
+    public async Task<Pod> PodAsync(string ns, string labelSelector) =>
+        FirstRunning(ns, await ListAsync(Collection("v1", "pods", ns), labelSelector), _ => true)
+        ?? throw new InvalidOperationException($"no running pod in {ns} matches {labelSelector}");
+
+    /// <summary>The first running pod (by name) of a Deployment: its name starts with "deployment-".</summary>
+    public async Task<Pod> DeploymentPodAsync(string ns, string deployment) =>
+        FirstRunning(ns, await ListAsync(Collection("v1", "pods", ns)), name => name.StartsWith(deployment + "-", StringComparison.Ordinal))
+        ?? throw new InvalidOperationException($"no running pod of {ns}/{deployment}");
+
+    private static Pod? FirstRunning(string ns, IEnumerable<JsonObject> pods, Func<string, bool> named) => pods
+        .Where(p => p["status"]?["podIP"] is not null && named(Name(p)))
+        .OrderBy(Name, StringComparer.Ordinal)
+        .Select(p => new Pod(ns, Name(p), p["status"]!["podIP"]!.GetValue<string>()))
+        .FirstOrDefault();
 
     private static StringContent Json(JsonObject obj) => new(obj.ToJsonString(), Encoding.UTF8, "application/json");
 

@@ -1,8 +1,9 @@
-namespace Mesh.Conformance.Tests.Harness;
+namespace Mesh.TestSupport;
 
 /// <summary>
-/// The mesh is eventually consistent, so every expectation is the upstream suite's discipline: probe until
-/// the expectation holds on <c>required</c> consecutive probes, within a deadline. Never a fixed sleep.
+/// The mesh is eventually consistent, so every expectation follows the upstream conformance suite's
+/// discipline: probe until the expectation holds (on <c>required</c> consecutive probes), within a
+/// deadline. Never a fixed sleep.
 /// </summary>
 public static class Eventually
 {
@@ -12,7 +13,7 @@ public static class Eventually
     /// <summary>Upstream's default RequiredConsecutiveSuccesses.</summary>
     public const int DefaultConsecutive = 3;
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Probes until <paramref name="mismatches"/> finds nothing wrong <paramref name="required"/> times in a row.</summary>
     /// <exception cref="TimeoutException">The deadline passed; the message names the last mismatch.</exception>
@@ -55,9 +56,18 @@ public static class Eventually
         }
     }
 
+    /// <summary>Probes until <paramref name="expectation"/> holds (once) and returns that value.</summary>
+    public static Task<T> HoldsAsync<T>(Func<Task<T>> probe, Func<T, bool> expectation, string what, TimeSpan? deadline = null) =>
+        ConsistentlyAsync(probe, value => expectation(value) ? [] : ["not yet"], what, required: 1, deadline);
+
+    /// <summary>Probes until it returns something (not null) and returns that.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? deadline = null)
+        where T : class =>
+        (await HoldsAsync(probe, value => value is not null, what, deadline))!;
+
     /// <summary>Waits until a condition is true (once), within a deadline.</summary>
     public static Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null) =>
-        ConsistentlyAsync(condition, ok => ok ? [] : ["not yet"], what, required: 1, deadline);
+        HoldsAsync(condition, ok => ok, what, deadline);
 
     public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? deadline = null) =>
         UntilAsync(() => Task.FromResult(condition()), what, deadline);
