@@ -22,7 +22,11 @@ public sealed class LoopbackSilo : IAsyncDisposable
     {
         var builder = MeshWebHost.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Limits.MinRequestBodyDataRate = null; // As the silo: subscription request bodies stay open and silent.
+        });
         builder.Services.AddSingleton(hub);
         builder.Services.AddSingleton(new SubscriptionOptions());
         var app = builder.Build();

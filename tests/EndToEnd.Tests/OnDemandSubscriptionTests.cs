@@ -110,6 +110,22 @@ public sealed class OnDemandSubscriptionTests(DemoMesh mesh) : IClassFixture<Dem
         Assert.Equal(200, (await client.EchoAsync("http://smiley.faces/")).Status);
     }
 
+    [Fact]
+    public async Task The_silo_keeps_a_silent_subscription_open_and_takes_wants_on_it()
+    {
+        await using var subscription = await RawSubscription.OpenAsync(mesh.SiloUri, """{"proxy":"silent","services":[],"directory":true}""");
+        await subscription.ReadUntilAsync(m => m["type"]!.GetValue<string>() == "synced", TimeSpan.FromSeconds(60));
+
+        // Two heartbeats: ten seconds of a silent request body with a read pending on it.
+        var heartbeats = 0;
+        await subscription.ReadUntilAsync(m => m["type"]!.GetValue<string>() == "heartbeat" && ++heartbeats == 2, TimeSpan.FromSeconds(60));
+        await subscription.SendAsync("""{"want":["faces/color"]}""");
+
+        var color = await subscription.ReadUntilAsync(m => m["key"]?.GetValue<string>() == "faces/color", TimeSpan.FromSeconds(60));
+        Assert.NotNull(color["frontend"]);
+        Assert.NotNull(color["backend"]);
+    }
+
     private async Task<WebApplication> StartSiloAsync()
     {
         var silo = SiloHost.Build(new SiloOptions { Port = 0, KubeApi = mesh.ApiUri.ToString() }, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));

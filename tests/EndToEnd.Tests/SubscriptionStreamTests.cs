@@ -81,14 +81,20 @@ public sealed class SubscriptionStreamTests
     }
 
     [Fact]
-    public async Task An_idle_stream_carries_heartbeats()
+    public async Task An_idle_stream_carries_heartbeats_and_still_takes_wants_after_a_long_silence()
     {
         await using var silo = await HubSilo.StartAsync(new SubscriptionOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) });
-        await using var subscription = await RawSubscription.OpenAsync(silo.Uri, """{"proxy":"idle","services":["*"]}""");
-
+        await using var subscription = await RawSubscription.OpenAsync(silo.Uri, """{"proxy":"idle","services":[],"directory":true}""");
         await subscription.ReadUntilAsync(m => m["type"]!.GetValue<string>() == "synced", Deadline);
+
+        // 70 heartbeats are at least 7 s of a silent request body: past Kestrel's 5 s grace for its
+        // minimum body data rate, which must not apply to this stream.
         var heartbeats = 0;
-        await subscription.ReadUntilAsync(m => m["type"]!.GetValue<string>() == "heartbeat" && ++heartbeats == 3, Deadline);
+        await subscription.ReadUntilAsync(m => m["type"]!.GetValue<string>() == "heartbeat" && ++heartbeats == 70, Deadline);
+        await subscription.SendAsync("""{"want":["a/none"]}""");
+
+        var removal = await subscription.ReadUntilAsync(m => m["type"]!.GetValue<string>() == "service", Deadline);
+        Assert.Equal(("a/none", true), (removal["key"]!.GetValue<string>(), removal["removed"]!.GetValue<bool>()));
     }
 
     [Fact]

@@ -5,7 +5,6 @@ using Mesh.Grains.Model;
 using Mesh.Grains.Subscription;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 
@@ -25,12 +24,6 @@ public static class SubscriptionEndpoint
         // Streams end when the proxy goes away or this silo stops, so shutdown never waits on them.
         using var scope = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var ct = scope.Token;
-        // The request body stays open and mostly silent (a proxy writes only when it wants another
-        // Service); Kestrel's minimum body data rate would otherwise end the stream while a read waits.
-        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
-        {
-            rate.MinDataRate = null;
-        }
         // One reader for the whole request body: the first line subscribes, later lines want more Services.
         using var lines = new StreamReader(context.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
         var request = Parse<SubscribeRequest>(await lines.ReadLineAsync(ct).ConfigureAwait(false));

@@ -33,7 +33,10 @@ public sealed class HubSilo : IAsyncDisposable
         var builder = MeshWebHost.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Limits.MinRequestBodyDataRate = null; // As SiloHost sets it: the request body stays open and silent.
+        });
         builder.Services.AddSingleton(hub);
         builder.Services.AddSingleton(options ?? new SubscriptionOptions());
         var app = builder.Build();
