@@ -36,17 +36,13 @@ public static class SyntheticCluster
         return new MeshSnapshot { Services = serviceList, EndpointSlices = slices, HttpRoutes = routeList };
     }
 
-    /// <summary>The snapshot with route number <paramref name="change"/> given a new path.</summary>
-    public static MeshSnapshot ChangeOneRoute(MeshSnapshot snapshot, int change)
-    {
-        var routes = snapshot.HttpRoutes.ToList();
-        routes[change] = Route(change, snapshot.Services.Count, version: change + 1);
-        return snapshot with { HttpRoutes = routes };
-    }
+    /// <summary>Route number <paramref name="route"/> with a new path (its <paramref name="version"/>), same parent and backend.</summary>
+    public static HttpRoute ChangedRoute(int route, int services, int version) => Route(route, services, version);
 
-    public static string ParentOf(MeshSnapshot snapshot, int route)
+    /// <summary>"namespace/name" of the Service a route is attached to.</summary>
+    public static string ParentOf(HttpRoute route)
     {
-        var parent = snapshot.HttpRoutes[route].Spec.ParentRefs![0];
+        var parent = route.Spec.ParentRefs![0];
         return $"{parent.Namespace}/{parent.Name}";
     }
 

@@ -56,6 +56,7 @@ public static class GatewayHost
         builder.Services.AddSingleton<MirrorSender>();
         builder.Services.AddSingleton<MeshProxy>();
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton(sp => AccessLog.For(options, sp.GetRequiredService<GatewayMetrics>()));
         builder.Services.AddSingleton<GatewayAdmin>();
         builder.Services.AddSingleton<ServiceDemand>();
         builder.Services.AddSingleton<SiloSubscriptionClient>();

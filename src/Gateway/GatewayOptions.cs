@@ -41,6 +41,12 @@ public sealed class GatewayOptions
     /// <summary>Concurrent HTTP/2 streams one client connection may open.</summary>
     public int MaxStreamsPerConnection { get; set; } = 100;
 
+    /// <summary>
+    /// The access log, one JSON line per request: "stdout" (or the bare flag) or a file to append to.
+    /// Off when unset.
+    /// </summary>
+    public string? AccessLog { get; set; }
+
     /// <summary>When set, the gateway exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }
 }

@@ -24,6 +24,12 @@ public sealed class SiloOptions
     /// <summary>Namespace of that Lease.</summary>
     public string LeaseNamespace { get; set; } = "kube-system";
 
+    /// <summary>Route status writes per second, on average, once the burst is spent.</summary>
+    public double StatusWritesPerSecond { get; set; } = 20;
+
+    /// <summary>Route status writes allowed at once before the rate applies.</summary>
+    public int StatusWriteBurst { get; set; } = 50;
+
     /// <summary>Seconds without other messages after which a subscription stream gets a heartbeat.</summary>
     public double HeartbeatSeconds { get; set; } = 5;
 

@@ -93,6 +93,8 @@ public sealed class InformerFaultTests : IAsyncLifetime
         var connection = KubernetesConnection.Resolve(_uri.ToString());
         var client = new KubernetesClient(KubernetesHttp.CreateClient(connection), connection);
         var informer = new Informer(ResourceKind.Services, client, NullLogger.Instance);
+        var changed = new ConcurrentQueue<string>();
+        informer.ObjectChanged += changed.Enqueue;
         using var stop = new CancellationTokenSource();
         var running = informer.RunAsync(stop.Token);
 
@@ -106,6 +108,8 @@ public sealed class InformerFaultTests : IAsyncLifetime
 
         Assert.Equal("a", Names(informer));
         Assert.Equal(["list", "watch 10", "watch 11", "list", "watch 20"], _calls.Take(5));
+        // Each object reported per change: b and d dropped by the relist, c added then deleted, a (same resourceVersion) only once.
+        Assert.Equal(["ns/a", "ns/b", "ns/b", "ns/c", "ns/c", "ns/d", "ns/d"], changed.Order(StringComparer.Ordinal));
     }
 
     [Fact]

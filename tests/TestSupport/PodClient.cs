@@ -57,6 +57,9 @@ public sealed class PodClient : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string url) => _proxied.GetAsync(url);
 
+    /// <summary>Any request in origin form, straight to the gateway (as h2c and gRPC clients send); the caller disposes the answer.</summary>
+    public Task<HttpResponseMessage> SendOriginFormAsync(HttpRequestMessage request) => _direct.SendAsync(request);
+
     /// <summary>GET <paramref name="url"/> through the mesh, with extra request headers.</summary>
     public async Task<EchoResponse> EchoAsync(string url, params (string Name, string Value)[] headers)
     {

@@ -61,6 +61,8 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
                 await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {plan.Pool.Service}:{plan.Pool.Port}").ConfigureAwait(false);
                 return;
             }
+            plan.Labels.Endpoint = endpoint.Address;
+            plan.Labels.Attempts = attempt;
             using var attemptScope = plan.Timeouts.BackendRequest is { } backendTimeout
                 ? CancellationTokenSource.CreateLinkedTokenSource(exchangeToken)
                 : null;
@@ -73,7 +75,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
             {
                 var candidate = await _client.SendAsync(request, attemptScope?.Token ?? exchangeToken).ConfigureAwait(false);
                 failed = (int)candidate.StatusCode >= 500;
-                if (!last && plan.Retry!.RetriesStatus((int)candidate.StatusCode))
+                if (!last && plan.Retry!.Retries(candidate))
                 {
                     candidate.Dispose();
                     continue;

@@ -6,6 +6,7 @@ namespace Mesh.Gateway.Forwarding;
 /// HTTPRouteRetry (GEP-1731): up to <c>Attempts</c> retries after the first try, on the listed status
 /// codes, on connection failures and on per-attempt timeouts, waiting <c>Backoff</c> (doubled each
 /// time) in between. Only requests whose body fits in <see cref="MaxReplayableBody"/> are retried.
+/// A trailers-only gRPC failure counts as the HTTP status its grpc-status maps to (<see cref="GrpcTrailersOnly"/>).
 /// </summary>
 public sealed record RetryPolicy(IReadOnlySet<int> Codes, int Attempts, TimeSpan Backoff)
 {
@@ -29,6 +30,9 @@ public sealed record RetryPolicy(IReadOnlySet<int> Codes, int Attempts, TimeSpan
     }
 
     public bool RetriesStatus(int status) => Codes.Contains(status);
+
+    /// <summary>Whether this answer is retried: its status, or for a trailers-only gRPC answer the HTTP status its grpc-status stands for.</summary>
+    public bool Retries(HttpResponseMessage response) => RetriesStatus(GrpcTrailersOnly.EquivalentStatus(response));
 
     /// <summary>The pause before retry number <paramref name="retry"/> (1-based).</summary>
     public TimeSpan BackoffBefore(int retry) => Backoff <= TimeSpan.Zero

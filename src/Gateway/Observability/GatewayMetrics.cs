@@ -18,6 +18,8 @@ public sealed class GatewayMetrics
             "Time from receiving a request to its last response byte, by Service frontend.", HistogramFamily.LatencySeconds, "service"));
         Retries = Registry.Register(new CounterFamily("mesh_gateway_retries_total", "Retried attempts, by backend Service.", "backend"));
         Mirrors = Registry.Register(new CounterFamily("mesh_gateway_mirrored_requests_total", "Mirrored copies sent, by mirror Service.", "backend"));
+        AccessLogDropped = Registry.Register(new CounterFamily("mesh_gateway_access_log_dropped_total",
+            "Access-log lines lost because the writer fell behind (queue full) or its output failed."));
         Registry.Register(new GaugeFamily("mesh_gateway_services", "Services in the route tables.", [],
             () => [(default, tables.Current.ServicesByKey.Count)]));
         Registry.Register(new GaugeFamily("mesh_gateway_endpoint_ejections_total",
@@ -32,6 +34,7 @@ public sealed class GatewayMetrics
     public HistogramFamily Duration { get; }
     public CounterFamily Retries { get; }
     public CounterFamily Mirrors { get; }
+    public CounterFamily AccessLogDropped { get; }
 
     public static string CodeClass(int status) => status switch
     {

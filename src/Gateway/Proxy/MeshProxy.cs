@@ -16,13 +16,15 @@ namespace Mesh.Gateway.Proxy;
 /// The request path of a proxy node, one layer after another: identify the Service frontend and the
 /// client, pick the route group, match, apply filters, choose a backend and an endpoint, forward.
 /// </summary>
-public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics, ServiceDemand demand)
+public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics, AccessLog accessLog,
+    ServiceDemand demand)
 {
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var started = Stopwatch.GetTimestamp();
         var labels = new RequestLabels();
+        var responseBytes = accessLog.Begin(context); // Null unless --access-log is set.
         try
         {
             await RouteAsync(context, labels).ConfigureAwait(false);
@@ -31,23 +33,28 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         {
             var code = GatewayMetrics.CodeClass(context.Response.StatusCode);
             metrics.Requests.WithLabels(new LabelValues(labels.Service, labels.Route, labels.Backend, code)).Add();
-            metrics.Duration.WithLabels(new LabelValues(labels.Service)).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            metrics.Duration.WithLabels(new LabelValues(labels.Service)).Observe(elapsed.TotalSeconds);
+            if (responseBytes is not null)
+            {
+                accessLog.End(context, labels, responseBytes, elapsed);
+            }
         }
     }
 
-    private async Task RouteAsync(HttpContext context, RequestLabels labels)
+    // Routing decides without awaiting: each branch hands back the one task that answers, so a request
+    // pays for a single async state machine here rather than one per layer.
+    private Task RouteAsync(HttpContext context, RequestLabels labels)
     {
         if (HttpMethods.IsConnect(context.Request.Method))
         {
-            await OpenTunnelAsync(context).ConfigureAwait(false);
-            return;
+            return OpenTunnelAsync(context);
         }
 
         var target = RequestTarget.From(context);
         if (!Authority.TryParse(target.Authority, out var authority))
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"malformed authority '{target.Authority}'").ConfigureAwait(false);
-            return;
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"malformed authority '{target.Authority}'");
         }
         var current = tables.Current;
         var clientNamespace = ClientNamespace(context, current);
@@ -64,39 +71,34 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         if (service is null && current.WorkloadsByAddress.ContainsKey(authority.Host))
         {
             // Sent to a pod, not to a Service frontend: no routes apply, straight to that address.
-            await ForwardAsync(context, EndpointPool.Direct(authority.Host, authority.Port), target.Authority, target.PathAndQuery,
-                TimeoutPolicy.None, null, [], []).ConfigureAwait(false);
-            return;
+            return ForwardAsync(context, EndpointPool.Direct(authority.Host, authority.Port), target.Authority, target.PathAndQuery,
+                TimeoutPolicy.None, null, [], [], labels);
         }
         if (service is null)
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no Service for '{authority.Host}'").ConfigureAwait(false);
-            return;
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no Service for '{authority.Host}'");
         }
         labels.Service = service.Key;
         if (!service.Ports.TryGetValue(authority.Port, out var port))
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"Service {service.Key} has no port {authority.Port}").ConfigureAwait(false);
-            return;
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"Service {service.Key} has no port {authority.Port}");
         }
 
         var group = port.GroupFor(clientNamespace);
         if (group is null)
         {
             // No routes attached: the Service's own endpoints, as without a mesh.
-            await ForwardAsync(context, current.PoolFor(service.Key, port.Port), target.Authority, target.PathAndQuery,
-                TimeoutPolicy.None, null, [], []).ConfigureAwait(false);
-            return;
+            return ForwardAsync(context, current.PoolFor(service.Key, port.Port), target.Authority, target.PathAndQuery,
+                TimeoutPolicy.None, null, [], [], labels);
         }
 
         var matched = Match(group.For(GrpcCalls.IsGrpc(context.Request)), context.Request);
         if (matched is null)
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no route of {service.Key} matches").ConfigureAwait(false);
-            return;
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"no route of {service.Key} matches");
         }
         labels.Route = matched.Route;
-        await ApplyRuleAsync(context, current, matched, target, authority, labels).ConfigureAwait(false);
+        return ApplyRuleAsync(context, current, matched, target, authority, labels);
     }
 
     private static CompiledEntry? Match(CompiledGroup group, HttpRequest request)
@@ -105,43 +107,48 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         return group.Match(view);
     }
 
-    private async Task ApplyRuleAsync(HttpContext context, RouteTables current, CompiledEntry matched, RequestTarget target, Authority authority,
+    private Task ApplyRuleAsync(HttpContext context, RouteTables current, CompiledEntry matched, RequestTarget target, Authority authority,
         RequestLabels labels)
     {
         var action = matched.Action;
         var filters = action.Filters;
         if (filters.Unsupported is { } unsupported)
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} uses unsupported filter {unsupported}").ConfigureAwait(false);
-            return;
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} uses unsupported filter {unsupported}");
         }
         var (path, query) = SplitPathAndQuery(target.PathAndQuery);
         if (filters.Redirect is { } redirect)
         {
+            if (filters.Cors?.Apply(context) == true)
+            {
+                return Task.CompletedTask; // A CORS preflight, answered here.
+            }
             context.Response.StatusCode = redirect.StatusCode;
             context.Response.Headers.Location = redirect.Location("http", authority.Host, authority.Port, path, query);
             filters.ResponseHeaders?.Apply(context.Response.Headers);
-            return;
+            return Task.CompletedTask;
         }
 
         var backend = action.Pick();
+        // A backendRef's CORS filter, being the more specific, replaces the rule's (as a rewrite does).
+        if ((backend?.Filters.Cors ?? filters.Cors)?.Apply(context) == true)
+        {
+            return Task.CompletedTask; // A CORS preflight, answered here.
+        }
         if (backend is null)
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} has no backend with weight").ConfigureAwait(false);
-            return;
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} has no backend with weight");
         }
         labels.Backend = backend.Service;
         if (backend.Unresolved is { } reason)
         {
             // HTTP: 500 for the unresolved share. gRPC: the GRPCRoute spec asks for UNAVAILABLE.
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service}:{backend.Port} is not resolved ({reason})",
-                GrpcStatus.Unavailable).ConfigureAwait(false);
-            return;
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service}:{backend.Port} is not resolved ({reason})",
+                GrpcStatus.Unavailable);
         }
         if (backend.Filters.Unsupported is { } backendUnsupported)
         {
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service} uses unsupported filter {backendUnsupported}").ConfigureAwait(false);
-            return;
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service} uses unsupported filter {backendUnsupported}");
         }
 
         filters.RequestHeaders?.Apply(context.Request.Headers);
@@ -160,35 +167,38 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         IReadOnlyList<RequestMirror> mirrorList = filters.Mirrors.Count + backend.Filters.Mirrors.Count == 0
             ? []
             : filters.Mirrors.Concat(backend.Filters.Mirrors).Where(m => m.ShouldMirror()).ToList();
-        await ForwardAsync(context, current.PoolFor(backend.Service, backend.Port), upstreamAuthority, upstreamPath,
-            action.Timeouts, action.Retry, responseHeaders, mirrorList, current).ConfigureAwait(false);
+        return ForwardAsync(context, current.PoolFor(backend.Service, backend.Port), upstreamAuthority, upstreamPath,
+            action.Timeouts, action.Retry, responseHeaders, mirrorList, labels, current);
     }
 
-    private async Task ForwardAsync(HttpContext context, EndpointPool? pool, string authority, string pathAndQuery,
+    private Task ForwardAsync(HttpContext context, EndpointPool? pool, string authority, string pathAndQuery,
         TimeoutPolicy timeouts, RetryPolicy? retry, IReadOnlyList<HeaderModifier> responseHeaders,
-        IReadOnlyList<RequestMirror> mirrorList, RouteTables? current = null)
+        IReadOnlyList<RequestMirror> mirrorList, RequestLabels labels, RouteTables? current = null)
     {
         if (pool is null || pool.ReadyCount == 0)
         {
             var name = pool is null ? "the backend" : $"{pool.Service}:{pool.Port}";
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {name}").ConfigureAwait(false);
-            return;
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {name}");
         }
-        var useH2c = pool.IsH2c || GrpcCalls.IsGrpc(context.Request);
+        var plan = new ForwardPlan(pool, authority, pathAndQuery, pool.IsH2c || GrpcCalls.IsGrpc(context.Request), timeouts, retry, responseHeaders, labels);
         var needsReplay = retry is not null || mirrorList.Count > 0;
-        var (replayable, body) = needsReplay
-            ? await UpstreamRequest.CaptureAsync(context, RetryPolicy.MaxReplayableBody).ConfigureAwait(false)
-            : (false, null);
+        return needsReplay
+            ? CaptureThenForwardAsync(context, plan, mirrorList, current)
+            : forwarder.ForwardAsync(context, plan, bufferedBody: null, replayable: false);
+    }
 
+    /// <summary>Retries and mirrors need the body more than once: read it first when it is small enough.</summary>
+    private async Task CaptureThenForwardAsync(HttpContext context, ForwardPlan plan, IReadOnlyList<RequestMirror> mirrorList, RouteTables? current)
+    {
+        var (replayable, body) = await UpstreamRequest.CaptureAsync(context, RetryPolicy.MaxReplayableBody).ConfigureAwait(false);
         foreach (var mirror in mirrorList)
         {
             if (current?.PoolFor(mirror.Service, mirror.Port)?.Pick() is { } mirrorEndpoint)
             {
                 metrics.Mirrors.WithLabels(new LabelValues(mirror.Service)).Add();
-                mirrors.Send(context, mirrorEndpoint, authority, pathAndQuery, useH2c, body, hasUnbufferedBody: !replayable);
+                mirrors.Send(context, mirrorEndpoint, plan.Authority, plan.PathAndQuery, plan.UseH2c, body, hasUnbufferedBody: !replayable);
             }
         }
-        var plan = new ForwardPlan(pool, authority, pathAndQuery, useH2c, timeouts, retry, responseHeaders);
         await forwarder.ForwardAsync(context, plan, body, replayable).ConfigureAwait(false);
     }
 

@@ -97,9 +97,10 @@ public sealed record FilterSet(
     RequestRedirect? Redirect,
     UrlRewrite? Rewrite,
     IReadOnlyList<RequestMirror> Mirrors,
+    CorsPolicy? Cors,
     string? Unsupported)
 {
-    public static readonly FilterSet None = new(null, null, null, null, [], null);
+    public static readonly FilterSet None = new(null, null, null, null, [], null, null);
 
     public static FilterSet Compile(List<HttpRouteFilter>? filters, string matchedPrefix, string routeNamespace)
     {
@@ -111,6 +112,7 @@ public sealed record FilterSet(
         RequestRedirect? redirect = null;
         UrlRewrite? rewrite = null;
         var mirrors = new List<RequestMirror>();
+        CorsPolicy? cors = null;
         string? unsupported = null;
         foreach (var filter in filters)
         {
@@ -131,11 +133,14 @@ public sealed record FilterSet(
                 case "RequestMirror" when filter.RequestMirror is { } mirror:
                     mirrors.Add(new RequestMirror(mirror, routeNamespace));
                     break;
+                case "CORS" when filter.Cors is { } corsFilter:
+                    cors = new CorsPolicy(corsFilter);
+                    break;
                 default:
-                    unsupported ??= filter.Type; // ExtensionRef, CORS (for now), or a type without its field.
+                    unsupported ??= filter.Type; // ExtensionRef, ExternalAuth, or a type without its field.
                     break;
             }
         }
-        return new FilterSet(request, response, redirect, rewrite, mirrors, unsupported);
+        return new FilterSet(request, response, redirect, rewrite, mirrors, cors, unsupported);
     }
 }

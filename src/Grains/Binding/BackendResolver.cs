@@ -7,7 +7,7 @@ namespace Mesh.Grains.Binding;
 /// <summary>Resolves backendRefs to Service ports, keeping unresolvable ones (with their weight) for a 500 share.</summary>
 public sealed class BackendResolver(
     IReadOnlyDictionary<ObjectKey, Service> services,
-    IReadOnlyList<ReferenceGrant> grants,
+    Func<string, IEnumerable<ReferenceGrant>> grantsIn,
     bool requireReferenceGrants)
 {
     public ResolvedBackend Resolve(string routeNamespace, string routeKind, HttpBackendRef backendRef)
@@ -39,8 +39,7 @@ public sealed class BackendResolver(
 
     /// <summary>A ReferenceGrant in the target namespace lets routes of this kind from the route's namespace refer to the Service.</summary>
     private bool IsGranted(string fromNamespace, string routeKind, ObjectKey target) =>
-        grants.Any(grant => grant.Metadata.Namespace == target.Namespace
-            && grant.Spec.From.Any(from => from.Group == "gateway.networking.k8s.io" && from.Kind == routeKind
+        grantsIn(target.Namespace).Any(grant => grant.Spec.From.Any(from => from.Group == "gateway.networking.k8s.io" && from.Kind == routeKind
                 && from.Namespace == fromNamespace)
             && grant.Spec.To.Any(to => to.Group is "" or "core" && to.Kind == "Service"
                 && (string.IsNullOrEmpty(to.Name) || to.Name == target.Name)));

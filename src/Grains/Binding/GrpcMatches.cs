@@ -47,7 +47,8 @@ public static class GrpcMatches
 /// <summary>A GRPCRoute match waiting to be ordered.</summary>
 public sealed record GrpcMatchCandidate(ObjectMeta Route, int RuleIndex, int MatchIndex, GrpcRouteMatch Match)
 {
-    public string RouteKey => $"{Route.Namespace}/{Route.Name}";
+    /// <summary>"namespace/name", taken once: precedence ties compare it.</summary>
+    public string RouteKey { get; } = $"{Route.Namespace}/{Route.Name}";
 }
 
 /// <summary>

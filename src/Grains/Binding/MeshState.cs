@@ -8,7 +8,7 @@ public sealed record MeshState
 {
     public SortedDictionary<string, FrontendFacet> Frontends { get; init; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, BackendFacet> Backends { get; init; } = new(StringComparer.Ordinal);
-    public WorkloadDirectory Workloads { get; init; } = new();
+    public WorkloadDirectory Workloads { get; set; } = new();
 
     /// <summary>Status per route that has at least one Service parent, keyed "Kind:namespace/name".</summary>
     public SortedDictionary<string, RouteStatus> RouteStatuses { get; init; } = new(StringComparer.Ordinal);

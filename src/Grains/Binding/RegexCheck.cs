@@ -8,6 +8,10 @@ internal static class RegexCheck
 {
     public static string? FirstProblem(RouteSource route)
     {
+        if (!route.Rules.Exists(rule => rule.Matches.Any(UsesRegex)))
+        {
+            return null; // The usual case, without building pattern lists.
+        }
         foreach (var (rule, ruleIndex) in route.Rules.Select((r, i) => (r, i)))
         {
             foreach (var (match, matchIndex) in rule.Matches.Select((m, i) => (m, i)))
@@ -30,4 +34,9 @@ internal static class RegexCheck
         }
         return null;
     }
+
+    private static bool UsesRegex(HttpRouteMatch match) =>
+        match.Path?.Type == PathMatchType.RegularExpression
+        || match.Headers?.Exists(h => h.Type == "RegularExpression") == true
+        || match.QueryParams?.Exists(q => q.Type == "RegularExpression") == true;
 }

@@ -5,7 +5,8 @@ namespace Mesh.Grains.Binding;
 /// <summary>A route match waiting to be ordered, with what precedence looks at.</summary>
 public sealed record MatchCandidate(ObjectMeta Route, int RuleIndex, int MatchIndex, HttpRouteMatch Match)
 {
-    public string RouteKey => $"{Route.Namespace}/{Route.Name}";
+    /// <summary>"namespace/name", taken once: precedence ties compare it.</summary>
+    public string RouteKey { get; } = $"{Route.Namespace}/{Route.Name}";
 }
 
 /// <summary>

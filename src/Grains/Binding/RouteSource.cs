@@ -3,12 +3,26 @@ using Mesh.Grains.State;
 
 namespace Mesh.Grains.Binding;
 
-/// <summary>A route of either kind, seen the way binding and merging need it.</summary>
+/// <summary>
+/// A route of either kind, seen the way binding and merging need it. Built once per version of the
+/// route (defaults filled in), so the incremental translation does not redo it when others change.
+/// </summary>
 internal sealed record RouteSource(string Kind, ObjectMeta Metadata, List<ParentReference>? ParentRefs, List<RuleSource> Rules)
 {
     public string Namespace => Metadata.Namespace ?? "default";
 
     public ObjectKey Key => new(Namespace, Metadata.Name);
+
+    public RouteId Id => new(Kind, Key);
+
+    /// <summary>"namespace/name" as route entries carry it (taken once, not per entry).</summary>
+    public string RouteKey { get; } = $"{Metadata.Namespace}/{Metadata.Name}";
+
+    /// <summary>Set when the route was refused before translation (it broke a CRD rule): it then only gets that status.</summary>
+    public string? Refused { get; init; }
+
+    public static RouteSource From(InvalidRoute route) =>
+        new(route.Kind, route.Metadata, route.ParentRefs, []) { Refused = route.Message };
 
     public static RouteSource From(HttpRoute route) => new(
         RouteKinds.Http,

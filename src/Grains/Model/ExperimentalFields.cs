@@ -1,7 +1,7 @@
 namespace Mesh.Grains.Model;
 
 // Experimental-channel fields of the route model (Gateway API v1.4). Validation checks them; the data
-// plane answers 500 for a rule whose CORS or ExternalAuth filter it does not apply yet.
+// plane applies CORS and answers 500 for a rule whose ExternalAuth filter it does not apply yet.
 
 /// <summary>GEP-1619 session persistence (rules[].sessionPersistence).</summary>
 public sealed record SessionPersistence

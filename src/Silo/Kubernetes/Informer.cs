@@ -25,6 +25,12 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
 
     public event Action? Changed;
 
+    /// <summary>
+    /// Told the key ("namespace/name") of each object added, modified or deleted, before <see cref="Changed"/>;
+    /// after a relist, of each object that differs from the copy. <see cref="Get"/> gives its state now.
+    /// </summary>
+    public event Action<string>? ObjectChanged;
+
     /// <summary>Told of each applied watch event type ("ADDED", ...) and of each relist ("RELIST").</summary>
     public event Action<string>? Observed;
 
@@ -63,10 +69,16 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
         foreach (var key in _objects.Keys.Where(k => !fresh.ContainsKey(k)).ToList())
         {
             _objects.TryRemove(key, out _);
+            ObjectChanged?.Invoke(key);
         }
         foreach (var (key, obj) in fresh)
         {
+            var unchanged = _objects.TryGetValue(key, out var held) && ResourceVersionOf(held) is { } version && version == ResourceVersionOf(obj);
             _objects[key] = obj;
+            if (!unchanged)
+            {
+                ObjectChanged?.Invoke(key);
+            }
         }
         Observed?.Invoke("RELIST");
         Changed?.Invoke();
@@ -122,9 +134,11 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
             case "ADDED":
             case "MODIFIED":
                 _objects[KeyOf(ev.Object)] = ev.Object;
+                ObjectChanged?.Invoke(KeyOf(ev.Object));
                 break;
             case "DELETED":
                 _objects.TryRemove(KeyOf(ev.Object), out _);
+                ObjectChanged?.Invoke(KeyOf(ev.Object));
                 break;
             default:
                 Observed?.Invoke(ev.Type);
@@ -133,6 +147,8 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
         Observed?.Invoke(ev.Type);
         Changed?.Invoke();
     }
+
+    private static string? ResourceVersionOf(JsonObject obj) => obj["metadata"]?["resourceVersion"]?.GetValue<string>();
 
     private static string KeyOf(JsonObject obj) =>
         KeyOf(obj["metadata"]?["namespace"]?.GetValue<string>(), obj["metadata"]?["name"]?.GetValue<string>() ?? "");

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Mesh.Grains.Binding;
 using Mesh.Grains.Model;
@@ -16,7 +15,9 @@ namespace Mesh.Silo.Status;
 /// <summary>
 /// Writes route status through the status subresource, only when one of Mesh's conditions really changed.
 /// Entries of other controllers are kept as they are; lastTransitionTime moves only when a condition's
-/// status does. The latest desired status replaces any not yet written (coalesced, never queued).
+/// status does. Each route's latest desired status replaces any not yet written (coalesced per route,
+/// never queued twice), and writes are rate limited by a token bucket so a burst of changes (a relist,
+/// a new leader) does not flood the API server; checks that find nothing to write cost no token.
 /// </summary>
 public sealed class RouteStatusWriter : BackgroundService
 {
@@ -25,50 +26,72 @@ public sealed class RouteStatusWriter : BackgroundService
     private readonly LeaseElector _elector;
     private readonly SiloMetrics _metrics;
     private readonly ILogger<RouteStatusWriter> _logger;
+    private readonly TokenBucket _bucket;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, RouteStatus> _desired = new(StringComparer.Ordinal);
+    private readonly Queue<string> _pendingOrder = new();
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public RouteStatusWriter(
-        ClusterInformers informers, KubernetesClient client, LeaseElector elector, SiloMetrics metrics, ILogger<RouteStatusWriter> logger)
+        ClusterInformers informers, KubernetesClient client, LeaseElector elector, SiloMetrics metrics, SiloOptions options,
+        ILogger<RouteStatusWriter> logger, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _informers = informers;
         _client = client;
         _elector = elector;
         _metrics = metrics;
         _logger = logger;
+        _bucket = new TokenBucket(options.StatusWritesPerSecond, options.StatusWriteBurst, time ?? TimeProvider.System);
         // A silo that becomes leader writes what it computed while it was not.
         _elector.Elected += () =>
         {
-            if (Volatile.Read(ref _latest) is { } latest)
+            lock (_gate)
             {
-                _desired.Writer.TryWrite(latest);
+                foreach (var key in _desired.Keys)
+                {
+                    MarkPending(key);
+                }
             }
+            _wake.Writer.TryWrite(true);
         };
     }
 
-    private IReadOnlyDictionary<string, RouteStatus>? _latest;
-
-    private readonly Channel<IReadOnlyDictionary<string, RouteStatus>> _desired =
-        Channel.CreateBounded<IReadOnlyDictionary<string, RouteStatus>>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
-
-    public void Publish(IReadOnlyDictionary<string, RouteStatus> statuses)
+    /// <summary>New desired statuses by status key ("Kind:namespace/name"); null: the route has none any more.</summary>
+    public void Publish(IReadOnlyCollection<KeyValuePair<string, RouteStatus?>> changes)
     {
-        Volatile.Write(ref _latest, statuses);
-        _desired.Writer.TryWrite(statuses);
+        ArgumentNullException.ThrowIfNull(changes);
+        lock (_gate)
+        {
+            foreach (var (key, status) in changes)
+            {
+                if (status is null)
+                {
+                    _desired.Remove(key);
+                }
+                else
+                {
+                    _desired[key] = status;
+                    MarkPending(key);
+                }
+            }
+        }
+        _wake.Writer.TryWrite(true);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var statuses in _desired.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            while (await _wake.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (!_elector.IsLeader)
+                _wake.Reader.TryRead(out _);
+                while (_elector.IsLeader && TakeNext() is { } next)
                 {
-                    continue;
-                }
-                foreach (var (key, status) in statuses)
-                {
-                    var (kind, route) = MeshState.ParseStatusKey(key);
-                    await WriteIfChangedAsync(_informers.RoutesOf(kind), route, status, stoppingToken).ConfigureAwait(false);
+                    var (kind, route) = MeshState.ParseStatusKey(next.Key);
+                    await WriteIfChangedAsync(_informers.RoutesOf(kind), route, next.Status, stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -77,15 +100,40 @@ public sealed class RouteStatusWriter : BackgroundService
         }
     }
 
+    private void MarkPending(string key)
+    {
+        if (_pending.Add(key))
+        {
+            _pendingOrder.Enqueue(key);
+        }
+    }
+
+    /// <summary>The oldest pending route with its latest desired status; routes whose status went away are dropped.</summary>
+    private (string Key, RouteStatus Status)? TakeNext()
+    {
+        lock (_gate)
+        {
+            while (_pendingOrder.TryDequeue(out var key))
+            {
+                _pending.Remove(key);
+                if (_desired.TryGetValue(key, out var status))
+                {
+                    return (key, status);
+                }
+            }
+            return null;
+        }
+    }
+
     private async Task WriteIfChangedAsync(Informer routes, ObjectKey key, RouteStatus desired, CancellationToken ct)
     {
-        var current = routes.Get(key.Namespace, key.Name);
-        if (current is null)
+        if (Merge(routes, key, desired) is null)
         {
             return;
         }
-        var updated = RouteStatusMerge.Merge(current, desired, DateTimeOffset.UtcNow);
-        if (updated is null)
+        await _bucket.TakeAsync(ct).ConfigureAwait(false);
+        // The route may have changed while this waited for a token: merge into what is there now.
+        if (Merge(routes, key, desired) is not { } updated)
         {
             return;
         }
@@ -106,4 +154,7 @@ public sealed class RouteStatusWriter : BackgroundService
             _logger.LogWarning("Status of {Route} not written: {Error}", key, e.Message);
         }
     }
+
+    private static System.Text.Json.Nodes.JsonObject? Merge(Informer routes, ObjectKey key, RouteStatus desired) =>
+        routes.Get(key.Namespace, key.Name) is { } current ? RouteStatusMerge.Merge(current, desired, DateTimeOffset.UtcNow) : null;
 }

@@ -5,6 +5,7 @@ using Mesh.Grains.Binding;
 using Mesh.Grains.Model;
 using Mesh.Grains.Runtime;
 using Mesh.Grains.ServiceGrains;
+using Mesh.Grains.Status;
 using Mesh.Grains.Validation;
 using Mesh.Hosting.Metrics;
 using Mesh.Silo.Kubernetes;
@@ -17,9 +18,11 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.Silo.Translation;
 
 /// <summary>
-/// Turns the informers' objects into grain state: after any change it takes a snapshot, runs the pure
-/// GAMMA translation, and hands each Service's facets to its grain, the pod directory to the hub and the
-/// route status to the status writer. Changes that arrive during a pass are coalesced into the next.
+/// Turns the informers' objects into grain state. Once the informers have synced it loads every object
+/// into the incremental translator (a full translation) and publishes all of it; after that it feeds the
+/// translator only the objects that changed, and hands on only what that recomputed: the facets of the
+/// touched Services to their grains, the pod directory to the hub, the touched route statuses to the
+/// status writer. Changes that arrive during a pass are coalesced into the next.
 /// </summary>
 public sealed class MeshReconciler(
     ClusterInformers informers,
@@ -31,12 +34,20 @@ public sealed class MeshReconciler(
     ILogger<MeshReconciler> logger) : BackgroundService
 {
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private HashSet<string> _knownServices = new(StringComparer.Ordinal);
+    private readonly Lock _pendingGate = new();
+    private HashSet<(Informer Informer, string Key)> _pending = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         foreach (var informer in informers.All)
         {
+            informer.ObjectChanged += key =>
+            {
+                lock (_pendingGate)
+                {
+                    _pending.Add((informer, key));
+                }
+            };
             informer.Changed += () => _changed.Writer.TryWrite(true);
             var kind = informer.Kind.Kind;
             informer.Observed += type =>
@@ -55,11 +66,13 @@ public sealed class MeshReconciler(
         await Task.WhenAll(informers.All.Select(i => i.Synced)).WaitAsync(stoppingToken).ConfigureAwait(false);
         logger.LogInformation("Informers synced; translating.");
 
+        // Changes noted before the snapshot are in it; those after it are applied again (harmless: upserts of the current object).
+        TakePending();
+        _changed.Reader.TryRead(out _);
+        var translator = await LoadAsync().ConfigureAwait(false);
+        hub.MarkInitialized();
         while (!stoppingToken.IsCancellationRequested)
         {
-            _changed.Reader.TryRead(out _);
-            await ReconcileAsync().ConfigureAwait(false);
-            hub.MarkInitialized();
             try
             {
                 await _changed.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
@@ -68,29 +81,178 @@ public sealed class MeshReconciler(
             {
                 break;
             }
+            await ApplyChangesAsync(translator).ConfigureAwait(false);
         }
         await Task.WhenAll(watching).ConfigureAwait(false);
     }
 
-    private async Task ReconcileAsync()
+    /// <summary>The full translation, at start: every Service's facets and every route's status are published.</summary>
+    private async Task<IncrementalTranslator> LoadAsync()
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var state = MeshTranslator.Translate(TakeSnapshot());
-        var present = new HashSet<string>(state.Frontends.Keys, StringComparer.Ordinal);
+        var translator = IncrementalTranslator.From(TakeSnapshot());
+        var state = translator.State;
         foreach (var (key, frontend) in state.Frontends)
         {
             await grains.GetGrain<IServiceGrain>(key).UpdateAsync(frontend, state.Backends[key]).ConfigureAwait(false);
         }
-        foreach (var gone in _knownServices.Where(k => !present.Contains(k)))
-        {
-            await grains.GetGrain<IServiceGrain>(gone).UpdateAsync(null, null).ConfigureAwait(false);
-        }
-        _knownServices = present;
         hub.SetWorkloads(state.Workloads);
-        statusWriter.Publish(state.RouteStatuses);
+        statusWriter.Publish(state.RouteStatuses.Select(s => new KeyValuePair<string, RouteStatus?>(s.Key, s.Value)).ToList());
+        Observe(started);
+        return translator;
+    }
+
+    /// <summary>Feeds the translator the objects changed since the last pass and publishes what it recomputed.</summary>
+    private async Task ApplyChangesAsync(IncrementalTranslator translator)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var (informer, key) in TakePending())
+        {
+            Apply(translator, informer, key);
+        }
+        var delta = translator.Flush();
+        if (delta.IsEmpty)
+        {
+            return;
+        }
+        var state = translator.State;
+        foreach (var key in delta.Services)
+        {
+            await grains.GetGrain<IServiceGrain>(key)
+                .UpdateAsync(state.Frontends.GetValueOrDefault(key), state.Backends.GetValueOrDefault(key)).ConfigureAwait(false);
+        }
+        if (delta.WorkloadsChanged)
+        {
+            hub.SetWorkloads(state.Workloads);
+        }
+        if (delta.RouteStatuses.Count > 0)
+        {
+            statusWriter.Publish(delta.RouteStatuses);
+        }
+        Observe(started);
+    }
+
+    private void Observe(long started)
+    {
         metrics.Passes.WithLabels(default).Add();
         metrics.PassDuration.WithLabels(default).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
+
+    private List<(Informer Informer, string Key)> TakePending()
+    {
+        lock (_pendingGate)
+        {
+            var pending = _pending;
+            _pending = [];
+            return [.. pending];
+        }
+    }
+
+    /// <summary>One object's current state (or its absence) into the translator, read the same way as for the full snapshot.</summary>
+    private void Apply(IncrementalTranslator translator, Informer informer, string informerKey)
+    {
+        var slash = informerKey.IndexOf('/', StringComparison.Ordinal);
+        var key = new ObjectKey(slash > 0 ? informerKey[..slash] : "default", informerKey[(slash + 1)..]);
+        var obj = informer.Get(slash > 0 ? informerKey[..slash] : null, key.Name);
+        if (informer == informers.Services)
+        {
+            if (obj is not null && TryRead<Service>(informer, obj) is { } service)
+            {
+                translator.Upsert(service);
+            }
+            else
+            {
+                translator.RemoveService(key);
+            }
+        }
+        else if (informer == informers.EndpointSlices)
+        {
+            if (obj is not null && TryRead<EndpointSlice>(informer, obj) is { } slice)
+            {
+                translator.Upsert(slice);
+            }
+            else
+            {
+                translator.RemoveEndpointSlice(key);
+            }
+        }
+        else if (informer == informers.Pods)
+        {
+            if (obj is not null && TryRead<Pod>(informer, obj) is { } pod)
+            {
+                translator.Upsert(pod);
+            }
+            else
+            {
+                translator.RemovePod(key);
+            }
+        }
+        else if (informer == informers.ReferenceGrants)
+        {
+            if (obj is not null && IsValid(informer, obj) && TryRead<ReferenceGrant>(informer, obj) is { } grant)
+            {
+                translator.Upsert(grant);
+            }
+            else
+            {
+                translator.RemoveReferenceGrant(key);
+            }
+        }
+        else if (informer == informers.HttpRoutes)
+        {
+            ApplyRoute<HttpRoute>(informer, obj, key, translator.Upsert, translator.Upsert, translator.RemoveRoute, r => r.Metadata, r => r.Spec.ParentRefs);
+        }
+        else if (informer == informers.GrpcRoutes)
+        {
+            ApplyRoute<GrpcRoute>(informer, obj, key, translator.Upsert, translator.Upsert, translator.RemoveRoute, r => r.Metadata, r => r.Spec.ParentRefs);
+        }
+    }
+
+    private void ApplyRoute<T>(Informer informer, JsonObject? obj, ObjectKey key, Action<T> upsert, Action<InvalidRoute> upsertInvalid,
+        Action<string, ObjectKey> remove, Func<T, ObjectMeta> metadata, Func<T, List<ParentReference>?> parents) where T : class
+    {
+        var kind = informer.Kind.Kind;
+        if (obj is null || TryRead<T>(informer, obj) is not { } route)
+        {
+            remove(kind, key);
+            return;
+        }
+        var errors = GatewayApiValidation.Validate(kind, obj);
+        if (errors.Count == 0)
+        {
+            upsert(route);
+        }
+        else
+        {
+            upsertInvalid(new InvalidRoute(kind, metadata(route), parents(route), Refusal(errors)));
+        }
+    }
+
+    private T? TryRead<T>(Informer informer, JsonObject obj) where T : class
+    {
+        try
+        {
+            return KubernetesJson.Read<T>(obj);
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning("Skipping {Kind} {Name}: {Error}", informer.Kind.Kind, NameOf(obj), e.Message);
+            return null;
+        }
+    }
+
+    private bool IsValid(Informer informer, JsonObject obj)
+    {
+        if (GatewayApiValidation.Validate(informer.Kind.Kind, obj).Count == 0)
+        {
+            return true;
+        }
+        logger.LogWarning("Ignoring invalid {Kind} {Name}.", informer.Kind.Kind, NameOf(obj));
+        return false;
+    }
+
+    private static string Refusal(IReadOnlyList<FieldError> errors) =>
+        string.Join("; ", errors.Take(3).Select(e => $"{e.Field}: {e.Message}"));
 
     private MeshSnapshot TakeSnapshot()
     {
@@ -133,8 +295,7 @@ public sealed class MeshReconciler(
                 result.Add(route);
                 continue;
             }
-            var reason = string.Join("; ", errors.Take(3).Select(e => $"{e.Field}: {e.Message}"));
-            invalid.Add(new InvalidRoute(informer.Kind.Kind, metadata(route), parents(route), reason));
+            invalid.Add(new InvalidRoute(informer.Kind.Kind, metadata(route), parents(route), Refusal(errors)));
         }
         return result;
     }
