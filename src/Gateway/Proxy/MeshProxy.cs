@@ -57,17 +57,29 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             return ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"malformed authority '{target.Authority}'");
         }
         var current = tables.Current;
+        if (demand.Enabled && WantedFirst(current, authority, ClientNamespace(context, current)) is { } wanted)
+        {
+            return FetchThenRouteAsync(context, labels, target, authority, wanted);
+        }
+        return RouteTo(context, labels, target, authority, current);
+    }
+
+    /// <summary>On demand: the key of the Service the request is for, when the tables in force do not hold it (or the Services its routes use) yet.</summary>
+    private string? WantedFirst(RouteTables current, Authority authority, string? clientNamespace) =>
+        (FrontendResolver.Resolve(current, authority, clientNamespace)?.Key ?? FrontendResolver.ResolveKey(current.Directory, authority, clientNamespace))
+            is { } key && !demand.IsReady(key, current) ? key : null;
+
+    /// <summary>The first request for a Service fetches it (and the Services its routes use), for a bounded time, then routes by the tables then in force.</summary>
+    private async Task FetchThenRouteAsync(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, string wanted)
+    {
+        await demand.EnsureAsync(wanted, context.RequestAborted).ConfigureAwait(false);
+        await RouteTo(context, labels, target, authority, tables.Current).ConfigureAwait(false);
+    }
+
+    private Task RouteTo(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, RouteTables current)
+    {
         var clientNamespace = ClientNamespace(context, current);
         var service = FrontendResolver.Resolve(current, authority, clientNamespace);
-        if (demand.Enabled
-            && (service?.Key ?? FrontendResolver.ResolveKey(current.Directory, authority, clientNamespace)) is { } wanted
-            && !demand.IsReady(wanted, current))
-        {
-            // On demand: the first request for a Service fetches it (and the Services its routes use).
-            await demand.EnsureAsync(wanted, context.RequestAborted).ConfigureAwait(false);
-            current = tables.Current;
-            service = FrontendResolver.Resolve(current, authority, clientNamespace);
-        }
         if (service is null && current.WorkloadsByAddress.ContainsKey(authority.Host))
         {
             // Sent to a pod, not to a Service frontend: no routes apply, straight to that address.
