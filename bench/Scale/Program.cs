@@ -12,6 +12,13 @@ using Mesh.Silo.Subscriptions;
 // Prints the full recompute time, the time from one route change to its translation (and to every
 // subscriber), and the memory held. Subscribers are simulated in this process (see InProcessSubscribers).
 //   dotnet run -c Release --project bench/Scale [-- services routes subscribers changes]
+// With --loopback, subscribers are real HTTP/2 streams to the silo's endpoint instead (bench/Scale/LoopbackBench.cs):
+//   dotnet run -c Release --project bench/Scale -- --loopback [--on-demand] [services routes subscribers]
+if (args.Contains("--loopback"))
+{
+    await LoopbackBench.RunAsync(args);
+    return;
+}
 var services = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 var routes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000;
 var subscriberCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000;

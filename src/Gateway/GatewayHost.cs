@@ -58,6 +58,7 @@ public static class GatewayHost
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton(sp => AccessLog.For(options, sp.GetRequiredService<GatewayMetrics>()));
         builder.Services.AddSingleton<GatewayAdmin>();
+        builder.Services.AddSingleton<ServiceDemand>();
         builder.Services.AddSingleton<SiloSubscriptionClient>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloSubscriptionClient>());
         configure?.Invoke(builder);

@@ -1,3 +1,5 @@
+using Mesh.Gateway.Subscription;
+
 namespace Mesh.Gateway;
 
 /// <summary>How a proxy node runs; each is a command-line flag (e.g. --port 15001).</summary>
@@ -14,6 +16,15 @@ public sealed class GatewayOptions
 
     /// <summary>The silo to subscribe to; several, comma-separated, are tried in turn after a break.</summary>
     public string Silo { get; set; } = "http://127.0.0.1:15000";
+
+    /// <summary>
+    /// Which Services to subscribe to: "all" (every Service, the default) or "on-demand" (a directory of
+    /// every Service, and the routes and endpoints of a Service only once a request for it arrives).
+    /// </summary>
+    public string Subscribe { get; set; } = SubscriptionModes.All;
+
+    /// <summary>On demand: how long a request waits for a Service's state to arrive before it is answered as for an unknown Service.</summary>
+    public double OnDemandWaitSeconds { get; set; } = 3;
 
     /// <summary>A file to keep the last good tables in, so a restart serves at once even without a silo.</summary>
     public string? Snapshot { get; set; }

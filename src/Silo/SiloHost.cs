@@ -24,13 +24,20 @@ public static class SiloHost
         ArgumentNullException.ThrowIfNull(options);
         var builder = MeshWebHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c()));
+        {
+            kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c());
+            // A subscription's request body stays open and mostly silent (a proxy writes only when it wants
+            // another Service) while the silo keeps a read pending on it: Kestrel's minimum body data rate
+            // would end every stream after its grace period, and per request it cannot be lifted on HTTP/2.
+            kestrel.Limits.MinRequestBodyDataRate = null;
+        });
         var connection = KubernetesConnection.Resolve(options.KubeApi, options.Kubeconfig);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(connection);
         builder.Services.AddSingleton(sp => new KubernetesClient(KubernetesHttp.CreateClient(connection), connection));
         builder.Services.AddSingleton<ClusterInformers>();
         builder.Services.AddSingleton<SubscriptionHub>();
+        builder.Services.AddSingleton(new SubscriptionOptions { HeartbeatInterval = TimeSpan.FromSeconds(options.HeartbeatSeconds) });
         builder.Services.AddSingleton<SiloMetrics>();
         builder.Services.AddSingleton<IGrainFactory>(sp =>
         {

@@ -30,6 +30,9 @@ public sealed class SiloOptions
     /// <summary>Route status writes allowed at once before the rate applies.</summary>
     public int StatusWriteBurst { get; set; } = 50;
 
+    /// <summary>Seconds without other messages after which a subscription stream gets a heartbeat.</summary>
+    public double HeartbeatSeconds { get; set; } = 5;
+
     /// <summary>When set, the silo exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }
 }

@@ -29,7 +29,7 @@ public sealed class FailoverTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 
         var proxy = await Eventually.HoldsAsync(() => ProxyOn(http, secondUri), p => p is not null, "the proxy subscribes to the second silo");
         Assert.Equal(0, proxy!["messagesSent"]!.GetValue<long>());
-        Assert.True(proxy["servicesHeld"]!.GetValue<int>() >= 4);
+        Assert.True(proxy["heldAtConnect"]!.GetValue<int>() >= 4);
         using var client = new PodClient(GatewayHost.Address(gateway), await mesh.Api.DeploymentPodAsync("slow-clients", "slow-client"));
         Assert.Equal(200, (await client.EchoAsync("http://smiley.faces/")).Status);
     }

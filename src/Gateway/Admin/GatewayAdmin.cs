@@ -74,6 +74,7 @@ public sealed class GatewayAdmin(TableHolder tables, GatewayMetrics metrics, Sil
                 Endpoints = pool.Endpoints.Select(e => new { Address = e.Address.ToString(), e.InFlight, Ejections = e.TotalEjections }),
             }),
             Workloads = current.WorkloadsByAddress.Count,
+            DirectoryEntries = current.Directory.ByKey.Count, // On-demand proxies: every Service they could fetch.
         };
     }
 

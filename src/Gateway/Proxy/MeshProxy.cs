@@ -2,6 +2,7 @@ using Mesh.Gateway.Balancing;
 using Mesh.Gateway.Filters;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Routing;
+using Mesh.Gateway.Subscription;
 using Mesh.Gateway.Tables;
 using System.Diagnostics;
 using Mesh.Gateway.Observability;
@@ -15,7 +16,8 @@ namespace Mesh.Gateway.Proxy;
 /// The request path of a proxy node, one layer after another: identify the Service frontend and the
 /// client, pick the route group, match, apply filters, choose a backend and an endpoint, forward.
 /// </summary>
-public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics, AccessLog accessLog)
+public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics, AccessLog accessLog,
+    ServiceDemand demand)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -55,6 +57,27 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             return ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"malformed authority '{target.Authority}'");
         }
         var current = tables.Current;
+        if (demand.Enabled && WantedFirst(current, authority, ClientNamespace(context, current)) is { } wanted)
+        {
+            return FetchThenRouteAsync(context, labels, target, authority, wanted);
+        }
+        return RouteTo(context, labels, target, authority, current);
+    }
+
+    /// <summary>On demand: the key of the Service the request is for, when the tables in force do not hold it (or the Services its routes use) yet.</summary>
+    private string? WantedFirst(RouteTables current, Authority authority, string? clientNamespace) =>
+        (FrontendResolver.Resolve(current, authority, clientNamespace)?.Key ?? FrontendResolver.ResolveKey(current.Directory, authority, clientNamespace))
+            is { } key && !demand.IsReady(key, current) ? key : null;
+
+    /// <summary>The first request for a Service fetches it (and the Services its routes use), for a bounded time, then routes by the tables then in force.</summary>
+    private async Task FetchThenRouteAsync(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, string wanted)
+    {
+        await demand.EnsureAsync(wanted, context.RequestAborted).ConfigureAwait(false);
+        await RouteTo(context, labels, target, authority, tables.Current).ConfigureAwait(false);
+    }
+
+    private Task RouteTo(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, RouteTables current)
+    {
         var clientNamespace = ClientNamespace(context, current);
         var service = FrontendResolver.Resolve(current, authority, clientNamespace);
         if (service is null && current.WorkloadsByAddress.ContainsKey(authority.Host))

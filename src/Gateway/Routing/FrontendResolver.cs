@@ -17,15 +17,26 @@ public static class FrontendResolver
         {
             return tables.ServicesByClusterIP.GetValueOrDefault(authority.Host);
         }
-        var labels = authority.Host.Split('.');
-        var key = labels switch
-        {
-            [var name] when clientNamespace is not null => $"{clientNamespace}/{name}",
-            [var name, var ns] => $"{ns}/{name}",
-            [var name, var ns, "svc"] => $"{ns}/{name}",
-            [var name, var ns, "svc", "cluster", "local"] => $"{ns}/{name}",
-            _ => null,
-        };
-        return key is null ? null : tables.ServicesByKey.GetValueOrDefault(key);
+        return KeyOfName(authority.Host, clientNamespace) is { } key ? tables.ServicesByKey.GetValueOrDefault(key) : null;
     }
+
+    /// <summary>The key of the Service the request was sent to, from the directory: for an on-demand proxy that has not fetched it yet.</summary>
+    public static string? ResolveKey(ServiceDirectory directory, Authority authority, string? clientNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (IPAddress.TryParse(authority.Host, out _))
+        {
+            return directory.KeysByClusterIP.GetValueOrDefault(authority.Host);
+        }
+        return KeyOfName(authority.Host, clientNamespace) is { } key && directory.ByKey.ContainsKey(key) ? key : null;
+    }
+
+    private static string? KeyOfName(string host, string? clientNamespace) => host.Split('.') switch
+    {
+        [var name] when clientNamespace is not null => $"{clientNamespace}/{name}",
+        [var name, var ns] => $"{ns}/{name}",
+        [var name, var ns, "svc"] => $"{ns}/{name}",
+        [var name, var ns, "svc", "cluster", "local"] => $"{ns}/{name}",
+        _ => null,
+    };
 }

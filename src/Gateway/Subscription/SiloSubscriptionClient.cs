@@ -16,7 +16,7 @@ namespace Mesh.Gateway.Subscription;
 /// Holds the proxy's subscription to a silo: one HTTP/2 stream, resumed with the versions already held
 /// after any break, with backoff. While no silo answers, the last good tables stay in force.
 /// </summary>
-public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder tables, ILogger<SiloSubscriptionClient> logger)
+public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder tables, ServiceDemand demand, ILogger<SiloSubscriptionClient> logger)
     : BackgroundService
 {
     /// <summary>No line (not even a heartbeat) for this long means the silo is gone.</summary>
@@ -26,6 +26,10 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
     private readonly string[] _silos = options.Silo.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     private int _siloIndex;
     private readonly TableCompiler _compiler = new();
+    private ServiceDirectory _directory = ServiceDirectory.Empty;
+    private bool _directoryChanged;
+    // Services received since the tables were last replaced: on-demand requests wait for these.
+    private readonly List<string> _arrived = [];
     private readonly SnapshotFile? _snapshot = options.Snapshot is { Length: > 0 } path ? new SnapshotFile(path, logger) : null;
     private Task _saving = Task.CompletedTask;
     private readonly HttpMessageInvoker _http = new(new SocketsHttpHandler
@@ -63,7 +67,16 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
             {
                 _held.Backends[key] = facet;
             }
+            foreach (var (key, entry) in saved.Directory)
+            {
+                _held.Directory[key] = entry;
+            }
+            _directoryChanged = true;
             _held.Workloads = saved.Workloads;
+            if (demand.Enabled)
+            {
+                demand.Hold(saved.Frontends.Keys.Union(saved.Backends.Keys));
+            }
             tables.Replace(Compile(), complete: true);
             logger.LogInformation("Serving {Count} Services from the snapshot {Path} until a silo answers.", _held.Frontends.Count, options.Snapshot);
         }
@@ -102,12 +115,25 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
     private async Task SubscribeOnceAsync(Backoff backoff, CancellationToken stoppingToken)
     {
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        try
+        {
+            await ReadStreamAsync(backoff, stream).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Ends the request body too: a broken stream's body must not go on taking wants meant for the next one.
+            await stream.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadStreamAsync(Backoff backoff, CancellationTokenSource stream)
+    {
         var first = JsonSerializer.SerializeToUtf8Bytes(BuildRequest(), KubernetesJson.Options).Append((byte)'\n').ToArray();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(CurrentSilo), SubscriptionProtocol.Path))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new OpenRequestContent(first, stream.Token),
+            Content = new OpenRequestContent(first, demand.Enabled ? demand.NewWants : null, stream.Token),
         };
         using var response = await _http.SendAsync(request, stream.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -140,13 +166,41 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
             }
             if (synced)
             {
-                tables.Replace(Compile(), complete: true);
+                Publish();
                 ScheduleSave(stream.Token);
             }
         }
     }
 
-    private RouteTables Compile() => _compiler.Compile(_held.Frontends, _held.Backends, _held.Workloads?.Value);
+    /// <summary>Puts the held state in force, then tells waiting requests which Services it now holds.</summary>
+    private void Publish()
+    {
+        var compiled = Compile();
+        tables.Replace(compiled, complete: true);
+        if (demand.Enabled && _arrived.Count > 0)
+        {
+            foreach (var key in _arrived)
+            {
+                if (compiled.ServicesByKey.GetValueOrDefault(key) is { } service)
+                {
+                    demand.WantReferences(service);
+                }
+            }
+            demand.MarkArrived(_arrived);
+        }
+        _arrived.Clear();
+    }
+
+    private RouteTables Compile()
+    {
+        if (_directoryChanged)
+        {
+            // Rebuilt only when an entry changed: with 10,000 Services it is the largest table an on-demand proxy has.
+            _directory = ServiceDirectory.From(_held.Directory);
+            _directoryChanged = false;
+        }
+        return _compiler.Compile(_held.Frontends, _held.Backends, _held.Workloads?.Value, _directory);
+    }
 
     /// <summary>Saves the held state soon, coalescing a burst of changes into one write.</summary>
     private void ScheduleSave(CancellationToken ct)
@@ -165,6 +219,7 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
                 {
                     Frontends = new(_held.Frontends, StringComparer.Ordinal),
                     Backends = new(_held.Backends, StringComparer.Ordinal),
+                    Directory = new(_held.Directory, StringComparer.Ordinal),
                     Workloads = _held.Workloads,
                 };
             }
@@ -178,15 +233,27 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
         }, TaskScheduler.Default);
     }
 
-    private SubscribeRequest BuildRequest() => new()
+    private SubscribeRequest BuildRequest()
     {
-        Proxy = options.ProxyName,
-        Services = [SubscriptionProtocol.AllServices],
-        Have = _held.Frontends.Keys.Union(_held.Backends.Keys).ToDictionary(
-            key => key,
-            key => new HeldVersions { Frontend = _held.Frontends.GetValueOrDefault(key)?.Version, Backend = _held.Backends.GetValueOrDefault(key)?.Version }),
-        Workloads = _held.Workloads?.Version,
-    };
+        lock (_held)
+        {
+            return new SubscribeRequest
+            {
+                Proxy = options.ProxyName,
+                Services = demand.Enabled ? [.. demand.Wanted] : [SubscriptionProtocol.AllServices],
+                Directory = demand.Enabled ? true : null,
+                Have = _held.Frontends.Keys.Union(_held.Backends.Keys).Union(_held.Directory.Keys).ToDictionary(
+                    key => key,
+                    key => new HeldVersions
+                    {
+                        Frontend = _held.Frontends.GetValueOrDefault(key)?.Version,
+                        Backend = _held.Backends.GetValueOrDefault(key)?.Version,
+                        Directory = _held.Directory.GetValueOrDefault(key)?.Version,
+                    }),
+                Workloads = _held.Workloads?.Version,
+            };
+        }
+    }
 
     /// <summary>Applies one message to the held facets; false when it changes nothing the tables use.</summary>
     private bool Apply(SubscriptionMessage message)
@@ -206,6 +273,16 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
                 {
                     _held.Frontends.Remove(key);
                     _held.Backends.Remove(key);
+                    _directoryChanged |= _held.Directory.Remove(key);
+                }
+                if (message.Directory is { } entry)
+                {
+                    _held.Directory[key] = entry;
+                    _directoryChanged = true;
+                }
+                if (message.Frontend is not null || message.Backend is not null || message.Removed == true)
+                {
+                    _arrived.Add(key);
                 }
                 if (message.Frontend is { } frontend)
                 {

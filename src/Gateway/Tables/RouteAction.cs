@@ -27,6 +27,27 @@ public sealed class RouteAction
     public TimeoutPolicy Timeouts { get; }
     public RetryPolicy? Retry { get; }
 
+    /// <summary>Adds the Services this rule sends or mirrors to.</summary>
+    public void AddReferences(ISet<string> services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var mirror in Filters.Mirrors)
+        {
+            services.Add(mirror.Service);
+        }
+        foreach (var backend in _backends)
+        {
+            if (backend.Unresolved is null)
+            {
+                services.Add(backend.Service);
+            }
+            foreach (var mirror in backend.Filters.Mirrors)
+            {
+                services.Add(mirror.Service);
+            }
+        }
+    }
+
     /// <summary>Picks a backend in proportion to weight; null when there are none or every weight is zero.</summary>
     public WeightedBackend? Pick()
     {

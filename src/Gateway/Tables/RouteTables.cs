@@ -20,8 +20,10 @@ public sealed class RouteTables
         FrozenDictionary<string, ServiceTable> servicesByKey,
         FrozenDictionary<string, ServiceTable> servicesByClusterIP,
         FrozenDictionary<string, Workload> workloadsByAddress,
-        FrozenDictionary<string, EndpointPool> endpointPools)
+        FrozenDictionary<string, EndpointPool> endpointPools,
+        ServiceDirectory? directory = null)
     {
+        Directory = directory ?? ServiceDirectory.Empty;
         ServicesByKey = servicesByKey;
         ServicesByClusterIP = servicesByClusterIP;
         WorkloadsByAddress = workloadsByAddress;
@@ -32,6 +34,9 @@ public sealed class RouteTables
     public FrozenDictionary<string, ServiceTable> ServicesByKey { get; }
     public FrozenDictionary<string, ServiceTable> ServicesByClusterIP { get; }
     public FrozenDictionary<string, Workload> WorkloadsByAddress { get; }
+
+    /// <summary>Every Service known to an on-demand proxy, fetched or not (empty when it subscribes to all).</summary>
+    public ServiceDirectory Directory { get; }
 
     /// <summary>Keyed by <see cref="EndpointPool.KeyOf"/>: "namespace/name:port".</summary>
     public FrozenDictionary<string, EndpointPool> EndpointPools { get; }

@@ -12,6 +12,26 @@ public sealed class ServiceTable(string key, string version, string? clusterIP, 
     public string Version { get; } = version;
     public string? ClusterIP { get; } = clusterIP;
     public FrozenDictionary<int, PortTable> Ports { get; } = ports;
+
+    /// <summary>The other Services its routes send to or mirror to: what an on-demand proxy fetches with it.</summary>
+    public IReadOnlyList<string> References { get; } = ReferencesOf(key, ports);
+
+    private static string[] ReferencesOf(string key, FrozenDictionary<int, PortTable> ports)
+    {
+        var references = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var port in ports.Values)
+        {
+            foreach (var set in port.Consumers.Values.Append(port.Producer))
+            {
+                foreach (var entry in set is null ? [] : set.Http.Entries.Concat(set.Grpc.Entries))
+                {
+                    entry.Action.AddReferences(references);
+                }
+            }
+        }
+        references.Remove(key);
+        return [.. references];
+    }
 }
 
 /// <summary>One Service port: producer routes, and consumer routes per client namespace.</summary>

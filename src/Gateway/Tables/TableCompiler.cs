@@ -18,7 +18,8 @@ public sealed class TableCompiler
     public RouteTables Compile(
         IReadOnlyDictionary<string, Versioned<FrontendFacet>> frontends,
         IReadOnlyDictionary<string, Versioned<BackendFacet>> backends,
-        WorkloadDirectory? workloads)
+        WorkloadDirectory? workloads,
+        ServiceDirectory? directory = null)
     {
         ArgumentNullException.ThrowIfNull(frontends);
         ArgumentNullException.ThrowIfNull(backends);
@@ -70,7 +71,8 @@ public sealed class TableCompiler
             services.ToFrozenDictionary(StringComparer.Ordinal),
             byClusterIP.ToFrozenDictionary(StringComparer.Ordinal),
             workloadsByAddress.ToFrozenDictionary(StringComparer.Ordinal),
-            pools.ToFrozenDictionary(StringComparer.Ordinal));
+            pools.ToFrozenDictionary(StringComparer.Ordinal),
+            directory);
     }
 
     public static ServiceTable CompileService(string key, Versioned<FrontendFacet> frontend)

@@ -57,11 +57,12 @@ public static class StatusPage
         }
         html.Append("</table>");
 
-        html.Append("<h2>Proxies</h2><table><tr><th>proxy</th><th>connected</th><th>Services held</th><th>pending</th><th>messages sent</th></tr>");
+        html.Append("<h2>Proxies</h2><table><tr><th>proxy</th><th>connected</th><th>mode</th><th>Services wanted</th><th>Services pending</th><th>synced</th><th>messages sent</th></tr>");
         foreach (var proxy in hub.Subscribers.OrderBy(p => p.Proxy, StringComparer.Ordinal))
         {
             html.Append("<tr><td>").Append(Encode(proxy.Proxy)).Append("</td><td>").Append(proxy.ConnectedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture))
-                .Append("</td><td>").Append(proxy.ServicesHeld).Append("</td><td>").Append(proxy.PendingServices)
+                .Append("</td><td>").Append(proxy.Mode).Append("</td><td>").Append(proxy.ServicesWanted?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all")
+                .Append("</td><td>").Append(proxy.PendingServices).Append("</td><td>").Append(proxy.Synced ? "yes" : "no")
                 .Append("</td><td>").Append(proxy.MessagesSent).Append("</td></tr>");
         }
         html.Append("</table></body></html>");

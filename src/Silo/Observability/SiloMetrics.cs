@@ -22,6 +22,7 @@ public sealed class SiloMetrics
         Registry.Register(new GaugeFamily("mesh_silo_objects", "Objects held by the informers, by kind.", ["kind"],
             () => informers.All.Select(i => (new LabelValues(i.Kind.Kind), (double)i.Objects.Count))));
         Registry.Register(new GaugeFamily("mesh_silo_subscribers", "Proxies subscribed.", [], () => [(default, hub.SubscriberCount)]));
+        Registry.Register(new GaugeFamily("mesh_silo_change_log_entries", "Entries in the subscription change log.", [], () => [(default, hub.ChangeLogLength)]));
         Registry.Register(new GaugeFamily("mesh_silo_subscriber_pending_services",
             "Services changed but not yet sent, per proxy (how far behind it is).", ["proxy"],
             () => hub.Subscribers.Select(s => (new LabelValues(s.Proxy), (double)s.PendingServices))));

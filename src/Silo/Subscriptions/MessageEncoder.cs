@@ -14,6 +14,9 @@ public static class MessageEncoder
 {
     private static readonly ConditionalWeakTable<object, byte[]> Facets = new();
 
+    /// <summary>The shared message's line, encoded at most once.</summary>
+    public static byte[] Encode(SharedMessage message) => (message ?? throw new ArgumentNullException(nameof(message))).Bytes;
+
     public static byte[] Encode(SubscriptionMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -32,6 +35,7 @@ public static class MessageEncoder
             }
             WriteFacet(writer, "frontend", message.Frontend);
             WriteFacet(writer, "backend", message.Backend);
+            WriteFacet(writer, "directory", message.Directory);
             WriteFacet(writer, "workloads", message.Workloads);
             writer.WriteEndObject();
         }

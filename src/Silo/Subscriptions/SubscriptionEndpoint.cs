@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Mesh.Grains.Model;
@@ -12,20 +13,20 @@ namespace Mesh.Silo.Subscriptions;
 /// <summary>Serves the long-lived subscription stream to proxies (see docs/subscription-protocol.md).</summary>
 public static class SubscriptionEndpoint
 {
-    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
-
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(SubscriptionProtocol.Path, ServeAsync);
         return endpoints;
     }
 
-    private static async Task ServeAsync(HttpContext context, SubscriptionHub hub, IHostApplicationLifetime lifetime)
+    private static async Task ServeAsync(HttpContext context, SubscriptionHub hub, SubscriptionOptions options, IHostApplicationLifetime lifetime)
     {
         // Streams end when the proxy goes away or this silo stops, so shutdown never waits on them.
         using var scope = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var ct = scope.Token;
-        var request = await ReadRequestAsync(context.Request.Body, ct).ConfigureAwait(false);
+        // One reader for the whole request body: the first line subscribes, later lines want more Services.
+        using var lines = new StreamReader(context.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        var request = Parse<SubscribeRequest>(await lines.ReadLineAsync(ct).ConfigureAwait(false));
         if (request is null)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -37,24 +38,40 @@ public static class SubscriptionEndpoint
         context.Response.ContentType = SubscriptionProtocol.ContentType;
         await context.Response.StartAsync(ct).ConfigureAwait(false);
         var subscriber = hub.Subscribe(request);
+        var wants = ReadWantsAsync(lines, hub, subscriber, ct);
         try
         {
             var synced = false;
+            using var heartbeat = new HeartbeatTimer(options.HeartbeatInterval, ct);
+            // Lines are copied into the response pipe and flushed once per batch: one HTTP/2 write for
+            // hundreds of messages, not one each.
+            var body = context.Response.BodyWriter;
             while (!ct.IsCancellationRequested)
             {
+                var unflushed = 0;
                 foreach (var message in hub.TakePending(subscriber))
                 {
-                    await WriteAsync(context.Response, message, ct).ConfigureAwait(false);
+                    body.Write(message.Bytes);
+                    unflushed += message.Bytes.Length;
+                    if (unflushed >= FlushThreshold)
+                    {
+                        // Bounds what one stream buffers in the silo, however large the facets.
+                        await body.FlushAsync(ct).ConfigureAwait(false);
+                        unflushed = 0;
+                    }
                 }
-                if (!synced)
+                if (!synced && subscriber.Synced)
                 {
                     synced = true;
-                    await WriteAsync(context.Response, new SubscriptionMessage { Type = MessageType.Synced }, ct).ConfigureAwait(false);
+                    body.Write(Synced);
                 }
-                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-                if (!await WaitForWorkAsync(subscriber, ct).ConfigureAwait(false))
+                // Returns once the proxy has taken most of the bytes (HTTP/2 flow control): a proxy that
+                // stops reading parks its own writer here, while its cursor, not a queue, records what it lacks.
+                await body.FlushAsync(ct).ConfigureAwait(false);
+                if (!await heartbeat.WaitForWorkAsync(subscriber, ct).ConfigureAwait(false))
                 {
-                    await WriteAsync(context.Response, new SubscriptionMessage { Type = MessageType.Heartbeat }, ct).ConfigureAwait(false);
+                    body.Write(Heartbeat);
+                    await body.FlushAsync(ct).ConfigureAwait(false);
                 }
             }
         }
@@ -65,43 +82,48 @@ public static class SubscriptionEndpoint
         finally
         {
             hub.Unsubscribe(subscriber);
+            await scope.CancelAsync().ConfigureAwait(false);
+            await wants.ConfigureAwait(false);
         }
     }
 
-    /// <summary>True when there is something to send; false when the heartbeat interval passed first.</summary>
-    private static async Task<bool> WaitForWorkAsync(Subscriber subscriber, CancellationToken ct)
+    private const int FlushThreshold = 256 * 1024;
+
+    private static readonly byte[] Synced = MessageEncoder.Encode(new SubscriptionMessage { Type = MessageType.Synced });
+    private static readonly byte[] Heartbeat = MessageEncoder.Encode(new SubscriptionMessage { Type = MessageType.Heartbeat });
+
+    /// <summary>Reads the lines after the first: each an <see cref="InterestUpdate"/>. A malformed line is skipped; the end of the body ends nothing.</summary>
+    private static async Task ReadWantsAsync(StreamReader lines, SubscriptionHub hub, Subscriber subscriber, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(HeartbeatInterval);
         try
         {
-            await subscriber.Wake.ReadAsync(timeout.Token).ConfigureAwait(false);
-            return true;
+            while (await lines.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+            {
+                if (Parse<InterestUpdate>(line) is { Want.Count: > 0 } update)
+                {
+                    hub.Want(subscriber, update.Want);
+                }
+            }
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException)
         {
-            return false;
+            // The stream is over; the writer notices on its own.
         }
     }
 
-    private static async Task<SubscribeRequest?> ReadRequestAsync(Stream body, CancellationToken ct)
+    private static T? Parse<T>(string? line) where T : class
     {
-        using var reader = new StreamReader(body, Encoding.UTF8, leaveOpen: true);
-        var line = await reader.ReadLineAsync(ct).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(line))
         {
             return null;
         }
         try
         {
-            return JsonSerializer.Deserialize<SubscribeRequest>(line, KubernetesJson.Options);
+            return JsonSerializer.Deserialize<T>(line, KubernetesJson.Options);
         }
         catch (JsonException)
         {
             return null;
         }
     }
-
-    private static async Task WriteAsync(HttpResponse response, SubscriptionMessage message, CancellationToken ct) =>
-        await response.Body.WriteAsync(MessageEncoder.Encode(message), ct).ConfigureAwait(false);
 }

@@ -6,16 +6,26 @@ namespace Mesh.Silo.Subscriptions;
 
 /// <summary>
 /// The latest state of every Service grain and of the pod directory, and the proxies subscribed to it.
-/// Each change only marks keys dirty on the subscribers that want them; a subscriber's writer sends the
-/// latest state of its dirty keys when it is ready, so a slow proxy gets coalesced state, never a queue.
+/// A change appends one entry to the <see cref="ChangeLog"/> and wakes the subscribers it concerns; each
+/// subscriber's writer then takes the entries after its cursor, so a slow proxy gets coalesced, latest
+/// state, never a queue, and the hub does no per-subscriber work proportional to the number of Services.
 /// </summary>
 public sealed class SubscriptionHub : IServiceChangeObserver
 {
+    /// <summary>Log entries one <see cref="TakePending"/> walks at most, so no writer holds the lock for long.</summary>
+    public const int MaxEntriesPerTake = 512;
+
+    /// <summary>Services one proxy may want; more are ignored (a proxy never needs more than there are).</summary>
+    public const int MaxWantedPerProxy = 100_000;
+
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, ServiceSnapshot> _services = new(StringComparer.Ordinal);
+    private readonly ChangeLog _log = new();
     private readonly HashSet<Subscriber> _subscribers = [];
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Versioned<WorkloadDirectory>? _workloads;
+    private SharedMessage? _workloads;
+    private string? _workloadsVersion;
+    private long _seq;
+    private int _serviceCount;
 
     /// <summary>Completes when the first full translation has been published.</summary>
     public Task Initialized => _initialized.Task;
@@ -38,7 +48,7 @@ public sealed class SubscriptionHub : IServiceChangeObserver
         {
             lock (_gate)
             {
-                return [.. _services.Values];
+                return [.. _log.Latest.Values.Where(e => e.Exists).Select(e => e.Snapshot)];
             }
         }
     }
@@ -49,7 +59,19 @@ public sealed class SubscriptionHub : IServiceChangeObserver
         {
             lock (_gate)
             {
-                return _services.Count;
+                return _serviceCount;
+            }
+        }
+    }
+
+    /// <summary>Entries in the change log (live ones, superseded ones not yet dropped, tombstones): bounded by a small multiple of the Services.</summary>
+    public int ChangeLogLength
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _log.Count;
             }
         }
     }
@@ -60,26 +82,45 @@ public sealed class SubscriptionHub : IServiceChangeObserver
         {
             lock (_gate)
             {
-                return _subscribers.Select(s => s.Describe()).ToList();
+                return _subscribers.Select(s => new SubscriberInfo(
+                    s.Proxy, s.ConnectedAt,
+                    s.InterestCount is null ? "all" : s.WantsDirectory ? "on-demand" : "list",
+                    s.InterestCount, s.HeldAtConnect, PendingServices(s), s.Synced, s.MessagesSent)).ToList();
             }
         }
     }
 
+    /// <summary>Services changed after the subscriber's cursor (whether or not they concern it): how far behind it is.</summary>
+    private int PendingServices(Subscriber subscriber)
+    {
+        var pending = 0;
+        for (var index = _log.FirstAfter(subscriber.Cursor); index < _log.Count; index++)
+        {
+            pending += _log.IsLatest(_log[index]) ? 1 : 0;
+        }
+        return pending;
+    }
+
     public void OnServiceChanged(ServiceSnapshot snapshot)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
         lock (_gate)
         {
-            if (snapshot.Exists)
+            var previous = _log.Latest.GetValueOrDefault(snapshot.Key);
+            if (!snapshot.Exists && previous is not { Exists: true })
             {
-                _services[snapshot.Key] = snapshot;
+                return; // Nothing to remove.
             }
-            else
-            {
-                _services.Remove(snapshot.Key);
-            }
+            _serviceCount += (snapshot.Exists ? 1 : 0) - (previous is { Exists: true } ? 1 : 0);
+            var entry = ServiceEntry.Next(previous, snapshot, ++_seq);
+            _log.Append(entry);
             foreach (var subscriber in _subscribers)
             {
-                subscriber.MarkDirty(snapshot.Key);
+                subscriber.OnChanged(entry);
+            }
+            if (_log.NeedsCompaction)
+            {
+                _log.Compact(_subscribers.Count == 0 ? _seq : _subscribers.Min(s => s.Cursor));
             }
         }
     }
@@ -89,11 +130,16 @@ public sealed class SubscriptionHub : IServiceChangeObserver
         var version = ContentVersion.Of(directory);
         lock (_gate)
         {
-            if (_workloads?.Version == version)
+            if (_workloadsVersion == version)
             {
                 return;
             }
-            _workloads = new Versioned<WorkloadDirectory>(version, directory);
+            _workloadsVersion = version;
+            _workloads = new SharedMessage(new SubscriptionMessage
+            {
+                Type = MessageType.Workloads,
+                Workloads = new Versioned<WorkloadDirectory>(version, directory),
+            });
             foreach (var subscriber in _subscribers)
             {
                 subscriber.MarkWorkloadsDirty();
@@ -103,24 +149,16 @@ public sealed class SubscriptionHub : IServiceChangeObserver
 
     public void MarkInitialized() => _initialized.TrySetResult();
 
-    /// <summary>Registers a proxy; everything it asked for starts dirty (minus what it holds at the current version).</summary>
+    /// <summary>Registers a proxy: its first pass sends everything it asked for, minus what it holds at the current version.</summary>
     public Subscriber Subscribe(SubscribeRequest request)
     {
-        var subscriber = new Subscriber(request);
+        ArgumentNullException.ThrowIfNull(request);
         lock (_gate)
         {
+            var subscriber = new Subscriber(request, _seq);
             _subscribers.Add(subscriber);
-            foreach (var key in _services.Keys)
-            {
-                subscriber.MarkDirty(key);
-            }
-            foreach (var key in request.Have.Keys)
-            {
-                subscriber.MarkDirty(key); // Held but maybe deleted meanwhile: the writer sends Removed.
-            }
-            subscriber.MarkWorkloadsDirty();
+            return subscriber;
         }
-        return subscriber;
     }
 
     public void Unsubscribe(Subscriber subscriber)
@@ -131,24 +169,58 @@ public sealed class SubscriptionHub : IServiceChangeObserver
         }
     }
 
-    /// <summary>Takes the subscriber's dirty keys and returns the messages that bring it up to date.</summary>
-    public List<SubscriptionMessage> TakePending(Subscriber subscriber)
+    /// <summary>More Services for an on-demand (or list) subscriber: sent in full at its next take, then kept up to date.</summary>
+    public void Want(Subscriber subscriber, IEnumerable<string> keys)
     {
+        ArgumentNullException.ThrowIfNull(subscriber);
         lock (_gate)
         {
-            var messages = new List<SubscriptionMessage>();
-            foreach (var key in subscriber.TakeDirty())
+            subscriber.Want(keys, MaxWantedPerProxy);
+        }
+    }
+
+    /// <summary>
+    /// The next messages for a subscriber: Services just wanted, then the log entries after its cursor (at
+    /// most <see cref="MaxEntriesPerTake"/>; it is woken again if more remain), then the pod directory.
+    /// The messages are shared with every other subscriber they go to.
+    /// </summary>
+    public List<SharedMessage> TakePending(Subscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        lock (_gate)
+        {
+            var messages = new List<SharedMessage>();
+            foreach (var key in subscriber.TakeForced())
             {
-                _services.TryGetValue(key, out var snapshot);
-                if (subscriber.Diff(key, snapshot) is { } message)
+                messages.Add(subscriber.Full(_log.Latest.GetValueOrDefault(key), key));
+            }
+            subscriber.BeginPass();
+            var index = _log.FirstAfter(subscriber.Cursor);
+            var end = Math.Min(_log.Count, index + MaxEntriesPerTake);
+            for (; index < end; index++)
+            {
+                var entry = _log[index];
+                subscriber.Advance(entry.Seq);
+                if (_log.IsLatest(entry) && subscriber.MessageFor(entry) is { } message)
                 {
                     messages.Add(message);
                 }
             }
-            if (subscriber.TakeWorkloadsDirty() && _workloads is { } workloads && subscriber.SentWorkloads != workloads.Version)
+            if (index == _log.Count)
             {
-                subscriber.SentWorkloads = workloads.Version;
-                messages.Add(new SubscriptionMessage { Type = MessageType.Workloads, Workloads = workloads });
+                foreach (var gone in subscriber.EndPass())
+                {
+                    messages.Add(subscriber.Count(ServiceEntry.Removal(gone)));
+                }
+            }
+            else
+            {
+                subscriber.Wakeup();
+            }
+            if (subscriber.TakeWorkloadsDirty() && _workloads is { } workloads && subscriber.SentWorkloads != _workloadsVersion)
+            {
+                subscriber.SentWorkloads = _workloadsVersion;
+                messages.Add(subscriber.Count(workloads));
             }
             return messages;
         }
