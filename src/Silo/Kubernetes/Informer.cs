@@ -110,7 +110,7 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
                             ev.Object["reason"]?.GetValue<string>() ?? "Unknown",
                             ev.Object["message"]?.GetValue<string>() ?? "watch error");
                     }
-                    resourceVersion = ev.Object["metadata"]?["resourceVersion"]?.GetValue<string>() ?? resourceVersion;
+                    resourceVersion = ResourceVersions.ResumeFrom(resourceVersion, ev.Object["metadata"]?["resourceVersion"]?.GetValue<string>());
                     Apply(ev);
                     backoff.Reset();
                 }
