@@ -57,7 +57,7 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
             catch (Exception e) when (e is HttpRequestException or KubernetesApiException or IOException or System.Text.Json.JsonException or OperationCanceledException)
             {
                 logger.LogWarning("{Kind} list/watch failed, retrying: {Error}", kind.Kind, e.Message);
-                await backoff.DelayAsync(ct).ConfigureAwait(false);
+                await backoff.DelayAsync((e as KubernetesApiException)?.RetryAfter, ct).ConfigureAwait(false);
             }
         }
     }

@@ -121,8 +121,20 @@ public sealed class KubernetesClient(HttpClient http, KubernetesConnection conne
         {
             var reason = body?["reason"]?.GetValue<string>() ?? response.ReasonPhrase ?? "Unknown";
             var message = body?["message"]?.GetValue<string>() ?? text;
-            throw new KubernetesApiException(response.IsSuccessStatusCode ? HttpStatusCode.BadGateway : response.StatusCode, reason, message);
+            throw new KubernetesApiException(
+                response.IsSuccessStatusCode ? HttpStatusCode.BadGateway : response.StatusCode, reason, message, RetryAfterOf(response, body));
         }
         return body;
+    }
+
+    /// <summary>The server's requested wait (429, or 5xx while it starts): the header first, else the Status's details.</summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response, JsonObject? status)
+    {
+        var header = response.Headers.RetryAfter;
+        var wait = header?.Delta
+            ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : (TimeSpan?)null)
+            ?? (status?["details"]?["retryAfterSeconds"] is JsonValue seconds && seconds.TryGetValue<int>(out var s) ? TimeSpan.FromSeconds(s) : (TimeSpan?)null);
+        // A server asking for more than a minute is not waited on longer than that: the backoff's own cap applies.
+        return wait is { } w ? TimeSpan.FromTicks(Math.Clamp(w.Ticks, 0, TimeSpan.FromMinutes(1).Ticks)) : null;
     }
 }
