@@ -7,11 +7,20 @@ public sealed class Backoff(TimeSpan initial, TimeSpan max)
 
     public void Reset() => _next = null;
 
-    public async Task DelayAsync(CancellationToken ct)
+    /// <summary>
+    /// The next wait: uniform in [0, ceiling), the ceiling doubling from <c>initial</c> up to <c>max</c>;
+    /// never shorter than <paramref name="atLeast"/> (a server's Retry-After).
+    /// </summary>
+    public TimeSpan NextDelay(TimeSpan? atLeast = null)
     {
         var ceiling = _next ?? initial;
         _next = TimeSpan.FromTicks(Math.Min(max.Ticks, ceiling.Ticks * 2));
-        var delay = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling.TotalMilliseconds);
-        await Task.Delay(delay, ct).ConfigureAwait(false);
+        var jittered = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * ceiling.Ticks));
+        return atLeast is { } floor && floor > jittered ? floor : jittered;
     }
+
+    public Task DelayAsync(CancellationToken ct) => DelayAsync(null, ct);
+
+    public async Task DelayAsync(TimeSpan? atLeast, CancellationToken ct) =>
+        await Task.Delay(NextDelay(atLeast), ct).ConfigureAwait(false);
 }

@@ -9,11 +9,12 @@ namespace Mesh.Silo.Kubernetes;
 /// <summary>
 /// Keeps a local copy of every object of one kind: list, then watch from the list's resourceVersion
 /// with bookmarks; relist when the server says the version is too old (410 Gone); back off with
-/// jitter on errors. <see cref="Changed"/> fires after every change to the copy.
+/// jitter on errors (at least as long as the server asks); end a watch the server has not ended soon
+/// after its jittered timeout. <see cref="Changed"/> fires after every change to the copy.
 /// </summary>
-public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger logger)
+public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger logger, TimeSpan? minWatchTimeout = null)
 {
-    private static readonly TimeSpan WatchTimeout = TimeSpan.FromMinutes(5);
+    private readonly TimeSpan _minWatchTimeout = minWatchTimeout ?? TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,7 +58,7 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
             catch (Exception e) when (e is HttpRequestException or KubernetesApiException or IOException or System.Text.Json.JsonException or OperationCanceledException)
             {
                 logger.LogWarning("{Kind} list/watch failed, retrying: {Error}", kind.Kind, e.Message);
-                await backoff.DelayAsync(ct).ConfigureAwait(false);
+                await backoff.DelayAsync((e as KubernetesApiException)?.RetryAfter, ct).ConfigureAwait(false);
             }
         }
     }
@@ -97,7 +98,7 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
         {
             try
             {
-                await foreach (var ev in client.WatchAsync(kind, resourceVersion, WatchTimeout, ct).ConfigureAwait(false))
+                await foreach (var ev in client.WatchAsync(kind, resourceVersion, NextWatchTimeout(), ct).ConfigureAwait(false))
                 {
                     if (ev.Type == "ERROR")
                     {
@@ -110,7 +111,7 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
                             ev.Object["reason"]?.GetValue<string>() ?? "Unknown",
                             ev.Object["message"]?.GetValue<string>() ?? "watch error");
                     }
-                    resourceVersion = ev.Object["metadata"]?["resourceVersion"]?.GetValue<string>() ?? resourceVersion;
+                    resourceVersion = ResourceVersions.ResumeFrom(resourceVersion, ev.Object["metadata"]?["resourceVersion"]?.GetValue<string>());
                     Apply(ev);
                     backoff.Reset();
                 }
@@ -119,13 +120,16 @@ public sealed class Informer(ResourceKind kind, KubernetesClient client, ILogger
             {
                 return;
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or IOException or System.Text.Json.JsonException)
+            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or IOException or System.Text.Json.JsonException or OperationCanceledException)
             {
                 logger.LogWarning("{Kind} watch broke ({Error}); resuming from {ResourceVersion}.", kind.Kind, e.Message, resourceVersion);
                 await backoff.DelayAsync(ct).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>Between the minimum and twice it, as client-go does, so many watchers do not all reconnect at once.</summary>
+    private TimeSpan NextWatchTimeout() => _minWatchTimeout * (1 + Random.Shared.NextDouble());
 
     private void Apply(WatchEvent ev)
     {

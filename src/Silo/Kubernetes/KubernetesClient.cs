@@ -29,21 +29,27 @@ public sealed class KubernetesClient(HttpClient http, KubernetesConnection conne
         return new ListResult(items, resourceVersion);
     }
 
-    /// <summary>Streams watch events from <paramref name="resourceVersion"/> until the server ends the stream.</summary>
+    /// <summary>
+    /// Streams watch events from <paramref name="resourceVersion"/> until the server ends the stream at
+    /// <paramref name="timeout"/>; a stream the server has not ended a little after that (a connection
+    /// that died without a FIN) is ended here, so the caller resumes instead of waiting forever.
+    /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(
         ResourceKind kind, string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken ct)
     {
         var path = $"{kind.CollectionPath}?watch=1&allowWatchBookmarks=true"
-            + $"&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={(int)timeout.TotalSeconds}";
+            + $"&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={Math.Max(1, (int)timeout.TotalSeconds)}";
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout + TimeSpan.FromSeconds(Math.Min(30, Math.Max(1, timeout.TotalSeconds / 4))));
         using var request = NewRequest(HttpMethod.Get, path);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             await ReadObjectAsync(response, ct).ConfigureAwait(false); // throws with the API's Status
         }
         var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        while (await ReadLineBeforeAsync(reader, deadline.Token, ct).ConfigureAwait(false) is { } line)
         {
             if (line.Length == 0)
             {
@@ -54,6 +60,19 @@ public sealed class KubernetesClient(HttpClient http, KubernetesConnection conne
             var type = node["type"]?.GetValue<string>() ?? throw new JsonException("A watch event has no type.");
             var obj = node["object"] as JsonObject ?? [];
             yield return new WatchEvent(type, (JsonObject)obj.DeepClone());
+        }
+    }
+
+    /// <summary>The next line, or null at the end of the stream or once the watch's own deadline passes.</summary>
+    private static async Task<string?> ReadLineBeforeAsync(StreamReader reader, CancellationToken deadline, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
         }
     }
 
@@ -121,8 +140,20 @@ public sealed class KubernetesClient(HttpClient http, KubernetesConnection conne
         {
             var reason = body?["reason"]?.GetValue<string>() ?? response.ReasonPhrase ?? "Unknown";
             var message = body?["message"]?.GetValue<string>() ?? text;
-            throw new KubernetesApiException(response.IsSuccessStatusCode ? HttpStatusCode.BadGateway : response.StatusCode, reason, message);
+            throw new KubernetesApiException(
+                response.IsSuccessStatusCode ? HttpStatusCode.BadGateway : response.StatusCode, reason, message, RetryAfterOf(response, body));
         }
         return body;
+    }
+
+    /// <summary>The server's requested wait (429, or 5xx while it starts): the header first, else the Status's details.</summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response, JsonObject? status)
+    {
+        var header = response.Headers.RetryAfter;
+        var wait = header?.Delta
+            ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : (TimeSpan?)null)
+            ?? (status?["details"]?["retryAfterSeconds"] is JsonValue seconds && seconds.TryGetValue<int>(out var s) ? TimeSpan.FromSeconds(s) : (TimeSpan?)null);
+        // A server asking for more than a minute is not waited on longer than that: the backoff's own cap applies.
+        return wait is { } w ? TimeSpan.FromTicks(Math.Clamp(w.Ticks, 0, TimeSpan.FromMinutes(1).Ticks)) : null;
     }
 }

@@ -54,12 +54,18 @@ public sealed class KubernetesConnection
             throw new InvalidOperationException(
                 "No Kubernetes API: pass --kube-api URL or --kubeconfig FILE, or run in a cluster (KUBERNETES_SERVICE_HOST is not set).");
         }
+        return InCluster(host, port, ServiceAccountDirectory);
+    }
+
+    /// <summary>The in-cluster service account: its token file (re-read per request) and its CA bundle.</summary>
+    public static KubernetesConnection InCluster(string host, string port, string serviceAccountDirectory)
+    {
         var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
-        var caFile = Path.Combine(ServiceAccountDirectory, "ca.crt");
+        var caFile = Path.Combine(serviceAccountDirectory, "ca.crt");
         return new KubernetesConnection
         {
             Server = new Uri($"https://{authority}:{port}/"),
-            TokenFile = Path.Combine(ServiceAccountDirectory, "token"),
+            TokenFile = Path.Combine(serviceAccountDirectory, "token"),
             CaPem = File.Exists(caFile) ? File.ReadAllText(caFile) : null,
         };
     }

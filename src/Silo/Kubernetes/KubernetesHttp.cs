@@ -1,6 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
-
 namespace Mesh.Silo.Kubernetes;
 
 /// <summary>The HttpClient for the API server: trusts the cluster CA when one is configured, no client-side timeout for watches.</summary>
@@ -27,24 +24,7 @@ public static class KubernetesHttp
         }
         else if (connection.CaPem is { } caPem)
         {
-            var trust = new X509Certificate2Collection();
-            trust.ImportFromPem(caPem);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (errors == SslPolicyErrors.None)
-                {
-                    return true;
-                }
-                if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-                {
-                    return false;
-                }
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(trust);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(certificate));
-            };
+            handler.SslOptions.RemoteCertificateValidationCallback = ClusterCaValidation.Trusting(caPem);
         }
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
