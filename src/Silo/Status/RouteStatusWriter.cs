@@ -27,6 +27,10 @@ public sealed class RouteStatusWriter : BackgroundService
     private readonly SiloMetrics _metrics;
     private readonly ILogger<RouteStatusWriter> _logger;
     private readonly TokenBucket _bucket;
+    private readonly TimeProvider _time;
+
+    /// <summary>How long a route whose write conflicted or failed waits before it is tried again.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RouteStatus> _desired = new(StringComparer.Ordinal);
@@ -44,7 +48,8 @@ public sealed class RouteStatusWriter : BackgroundService
         _elector = elector;
         _metrics = metrics;
         _logger = logger;
-        _bucket = new TokenBucket(options.StatusWritesPerSecond, options.StatusWriteBurst, time ?? TimeProvider.System);
+        _time = time ?? TimeProvider.System;
+        _bucket = new TokenBucket(options.StatusWritesPerSecond, options.StatusWriteBurst, _time);
         // A silo that becomes leader writes what it computed while it was not.
         _elector.Elected += () =>
         {
@@ -142,18 +147,50 @@ public sealed class RouteStatusWriter : BackgroundService
             await _client.ReplaceStatusAsync(routes.Kind, updated, ct).ConfigureAwait(false);
             _metrics.StatusWrites.WithLabels(new LabelValues("written")).Add();
         }
-        catch (KubernetesApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        catch (KubernetesApiException e) when (e.Status is HttpStatusCode.NotFound)
         {
-            // The route changed or went away meanwhile; its watch event brings a new pass.
+            _logger.LogDebug("Status of {Route} not written, the route is gone: {Error}", key, e.Message);
+        }
+        catch (KubernetesApiException e) when (e.Status is HttpStatusCode.Conflict)
+        {
+            // Someone else (another controller's parent entry, a spec change) wrote first. The desired
+            // status may well be unchanged, so nothing else would bring this route back: try again once
+            // the watch has had time to deliver the newer object, merging into that.
             _metrics.StatusWrites.WithLabels(new LabelValues("conflict")).Add();
-            _logger.LogDebug("Status of {Route} not written: {Error}", key, e.Message);
+            _logger.LogDebug("Status of {Route} conflicted; retrying: {Error}", key, e.Message);
+            RetryLater(StatusKeyOf(routes, key), ct);
         }
         catch (Exception e) when (e is HttpRequestException or KubernetesApiException)
         {
             _metrics.StatusWrites.WithLabels(new LabelValues("error")).Add();
-            _logger.LogWarning("Status of {Route} not written: {Error}", key, e.Message);
+            var transient = e is HttpRequestException || e is KubernetesApiException { Status: HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError };
+            _logger.LogWarning("Status of {Route} not written{Retry}: {Error}", key, transient ? "; retrying" : "", e.Message);
+            if (transient)
+            {
+                RetryLater(StatusKeyOf(routes, key), ct);
+            }
         }
     }
+
+    /// <summary>Puts a route back in the queue after <see cref="RetryDelay"/>, unless its status went away meanwhile.</summary>
+    private void RetryLater(string statusKey, CancellationToken ct) =>
+        _ = Task.Delay(RetryDelay, _time, ct).ContinueWith(delay =>
+        {
+            if (delay.IsCanceled)
+            {
+                return;
+            }
+            lock (_gate)
+            {
+                if (_desired.ContainsKey(statusKey))
+                {
+                    MarkPending(statusKey);
+                }
+            }
+            _wake.Writer.TryWrite(true);
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+
+    private static string StatusKeyOf(Informer routes, ObjectKey key) => MeshState.StatusKey(routes.Kind.Kind, key);
 
     private static System.Text.Json.Nodes.JsonObject? Merge(Informer routes, ObjectKey key, RouteStatus desired) =>
         routes.Get(key.Namespace, key.Name) is { } current ? RouteStatusMerge.Merge(current, desired, DateTimeOffset.UtcNow) : null;

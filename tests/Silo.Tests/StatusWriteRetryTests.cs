@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using Mesh.Grains.Binding;
+using Mesh.Grains.Model;
+using Mesh.Grains.Status;
+using Mesh.Silo.Kubernetes;
+using Mesh.Silo.Leadership;
+using Mesh.Silo.Observability;
+using Mesh.Silo.Status;
+using Mesh.Silo.Subscriptions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mesh.Silo.Tests;
+
+/// <summary>
+/// A status write that loses a race (409 Conflict: another controller wrote the route's status first)
+/// is tried again, merged into the newer object, even though Mesh's desired status did not change.
+/// </summary>
+public sealed class StatusWriteRetryTests
+{
+    private const string RoutePath = "/apis/gateway.networking.k8s.io/v1/namespaces/ns/httproutes/r";
+
+    private static string Route(int rv) => $$$"""
+        {"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"r","namespace":"ns","resourceVersion":"{{{rv}}}","generation":1},
+         "spec":{"parentRefs":[{"group":"","kind":"Service","name":"svc","port":80}]}}
+        """;
+
+    [Fact]
+    public async Task A_conflicting_status_write_is_retried_until_it_lands()
+    {
+        var statusWrites = new List<string>();
+        await using var server = await FakeApiServer.StartAsync(async (self, context) =>
+        {
+            var path = context.Request.Path.Value!;
+            if (path.Contains("/leases", StringComparison.Ordinal))
+            {
+                await AnswerLeaseAsync(context);
+                return;
+            }
+            if (context.Request.Query.ContainsKey("watch"))
+            {
+                await self.HoldOpenAsync(context);
+                return;
+            }
+            if (context.Request.Method == "PUT" && path == RoutePath + "/status")
+            {
+                var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+                int count;
+                lock (statusWrites)
+                {
+                    statusWrites.Add(body);
+                    count = statusWrites.Count;
+                }
+                if (count == 1)
+                {
+                    context.Response.StatusCode = 409;
+                    await context.Response.WriteAsync("""{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Conflict","code":409,"message":"the object has been modified"}""");
+                    return;
+                }
+                await context.Response.WriteAsync(body);
+                return;
+            }
+            await context.Response.WriteAsync($$$"""{"kind":"HTTPRouteList","apiVersion":"gateway.networking.k8s.io/v1","metadata":{"resourceVersion":"5"},"items":[{{{Route(5)}}}]}""");
+        });
+
+        var client = server.Client();
+        var options = new SiloOptions();
+        var informers = new ClusterInformers(client, NullLoggerFactory.Instance);
+        using var elector = new LeaseElector(client, options, NullLogger<LeaseElector>.Instance);
+        var metrics = new SiloMetrics(informers, new SubscriptionHub(), elector);
+        using var writer = new RouteStatusWriter(informers, client, elector, metrics, options, NullLogger<RouteStatusWriter>.Instance);
+        using var stop = new CancellationTokenSource();
+        var watching = informers.HttpRoutes.RunAsync(stop.Token);
+        await elector.StartAsync(stop.Token);
+        await writer.StartAsync(stop.Token);
+
+        await WaitUntilAsync(() => informers.HttpRoutes.Get("ns", "r") is not null && elector.IsLeader, "the route is listed and this silo leads");
+        writer.Publish([new(MeshState.StatusKey("HTTPRoute", new ObjectKey("ns", "r")), Accepted())]);
+        await WaitUntilAsync(() => { lock (statusWrites) { return statusWrites.Count >= 2; } }, "the status is written again after the conflict");
+
+        await stop.CancelAsync();
+        await writer.StopAsync(CancellationToken.None);
+        await elector.StopAsync(CancellationToken.None);
+        await watching;
+        var second = JsonNode.Parse(statusWrites[1])!;
+        Assert.Equal(MeshController.Name, second["status"]!["parents"]![0]!["controllerName"]!.GetValue<string>());
+    }
+
+    private static RouteStatus Accepted() => new()
+    {
+        Parents =
+        [
+            new RouteParentStatus
+            {
+                ParentRef = new ParentReference { Group = "", Kind = "Service", Name = "svc", Port = 80 },
+                Conditions = [new Condition { Type = RouteConditions.Accepted, Status = "True", Reason = "Accepted", ObservedGeneration = 1 }],
+            },
+        ],
+    };
+
+    /// <summary>No lease yet (404), then every create or renewal accepted as sent.</summary>
+    private static async Task AnswerLeaseAsync(HttpContext context)
+    {
+        if (context.Request.Method == "GET")
+        {
+            context.Response.StatusCode = 404;
+            await context.Response.WriteAsync("""{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}""");
+            return;
+        }
+        var lease = JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync())!.AsObject();
+        lease["metadata"]!["resourceVersion"] = "1";
+        context.Response.StatusCode = context.Request.Method == "POST" ? 201 : 200;
+        await context.Response.WriteAsync(lease.ToJsonString());
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(20);
+        }
+    }
+}
