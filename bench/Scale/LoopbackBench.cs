@@ -45,7 +45,7 @@ public static class LoopbackBench
         Console.WriteLine($"loopback: {hub.ServiceCount} Services, {snapshot.HttpRoutes.Count} HTTPRoutes, {subscriberCount} subscribers ({(onDemand ? "on demand" : "all Services")})");
         var baseline = ManagedMiB();
 
-        await using var silo = await LoopbackSilo.StartAsync(hub);
+        await using var silo = await SubscriptionServer.StartAsync(hub);
         // One handler: it opens another HTTP/2 connection each time the server's stream limit (100) is reached.
         using var http = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, EnableMultipleHttp2Connections = true });
         using var stop = new CancellationTokenSource();

@@ -38,7 +38,7 @@ public sealed class SubscriptionStreamTests
     public async Task A_subscriber_that_stops_reading_slows_no_one_and_gets_the_latest_state_when_it_reads_again()
     {
         const int changes = 300;
-        await using var silo = await HubSilo.StartAsync();
+        await using var silo = await SubscriptionServer.StartAsync();
         silo.Hub.OnServiceChanged(Generation(0, 32 * 1024));
         await using var slow = await RawSubscription.OpenAsync(silo.Uri, """{"proxy":"slow","services":["*"]}""");
         await slow.ReadUntilAsync(m => m["type"]!.GetValue<string>() == "synced", Deadline);
@@ -83,7 +83,7 @@ public sealed class SubscriptionStreamTests
     [Fact]
     public async Task An_idle_stream_carries_heartbeats_and_still_takes_wants_after_a_long_silence()
     {
-        await using var silo = await HubSilo.StartAsync(new SubscriptionOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) });
+        await using var silo = await SubscriptionServer.StartAsync(options: new SubscriptionOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) });
         await using var subscription = await RawSubscription.OpenAsync(silo.Uri, """{"proxy":"idle","services":[],"directory":true}""");
         await subscription.ReadUntilAsync(m => m["type"]!.GetValue<string>() == "synced", Deadline);
 
@@ -100,7 +100,7 @@ public sealed class SubscriptionStreamTests
     [Fact]
     public async Task Wanting_a_Service_on_the_same_stream_sends_it_and_then_its_changes()
     {
-        await using var silo = await HubSilo.StartAsync();
+        await using var silo = await SubscriptionServer.StartAsync();
         silo.Hub.OnServiceChanged(Generation(1, 0));
         await using var subscription = await RawSubscription.OpenAsync(silo.Uri, """{"proxy":"lazy","services":[],"directory":true}""");
         var directory = await subscription.ReadUntilAsync(m => m["key"]?.GetValue<string>() == "a/x", Deadline);
