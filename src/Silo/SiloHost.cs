@@ -39,11 +39,13 @@ public static class SiloHost
         builder.Services.AddSingleton<SubscriptionHub>();
         builder.Services.AddSingleton(new SubscriptionOptions { HeartbeatInterval = TimeSpan.FromSeconds(options.HeartbeatSeconds) });
         builder.Services.AddSingleton<SiloMetrics>();
-        builder.Services.AddSingleton<IGrainFactory>(sp =>
+        builder.Services.AddSingleton(sp =>
         {
             var hub = sp.GetRequiredService<SubscriptionHub>();
             return new LocalGrainRuntime().Register<IServiceGrain>(key => new ServiceGrain(key, hub));
         });
+        // The seam an Orleans host would fill: everything else asks for IGrainFactory.
+        builder.Services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<LocalGrainRuntime>());
         builder.Services.AddSingleton<LeaseElector>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaseElector>());
         builder.Services.AddSingleton<RouteStatusWriter>();

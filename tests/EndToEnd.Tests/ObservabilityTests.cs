@@ -56,6 +56,13 @@ public sealed class ObservabilityTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         Assert.Contains("mesh_silo_subscribers 1", metrics);
         Assert.Contains("mesh_silo_objects{kind=\"HTTPRoute\"}", metrics);
         Assert.Contains("mesh_silo_translation_passes_total", metrics);
+        Assert.Matches(@"(?m)^mesh_silo_grain_activations [1-9]", metrics);
+
+        // A change made while the gateway is connected is pushed to it, and the push is timed.
+        await mesh.Api.ApplyNamespaceAsync("observed");
+        await SelectorlessService.ApplyAsync(mesh.Api, "observed", "pushed", [("127.0.0.1", 9)]);
+        await Eventually.HoldsAsync(() => http.GetStringAsync(new Uri(mesh.SiloUri, "metrics")),
+            text => System.Text.RegularExpressions.Regex.IsMatch(text, @"(?m)^mesh_silo_push_latency_seconds_count [1-9]"), "a push is timed");
 
         var service = JsonNode.Parse(await http.GetStringAsync(new Uri(mesh.SiloUri, "api/v1/services/faces/smiley")))!;
         Assert.Equal("faces/smiley", service["key"]!.GetValue<string>());

@@ -18,6 +18,9 @@ public sealed class LocalGrainRuntime : IGrainFactory
         return this;
     }
 
+    /// <summary>Grains activated so far (an activation lives as long as the runtime).</summary>
+    public int ActivationCount => _activations.Count;
+
     public TGrain GetGrain<TGrain>(string key) where TGrain : class, IGrainWithStringKey
     {
         var activation = _activations.GetOrAdd((typeof(TGrain), key), static (id, runtime) => new Lazy<object>(() =>

@@ -1,3 +1,4 @@
+using Mesh.Grains.Runtime;
 using Mesh.Hosting.Metrics;
 using Mesh.Silo.Kubernetes;
 using Mesh.Silo.Leadership;
@@ -8,7 +9,7 @@ namespace Mesh.Silo.Observability;
 /// <summary>What a silo counts: watch events, translation passes, status writes, subscribers and their lag.</summary>
 public sealed class SiloMetrics
 {
-    public SiloMetrics(ClusterInformers informers, SubscriptionHub hub, LeaseElector elector)
+    public SiloMetrics(ClusterInformers informers, SubscriptionHub hub, LeaseElector elector, LocalGrainRuntime? grains = null)
     {
         ArgumentNullException.ThrowIfNull(elector);
         ArgumentNullException.ThrowIfNull(informers);
@@ -29,6 +30,12 @@ public sealed class SiloMetrics
         Registry.Register(new GaugeFamily("mesh_silo_leader", "1 while this silo holds the status-writer lease.", [],
             () => [(default, elector.IsLeader ? 1 : 0)]));
         Registry.Register(new GaugeFamily("mesh_silo_services", "Service grains with state.", [], () => [(default, hub.ServiceCount)]));
+        Registry.Register(hub.PushLatency);
+        if (grains is not null)
+        {
+            Registry.Register(new GaugeFamily("mesh_silo_grain_activations", "Service grains activated in this silo.", [],
+                () => [(default, grains.ActivationCount)]));
+        }
     }
 
     public MetricRegistry Registry { get; } = new();

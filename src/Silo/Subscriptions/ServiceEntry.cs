@@ -34,6 +34,9 @@ public sealed class ServiceEntry
     public long FrontendSeq { get; }
     public long BackendSeq { get; }
     public long DirectorySeq { get; }
+
+    /// <summary>When the hub took this change (a Stopwatch timestamp), for the push-latency metric.</summary>
+    public long ChangedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
     public bool Exists => Snapshot.Exists;
 
     /// <summary>The entry after <paramref name="previous"/> for a change numbered <paramref name="seq"/>; facets whose version did not move keep their sequence.</summary>
@@ -97,8 +100,8 @@ public sealed class ServiceEntry
                 Frontend = facets.HasFlag(Facets.Frontend) ? Snapshot.Frontend : null,
                 Backend = facets.HasFlag(Facets.Backend) ? Snapshot.Backend : null,
                 Directory = facets.HasFlag(Facets.Directory) ? Directory : null,
-            })
-            : Removal(Key);
+            }) { ChangedAt = ChangedAt }
+            : new SharedMessage(Removal(Key).Message) { ChangedAt = ChangedAt };
         return Interlocked.CompareExchange(ref _messages[index], shared, null) ?? shared;
     }
 

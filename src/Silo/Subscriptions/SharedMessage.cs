@@ -14,6 +14,9 @@ public sealed class SharedMessage(SubscriptionMessage message)
 
     public string? Key => Message.Key;
 
+    /// <summary>When the change this message carries reached the hub (a Stopwatch timestamp; 0 when not a change).</summary>
+    public long ChangedAt { get; init; }
+
     /// <summary>The NDJSON line; encoding twice in a race is harmless, both results are equal.</summary>
     public byte[] Bytes => Volatile.Read(ref _bytes) ?? Encode();
 

@@ -38,6 +38,9 @@ public sealed class Subscriber
 
     public string Proxy { get; }
     public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>ConnectedAt as a Stopwatch timestamp: changes older than this were not pushed, they were the initial state.</summary>
+    public long ConnectedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
     public bool WantsDirectory { get; }
     public string? SentWorkloads { get; set; }
     public long MessagesSent { get; private set; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
@@ -46,11 +47,18 @@ public static class SubscriptionEndpoint
             // Lines are copied into the response pipe and flushed once per batch: one HTTP/2 write for
             // hundreds of messages, not one each.
             var body = context.Response.BodyWriter;
+            var pushed = new List<long>(); // When each change this batch carries reached the hub.
+            var pushLatency = hub.PushLatency.WithLabels(default);
             while (!ct.IsCancellationRequested)
             {
                 var unflushed = 0;
+                pushed.Clear();
                 foreach (var message in hub.TakePending(subscriber))
                 {
+                    if (message.ChangedAt > subscriber.ConnectedTimestamp)
+                    {
+                        pushed.Add(message.ChangedAt);
+                    }
                     body.Write(message.Bytes);
                     unflushed += message.Bytes.Length;
                     if (unflushed >= FlushThreshold)
@@ -68,6 +76,10 @@ public static class SubscriptionEndpoint
                 // Returns once the proxy has taken most of the bytes (HTTP/2 flow control): a proxy that
                 // stops reading parks its own writer here, while its cursor, not a queue, records what it lacks.
                 await body.FlushAsync(ct).ConfigureAwait(false);
+                foreach (var changedAt in pushed)
+                {
+                    pushLatency.Observe(Stopwatch.GetElapsedTime(changedAt).TotalSeconds);
+                }
                 if (!await heartbeat.WaitForWorkAsync(subscriber, ct).ConfigureAwait(false))
                 {
                     body.Write(Heartbeat);

@@ -1,6 +1,7 @@
 using Mesh.Grains.ServiceGrains;
 using Mesh.Grains.State;
 using Mesh.Grains.Subscription;
+using Mesh.Hosting.Metrics;
 
 namespace Mesh.Silo.Subscriptions;
 
@@ -146,6 +147,13 @@ public sealed class SubscriptionHub : IServiceChangeObserver
             }
         }
     }
+
+    /// <summary>
+    /// Time from a Service change reaching the hub to its message flushed to a proxy's stream, for changes
+    /// made while that proxy was connected. Registered by the silo's metrics; recorded by the endpoint.
+    /// </summary>
+    public HistogramFamily PushLatency { get; } = new("mesh_silo_push_latency_seconds",
+        "Time from a Service change reaching the silo's hub to its message flushed to a connected proxy's stream.", HistogramFamily.LatencySeconds);
 
     public void MarkInitialized() => _initialized.TrySetResult();
 
