@@ -47,6 +47,25 @@ public sealed class ClusterConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task In_cluster_a_rotated_CA_bundle_is_trusted_from_the_next_connection()
+    {
+        using var rotatedCa = new TestCertificateAuthority("rotated-ca");
+        await using var oldServer = await StartTlsServerAsync();
+        await using var newServer = await FakeApiServer.StartAsync((_, context) =>
+            context.Response.WriteAsync("""{"kind":"Service","apiVersion":"v1","metadata":{"name":"a","namespace":"ns","resourceVersion":"1"}}"""),
+            rotatedCa.IssueServerCertificate());
+        File.WriteAllText(Path.Combine(_directory, "ca.crt"), _clusterCa.Pem);
+        var toOld = KubernetesConnection.InCluster("127.0.0.1", oldServer.Uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), _directory);
+        var toNew = KubernetesConnection.InCluster("127.0.0.1", newServer.Uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), _directory);
+        using var client = KubernetesHttp.CreateClient(toNew); // Created before the rotation, as the silo's is.
+
+        await GetAsync(toOld);
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri(toNew.Server, "api/v1/namespaces/ns/services/a")));
+        File.WriteAllText(Path.Combine(_directory, "ca.crt"), rotatedCa.Pem); // the cluster's CA rotates
+        Assert.Contains("\"name\":\"a\"", await client.GetStringAsync(new Uri(toNew.Server, "api/v1/namespaces/ns/services/a")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_server_signed_by_another_CA_is_refused()
     {
         await using var server = await StartTlsServerAsync();

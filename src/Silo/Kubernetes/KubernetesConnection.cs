@@ -22,6 +22,9 @@ public sealed class KubernetesConnection
     /// <summary>PEM of the CA that signs the API server's certificate.</summary>
     public string? CaPem { get; init; }
 
+    /// <summary>A CA bundle file read again at each TLS handshake (in-cluster ca.crt, replaced when the cluster CA rotates).</summary>
+    public string? CaFile { get; init; }
+
     /// <summary>A client certificate with its key (kubeconfig client-certificate/client-key).</summary>
     public X509Certificate2? ClientCertificate { get; init; }
 
@@ -57,7 +60,7 @@ public sealed class KubernetesConnection
         return InCluster(host, port, ServiceAccountDirectory);
     }
 
-    /// <summary>The in-cluster service account: its token file (re-read per request) and its CA bundle.</summary>
+    /// <summary>The in-cluster service account: its token file (re-read per request) and its CA bundle (re-read per handshake).</summary>
     public static KubernetesConnection InCluster(string host, string port, string serviceAccountDirectory)
     {
         var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
@@ -66,7 +69,7 @@ public sealed class KubernetesConnection
         {
             Server = new Uri($"https://{authority}:{port}/"),
             TokenFile = Path.Combine(serviceAccountDirectory, "token"),
-            CaPem = File.Exists(caFile) ? File.ReadAllText(caFile) : null,
+            CaFile = caFile,
         };
     }
 }

@@ -22,6 +22,10 @@ public static class KubernetesHttp
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
 #pragma warning restore CA5359
         }
+        else if (connection.CaFile is { } caFile)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = ClusterCaValidation.Trusting(() => File.Exists(caFile) ? File.ReadAllText(caFile) : null);
+        }
         else if (connection.CaPem is { } caPem)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = ClusterCaValidation.Trusting(caPem);
