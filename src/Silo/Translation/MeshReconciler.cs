@@ -152,51 +152,25 @@ public sealed class MeshReconciler(
     private void Apply(IncrementalTranslator translator, Informer informer, string informerKey)
     {
         var slash = informerKey.IndexOf('/', StringComparison.Ordinal);
-        var key = new ObjectKey(slash > 0 ? informerKey[..slash] : "default", informerKey[(slash + 1)..]);
-        var obj = informer.Get(slash > 0 ? informerKey[..slash] : null, key.Name);
+        var ns = slash > 0 ? informerKey[..slash] : null;
+        var key = new ObjectKey(ns ?? "default", informerKey[(slash + 1)..]);
+        var obj = informer.Get(ns, key.Name);
         if (informer == informers.Services)
         {
-            if (obj is not null && TryRead<Service>(informer, obj) is { } service)
-            {
-                translator.Upsert(service);
-            }
-            else
-            {
-                translator.RemoveService(key);
-            }
+            UpsertOrRemove<Service>(informer, obj, translator.Upsert, () => translator.RemoveService(key));
         }
         else if (informer == informers.EndpointSlices)
         {
-            if (obj is not null && TryRead<EndpointSlice>(informer, obj) is { } slice)
-            {
-                translator.Upsert(slice);
-            }
-            else
-            {
-                translator.RemoveEndpointSlice(key);
-            }
+            UpsertOrRemove<EndpointSlice>(informer, obj, translator.Upsert, () => translator.RemoveEndpointSlice(key));
         }
         else if (informer == informers.Pods)
         {
-            if (obj is not null && TryRead<Pod>(informer, obj) is { } pod)
-            {
-                translator.Upsert(pod);
-            }
-            else
-            {
-                translator.RemovePod(key);
-            }
+            UpsertOrRemove<Pod>(informer, obj, translator.Upsert, () => translator.RemovePod(key));
         }
         else if (informer == informers.ReferenceGrants)
         {
-            if (obj is not null && IsValid(informer, obj) && TryRead<ReferenceGrant>(informer, obj) is { } grant)
-            {
-                translator.Upsert(grant);
-            }
-            else
-            {
-                translator.RemoveReferenceGrant(key);
-            }
+            UpsertOrRemove<ReferenceGrant>(informer, obj is not null && IsValid(informer, obj) ? obj : null, translator.Upsert,
+                () => translator.RemoveReferenceGrant(key));
         }
         else if (informer == informers.HttpRoutes)
         {
@@ -208,24 +182,51 @@ public sealed class MeshReconciler(
         }
     }
 
-    private void ApplyRoute<T>(Informer informer, JsonObject? obj, ObjectKey key, Action<T> upsert, Action<InvalidRoute> upsertInvalid,
-        Action<string, ObjectKey> remove, Func<T, ObjectMeta> metadata, Func<T, List<ParentReference>?> parents) where T : class
+    /// <summary>An object that is there and reads is upserted; one that is gone (or unreadable) is removed.</summary>
+    private void UpsertOrRemove<T>(Informer informer, JsonObject? obj, Action<T> upsert, Action remove) where T : class
     {
-        var kind = informer.Kind.Kind;
-        if (obj is null || TryRead<T>(informer, obj) is not { } route)
+        if (obj is not null && TryRead<T>(informer, obj) is { } typed)
         {
-            remove(kind, key);
-            return;
-        }
-        var errors = GatewayApiValidation.Validate(kind, obj);
-        if (errors.Count == 0)
-        {
-            upsert(route);
+            upsert(typed);
         }
         else
         {
-            upsertInvalid(new InvalidRoute(kind, metadata(route), parents(route), Refusal(errors)));
+            remove();
         }
+    }
+
+    private void ApplyRoute<T>(Informer informer, JsonObject? obj, ObjectKey key, Action<T> upsert, Action<InvalidRoute> upsertInvalid,
+        Action<string, ObjectKey> remove, Func<T, ObjectMeta> metadata, Func<T, List<ParentReference>?> parents) where T : class
+    {
+        switch (obj is null ? null : ReadRoute(informer, obj, metadata, parents))
+        {
+            case (T route, _):
+                upsert(route);
+                break;
+            case (_, InvalidRoute invalid):
+                upsertInvalid(invalid);
+                break;
+            default:
+                remove(informer.Kind.Kind, key);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A route re-checked against the CRD rules (a cluster's installed CRDs may be older or looser than
+    /// the ones Mesh implements): valid, or set aside with the reason for its status; null when it does not read.
+    /// </summary>
+    private (T? Valid, InvalidRoute? Invalid)? ReadRoute<T>(Informer informer, JsonObject obj, Func<T, ObjectMeta> metadata,
+        Func<T, List<ParentReference>?> parents) where T : class
+    {
+        if (TryRead<T>(informer, obj) is not { } route)
+        {
+            return null;
+        }
+        var errors = GatewayApiValidation.Validate(informer.Kind.Kind, obj);
+        return errors.Count == 0
+            ? (route, null)
+            : (null, new InvalidRoute(informer.Kind.Kind, metadata(route), parents(route), Refusal(errors)));
     }
 
     private T? TryRead<T>(Informer informer, JsonObject obj) where T : class
@@ -270,32 +271,22 @@ public sealed class MeshReconciler(
         };
     }
 
-    /// <summary>
-    /// Routes re-checked against the CRD rules (a cluster's installed CRDs may be older or looser than
-    /// the ones Mesh implements): those that fail are set aside with the reason, for their status.
-    /// </summary>
+    /// <summary>Every route of an informer, read by <see cref="ReadRoute"/>: the valid ones returned, the others added to <paramref name="invalid"/>.</summary>
     private List<T> ReadRoutes<T>(Informer informer, List<InvalidRoute> invalid, Func<T, ObjectMeta> metadata, Func<T, List<ParentReference>?> parents)
+        where T : class
     {
         var result = new List<T>();
         foreach (var obj in informer.Objects)
         {
-            var errors = GatewayApiValidation.Validate(informer.Kind.Kind, obj);
-            T route;
-            try
+            switch (ReadRoute(informer, obj, metadata, parents))
             {
-                route = KubernetesJson.Read<T>(obj);
+                case (T route, _):
+                    result.Add(route);
+                    break;
+                case (_, InvalidRoute refused):
+                    invalid.Add(refused);
+                    break;
             }
-            catch (JsonException e)
-            {
-                logger.LogWarning("Skipping {Kind} {Name}: {Error}", informer.Kind.Kind, NameOf(obj), e.Message);
-                continue;
-            }
-            if (errors.Count == 0)
-            {
-                result.Add(route);
-                continue;
-            }
-            invalid.Add(new InvalidRoute(informer.Kind.Kind, metadata(route), parents(route), Refusal(errors)));
         }
         return result;
     }
@@ -304,27 +295,12 @@ public sealed class MeshReconciler(
     /// Typed views of an informer's objects; an object that does not parse is skipped, not fatal. With
     /// <paramref name="onlyValid"/>, objects that break the Gateway API CRD rules are skipped too.
     /// </summary>
-    private List<T> ReadAll<T>(Informer informer, bool onlyValid = false)
-    {
-        var result = new List<T>();
-        foreach (var obj in informer.Objects)
-        {
-            if (onlyValid && GatewayApiValidation.Validate(informer.Kind.Kind, obj).Count > 0)
-            {
-                logger.LogWarning("Ignoring invalid {Kind} {Name}.", informer.Kind.Kind, NameOf(obj));
-                continue;
-            }
-            try
-            {
-                result.Add(KubernetesJson.Read<T>(obj));
-            }
-            catch (JsonException e)
-            {
-                logger.LogWarning("Skipping {Kind} {Name}: {Error}", informer.Kind.Kind, NameOf(obj), e.Message);
-            }
-        }
-        return result;
-    }
+    private List<T> ReadAll<T>(Informer informer, bool onlyValid = false) where T : class =>
+        informer.Objects
+            .Where(obj => !onlyValid || IsValid(informer, obj))
+            .Select(obj => TryRead<T>(informer, obj))
+            .OfType<T>()
+            .ToList();
 
     private static string NameOf(JsonObject obj) =>
         $"{obj["metadata"]?["namespace"]}/{obj["metadata"]?["name"]}";
