@@ -49,7 +49,7 @@ public class GrpcTrailersOnlyTests
         using var response = Answer(HttpStatusCode.OK, null);
         response.TrailingHeaders.TryAddWithoutValidation("grpc-status", "14");
 
-        Assert.False(retry.Retries(response));
+        Assert.False(retry.RetriesStatus(GrpcTrailersOnly.EquivalentStatus(response)));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class GrpcTrailersOnlyTests
         using var unavailable = Answer(HttpStatusCode.OK, "14");
         using var internalError = Answer(HttpStatusCode.OK, "13");
 
-        Assert.True(retry.Retries(unavailable));
-        Assert.False(retry.Retries(internalError));
+        Assert.True(retry.RetriesStatus(GrpcTrailersOnly.EquivalentStatus(unavailable)));
+        Assert.False(retry.RetriesStatus(GrpcTrailersOnly.EquivalentStatus(internalError)));
     }
 }

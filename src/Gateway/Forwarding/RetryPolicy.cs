@@ -29,10 +29,8 @@ public sealed record RetryPolicy(IReadOnlySet<int> Codes, int Attempts, TimeSpan
         return new RetryPolicy(new HashSet<int>(retry.Codes ?? []), attempts, backoff);
     }
 
+    /// <summary>Whether an answer with this status is retried (for a trailers-only gRPC answer, pass <see cref="GrpcTrailersOnly.EquivalentStatus"/>).</summary>
     public bool RetriesStatus(int status) => Codes.Contains(status);
-
-    /// <summary>Whether this answer is retried: its status, or for a trailers-only gRPC answer the HTTP status its grpc-status stands for.</summary>
-    public bool Retries(HttpResponseMessage response) => RetriesStatus(GrpcTrailersOnly.EquivalentStatus(response));
 
     /// <summary>The pause before retry number <paramref name="retry"/> (1-based).</summary>
     public TimeSpan BackoffBefore(int retry) => Backoff <= TimeSpan.Zero
