@@ -57,11 +57,12 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             return ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"malformed authority '{target.Authority}'");
         }
         var current = tables.Current;
-        if (demand.Enabled && WantedFirst(current, authority, ClientNamespace(context, current)) is { } wanted)
+        var clientNamespace = ClientNamespace(context, current);
+        if (demand.Enabled && WantedFirst(current, authority, clientNamespace) is { } wanted)
         {
             return FetchThenRouteAsync(context, labels, target, authority, wanted);
         }
-        return RouteTo(context, labels, target, authority, current);
+        return RouteTo(context, labels, target, authority, current, clientNamespace);
     }
 
     /// <summary>On demand: the key of the Service the request is for, when the tables in force do not hold it (or the Services its routes use) yet.</summary>
@@ -73,12 +74,13 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
     private async Task FetchThenRouteAsync(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, string wanted)
     {
         await demand.EnsureAsync(wanted, context.RequestAborted).ConfigureAwait(false);
-        await RouteTo(context, labels, target, authority, tables.Current).ConfigureAwait(false);
+        var current = tables.Current; // Newer tables, with the fetched Services.
+        await RouteTo(context, labels, target, authority, current, ClientNamespace(context, current)).ConfigureAwait(false);
     }
 
-    private Task RouteTo(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, RouteTables current)
+    private Task RouteTo(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, RouteTables current,
+        string? clientNamespace)
     {
-        var clientNamespace = ClientNamespace(context, current);
         var service = FrontendResolver.Resolve(current, authority, clientNamespace);
         if (service is null && current.WorkloadsByAddress.ContainsKey(authority.Host))
         {
