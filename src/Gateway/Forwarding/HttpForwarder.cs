@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Mesh.Gateway.Balancing;
+using Mesh.Gateway.Forwarding.Http1;
 using Mesh.Gateway.Observability;
 using Mesh.Hosting.Metrics;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,12 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
         ActivityHeadersPropagator = null, // The client's own traceparent passes through untouched.
     });
 
+    private readonly Http1Client _http1 = new();
+
     public HttpMessageInvoker Client => _client;
+
+    /// <summary>The lean HTTP/1.1 client, which carries most requests.</summary>
+    public Http1Client Http1 => _http1;
 
     public async Task ForwardAsync(HttpContext context, ForwardPlan plan, byte[]? bufferedBody, bool replayable)
     {
@@ -42,7 +48,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
         exchange?.CancelAfter(plan.Timeouts.Request!.Value);
         var exchangeToken = exchange?.Token ?? context.RequestAborted;
         var maxTries = 1 + (plan.Retry is { } retry && replayable ? retry.Attempts : 0);
-        HttpResponseMessage? response = null;
+        IUpstreamAnswer? response = null;
         EndpointState? servedBy = null;
         var servedFailed = false;
         for (var attempt = 1; response is null; attempt++)
@@ -68,15 +74,14 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
                 ? CancellationTokenSource.CreateLinkedTokenSource(exchangeToken)
                 : null;
             attemptScope?.CancelAfter(plan.Timeouts.BackendRequest!.Value);
-            using var request = UpstreamRequest.Create(context, endpoint.Origin, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
             var last = attempt >= maxTries;
             var failed = true;
             endpoint.Started();
             try
             {
-                var candidate = await _client.SendAsync(request, attemptScope?.Token ?? exchangeToken).ConfigureAwait(false);
+                var candidate = await SendAsync(context, plan, endpoint, bufferedBody, attemptScope?.Token ?? exchangeToken).ConfigureAwait(false);
                 // A trailers-only gRPC failure (UNAVAILABLE...) counts as the 5xx it stands for, for retries and ejection alike.
-                var status = GrpcTrailersOnly.EquivalentStatus(candidate);
+                var status = candidate.EquivalentStatus;
                 failed = status >= 500;
                 if (!last && plan.Retry!.RetriesStatus(status))
                 {
@@ -130,19 +135,24 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
         {
             try
             {
-                if (response.StatusCode == HttpStatusCode.SwitchingProtocols
-                    && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
-                {
-                    await TunnelAsync(context, upgrade, response).ConfigureAwait(false);
-                    return;
-                }
-                await CopyResponseAsync(context, response, plan, exchangeToken).ConfigureAwait(false);
+                await response.RelayAsync(context, plan, exchangeToken).ConfigureAwait(false);
             }
             finally
             {
                 servedBy!.Finished(servedFailed, Now());
             }
         }
+    }
+
+    /// <summary>One attempt's request, by the lean HTTP/1.1 client when it can carry it, else by SocketsHttpHandler.</summary>
+    private async Task<IUpstreamAnswer> SendAsync(HttpContext context, ForwardPlan plan, EndpointState endpoint, byte[]? bufferedBody, CancellationToken ct)
+    {
+        if (Http1Client.CanCarry(context, plan.UseH2c, bufferedBody))
+        {
+            return await _http1.SendAsync(context, endpoint, plan.Authority, plan.PathAndQuery, bufferedBody, ct).ConfigureAwait(false);
+        }
+        using var request = UpstreamRequest.Create(context, endpoint.Origin, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
+        return new HttpClientAnswer(await _client.SendAsync(request, ct).ConfigureAwait(false));
     }
 
     private static long Now() => Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
@@ -168,84 +178,9 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
         ? Task.CompletedTask
         : ProxyErrors.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"upstream did not answer within the route's {which}");
 
-    /// <summary>After 101 Switching Protocols both sides are raw streams: relay bytes both ways until either closes.</summary>
-    private static async Task TunnelAsync(HttpContext context, IHttpUpgradeFeature upgrade, HttpResponseMessage response)
+    public void Dispose()
     {
-        CopyHeaders(response.Headers, context.Response.Headers);
-        if (response.Headers.Upgrade.Count > 0)
-        {
-            context.Response.Headers.Upgrade = response.Headers.Upgrade.ToString();
-        }
-        var client = await upgrade.UpgradeAsync().ConfigureAwait(false);
-        var backend = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
-        await using (client.ConfigureAwait(false))
-        await using (backend.ConfigureAwait(false))
-        {
-            using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            var up = Relay(client, backend, done.Token);
-            var down = Relay(backend, client, done.Token);
-            await Task.WhenAny(up, down).ConfigureAwait(false);
-            await done.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(up, down).ConfigureAwait(false);
-        }
-
-        static async Task Relay(Stream from, Stream to, CancellationToken ct)
-        {
-            try
-            {
-                await from.CopyToAsync(to, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-            {
-                // One side closed or broke: the tunnel ends.
-            }
-        }
+        _client.Dispose();
+        _http1.Dispose();
     }
-
-    private static async Task CopyResponseAsync(HttpContext context, HttpResponseMessage response, ForwardPlan plan, CancellationToken ct)
-    {
-        var outgoing = context.Response;
-        outgoing.StatusCode = (int)response.StatusCode;
-        CopyHeaders(response.Headers, outgoing.Headers);
-        CopyHeaders(response.Content.Headers, outgoing.Headers);
-        foreach (var modifier in plan.ResponseHeaders)
-        {
-            modifier.Apply(outgoing.Headers);
-        }
-        try
-        {
-            var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            await using (body.ConfigureAwait(false))
-            {
-                await body.CopyToAsync(outgoing.Body, ct).ConfigureAwait(false);
-            }
-            // SupportsTrailers first: reading TrailingHeaders creates a collection, and HTTP/1.1 clients can't take one.
-            if (outgoing.SupportsTrailers() && response.TrailingHeaders.NonValidated.Count > 0)
-            {
-                foreach (var (name, values) in response.TrailingHeaders)
-                {
-                    outgoing.AppendTrailer(name, values.ToArray());
-                }
-            }
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
-        {
-            // The upstream or the client broke mid-body, or the request timeout ran out: end abruptly so the client sees it.
-            context.Abort();
-        }
-    }
-
-    private static void CopyHeaders(HttpHeaders from, IHeaderDictionary to)
-    {
-        var connection = from.NonValidated.TryGetValues("Connection", out var options) ? options.ToString() : null;
-        foreach (var (name, values) in from.NonValidated)
-        {
-            if (!HopByHopHeaders.IsHopByHop(name) && !HopByHopHeaders.IsNamedBy(connection, name))
-            {
-                to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues(values.ToArray());
-            }
-        }
-    }
-
-    public void Dispose() => _client.Dispose();
 }

@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Mesh.Gateway.Balancing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+
+namespace Mesh.Gateway.Forwarding.Http1;
+
+/// <summary>
+/// The upstream client for the common case: a request without a streamed body, to an HTTP/1.1 endpoint.
+/// It writes the request head straight from the incoming request and reads the response head into a
+/// reused buffer, where SocketsHttpHandler builds request and response objects and header collections
+/// for each exchange (measured in docs/performance.md). Everything else (h2c, upgrades, streamed request
+/// bodies) goes through SocketsHttpHandler.
+/// </summary>
+public sealed class Http1Client : IDisposable
+{
+    internal const int MaxResponseHeadBytes = 64 * 1024;
+
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>A connection idle this long is closed (SocketsHttpHandler's PooledConnectionIdleTimeout was the same).</summary>
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>A connection idle longer than this is checked for a close from the server before it is used again.</summary>
+    private const long CheckAfterIdleMs = 1000;
+
+    private readonly ConcurrentDictionary<IPEndPoint, Http1ConnectionPool> _pools = new();
+    private readonly Timer _sweeper;
+
+    public Http1Client()
+    {
+        _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>True when this client can carry the request: HTTP/1.1 upstream, no upgrade, no body or one already read.</summary>
+    public static bool CanCarry(HttpContext context, bool useH2c, byte[]? bufferedBody)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return !useH2c
+            && (bufferedBody is not null || context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
+            && context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true;
+    }
+
+    /// <summary>Idle connections held for <paramref name="endpoint"/>.</summary>
+    public int IdleConnections(IPEndPoint endpoint) => _pools.TryGetValue(endpoint, out var pool) ? pool.IdleCount : 0;
+
+    /// <summary>
+    /// Sends the request and reads the response head. A pooled connection the server closed while it sat
+    /// idle fails before any response byte; the request (which has no streamed body) is then sent once
+    /// more on a new connection, as SocketsHttpHandler does.
+    /// </summary>
+    internal async Task<Http1Answer> SendAsync(HttpContext context, EndpointState endpoint, string authority, string pathAndQuery,
+        byte[]? body, CancellationToken ct)
+    {
+        var isHead = HttpMethods.IsHead(context.Request.Method);
+        while (true)
+        {
+            var (pool, connection) = await RentAsync(endpoint.Address, ct).ConfigureAwait(false);
+            var reused = connection.Exchanges > 0;
+            try
+            {
+                connection.BeginExchange();
+                WriteHead(connection.Head, context, authority, pathAndQuery, body);
+                await connection.SendAsync(connection.Head.Written, ct).ConfigureAwait(false);
+                if (body is { Length: > 0 })
+                {
+                    await connection.SendAsync(body, ct).ConfigureAwait(false);
+                }
+                await ReadHeadAsync(connection, ct).ConfigureAwait(false);
+                return new Http1Answer(pool, connection, isHead);
+            }
+            catch (HttpRequestException e) when (reused && !connection.ReceivedAny && e.HttpRequestError != HttpRequestError.Unknown
+                                                 && !ct.IsCancellationRequested)
+            {
+                pool.Return(connection, reusable: false); // Stale: closed by the server while idle. Try a fresh one.
+            }
+            catch
+            {
+                pool.Return(connection, reusable: false);
+                throw;
+            }
+        }
+    }
+
+    private async Task<(Http1ConnectionPool Pool, Http1Connection Connection)> RentAsync(IPEndPoint endpoint, CancellationToken ct)
+    {
+        while (true)
+        {
+            var pool = _pools.GetOrAdd(endpoint, static _ => new Http1ConnectionPool());
+            var connection = pool.Rent(out var retired);
+            if (retired)
+            {
+                _pools.TryRemove(new KeyValuePair<IPEndPoint, Http1ConnectionPool>(endpoint, pool));
+                continue;
+            }
+            while (connection is not null && Environment.TickCount64 - connection.IdleSinceMs > CheckAfterIdleMs && connection.LooksClosed())
+            {
+                connection.Dispose();
+                connection = pool.TakeAnotherIdle();
+            }
+            if (connection is not null)
+            {
+                return (pool, connection);
+            }
+            try
+            {
+                return (pool, await Http1Connection.ConnectAsync(endpoint, ConnectTimeout, ct).ConfigureAwait(false));
+            }
+            catch
+            {
+                pool.Return(null, reusable: false);
+                throw;
+            }
+        }
+    }
+
+    private static async Task ReadHeadAsync(Http1Connection connection, CancellationToken ct)
+    {
+        while (true)
+        {
+            var taken = ResponseHeadParser.TryParse(connection.Buffered, connection.Response);
+            if (taken > 0)
+            {
+                connection.Consume(taken);
+                if (connection.Response.Status is >= 100 and < 200)
+                {
+                    if (connection.Response.Status == 101)
+                    {
+                        throw new HttpRequestException(HttpRequestError.InvalidResponse, "upstream switched protocols unasked");
+                    }
+                    continue; // An interim answer (103 Early Hints, a stray 100 Continue): the final one follows.
+                }
+                return;
+            }
+            if (await connection.FillAsync(MaxResponseHeadBytes, ct).ConfigureAwait(false) == 0)
+            {
+                throw new HttpRequestException(HttpRequestError.ResponseEnded, $"{connection.Endpoint} closed the connection before a response");
+            }
+        }
+    }
+
+    /// <summary>The request head: end-to-end headers only, Host set, X-Forwarded-For and -Proto added (as UpstreamRequest does).</summary>
+    private static void WriteHead(RequestHeadBuffer head, HttpContext context, string authority, string pathAndQuery, byte[]? body)
+    {
+        var incoming = context.Request;
+        var headers = incoming.Headers;
+        head.Reset();
+        head.RequestLine(incoming.Method, pathAndQuery);
+        head.Field("Host", authority);
+        var connection = headers.Connection.Count == 0 ? null : headers.Connection.ToString();
+        var priorForwardedFor = "";
+        foreach (var (name, values) in headers)
+        {
+            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedBy(connection, name))
+            {
+                continue;
+            }
+            if (name.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
+            {
+                priorForwardedFor = values.ToString();
+                continue;
+            }
+            if (name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                continue; // Set below.
+            }
+            if (values.Count == 1)
+            {
+                head.Field(name, values[0]);
+            }
+            else if (values.Count > 1)
+            {
+                // HTTP/2 sends cookie crumbs as separate fields; HTTP/1.1 wants one line joined by "; " (RFC 9113 §8.2.3).
+                head.Field(name, values, name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) ? "; " : ", ");
+            }
+        }
+        if (HasTrailersToken(headers.TE))
+        {
+            head.Field("TE", "trailers"); // gRPC-style trailers need it end to end.
+        }
+        if (context.Connection.RemoteIpAddress is { } client)
+        {
+            head.FieldAppending("X-Forwarded-For", priorForwardedFor, client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client);
+        }
+        else if (priorForwardedFor.Length > 0)
+        {
+            head.Field("X-Forwarded-For", priorForwardedFor);
+        }
+        head.Field("X-Forwarded-Proto", "http");
+        if (body is not null)
+        {
+            head.Field("Content-Length", body.LongLength);
+        }
+        head.End();
+    }
+
+    private static bool HasTrailersToken(StringValues te)
+    {
+        foreach (var value in te)
+        {
+            if (value?.Contains("trailers", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void Sweep()
+    {
+        var idleBefore = Environment.TickCount64 - (long)IdleTimeout.TotalMilliseconds;
+        foreach (var (endpoint, pool) in _pools)
+        {
+            if (pool.Sweep(idleBefore))
+            {
+                _pools.TryRemove(new KeyValuePair<IPEndPoint, Http1ConnectionPool>(endpoint, pool));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _sweeper.Dispose();
+        foreach (var pool in _pools.Values)
+        {
+            pool.Close();
+        }
+    }
+}

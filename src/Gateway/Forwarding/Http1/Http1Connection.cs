@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Mesh.Gateway.Forwarding.Http1;
+
+/// <summary>
+/// One pooled HTTP/1.1 connection to an endpoint: a socket and the bytes received on it that nothing has
+/// consumed yet. A request head is sent whole; the response is read through <see cref="FillAsync"/>.
+/// </summary>
+internal sealed class Http1Connection : IDisposable
+{
+    private const int InitialBufferSize = 8 * 1024;
+
+    private readonly Socket _socket;
+    private byte[] _buffer = new byte[InitialBufferSize];
+    private int _start;
+    private int _end;
+
+    private Http1Connection(Socket socket, IPEndPoint endpoint)
+    {
+        _socket = socket;
+        Endpoint = endpoint;
+    }
+
+    public IPEndPoint Endpoint { get; }
+
+    /// <summary>Exchanges completed on this connection; 0 while it is fresh.</summary>
+    public int Exchanges { get; set; }
+
+    /// <summary>When it was last handed back to its pool (Environment.TickCount64).</summary>
+    public long IdleSinceMs { get; set; }
+
+    /// <summary>True once any byte of the current response has arrived: from then on a failure is not a stale connection.</summary>
+    public bool ReceivedAny { get; private set; }
+
+    /// <summary>The request head being written: kept per connection so writing one allocates nothing.</summary>
+    public RequestHeadBuffer Head { get; } = new();
+
+    /// <summary>The response head last read on this connection.</summary>
+    public ResponseHead Response { get; } = new();
+
+    public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _end - _start);
+
+    public ReadOnlyMemory<byte> BufferedMemory => _buffer.AsMemory(_start, _end - _start);
+
+    public static async Task<Http1Connection> ConnectAsync(IPEndPoint endpoint, TimeSpan timeout, CancellationToken ct)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(timeout);
+            await socket.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
+            return new Http1Connection(socket, endpoint);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"connect to {endpoint} timed out");
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"connect to {endpoint} failed: {e.SocketErrorCode}", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts an exchange: nothing of its response has arrived yet.</summary>
+    public void BeginExchange() => ReceivedAny = false;
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        try
+        {
+            while (!data.IsEmpty)
+            {
+                var sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
+                data = data[sent..];
+            }
+        }
+        catch (SocketException e)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"sending to {Endpoint} failed: {e.SocketErrorCode}", e);
+        }
+    }
+
+    /// <summary>
+    /// Receives more bytes after those buffered; returns how many arrived, 0 at the end of the stream.
+    /// The buffer grows (up to <paramref name="maxBuffered"/>) only while a head is longer than it.
+    /// </summary>
+    public async ValueTask<int> FillAsync(int maxBuffered, CancellationToken ct)
+    {
+        if (_start > 0 && _start == _end)
+        {
+            _start = _end = 0;
+        }
+        if (_end == _buffer.Length)
+        {
+            var unread = _end - _start;
+            if (unread >= maxBuffered)
+            {
+                throw new HttpRequestException(HttpRequestError.InvalidResponse, $"response head from {Endpoint} exceeds {maxBuffered} bytes");
+            }
+            var target = unread < _buffer.Length / 2 ? _buffer : new byte[Math.Min(_buffer.Length * 2, maxBuffered)];
+            Buffer.BlockCopy(_buffer, _start, target, 0, unread);
+            _buffer = target;
+            _start = 0;
+            _end = unread;
+        }
+        int received;
+        try
+        {
+            received = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, $"receiving from {Endpoint} failed: {e.SocketErrorCode}", e);
+        }
+        if (received > 0)
+        {
+            ReceivedAny = true;
+        }
+        _end += received;
+        return received;
+    }
+
+    public void Consume(int count) => _start += count;
+
+    /// <summary>True when the peer has closed or sent something unasked while the connection sat idle.</summary>
+    public bool LooksClosed()
+    {
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>A connection is reused only when nothing beyond the last response is buffered.</summary>
+    public bool HasUnreadBytes => _end > _start;
+
+    public void Dispose() => _socket.Dispose();
+}

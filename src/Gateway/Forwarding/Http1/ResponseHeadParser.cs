@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+
+namespace Mesh.Gateway.Forwarding.Http1;
+
+/// <summary>
+/// Parses an HTTP/1.1 status line and header section (RFC 9112 §4, §5) strictly: anything a proxy may
+/// not pass on as it is (line folding, whitespace before the colon, conflicting Content-Length, bytes
+/// that are not field content) makes the response invalid, which the client sees as 502.
+/// </summary>
+internal static class ResponseHeadParser
+{
+    private static readonly SearchValues<byte> TokenBytes =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
+    // Names most responses carry, so reading them allocates nothing.
+    private static readonly string[] CommonNames =
+    [
+        "Date", "Vary", "ETag", "Server", "Expires", "Location", "Connection", "Set-Cookie", "Keep-Alive", "Content-Type",
+        "Accept-Ranges", "Cache-Control", "Last-Modified", "Content-Length", "Content-Encoding", "Transfer-Encoding",
+        "grpc-status", "grpc-message", "X-Content-Type-Options", "Strict-Transport-Security", "Trailer",
+    ];
+
+    /// <summary>
+    /// Reads one head from <paramref name="input"/> into <paramref name="head"/>; returns the bytes it took,
+    /// or 0 when the head is not complete yet. Throws <see cref="HttpRequestException"/> when it is invalid.
+    /// </summary>
+    public static int TryParse(ReadOnlySpan<byte> input, ResponseHead head)
+    {
+        var end = input.IndexOf("\r\n\r\n"u8);
+        if (end < 0)
+        {
+            return 0;
+        }
+        head.Clear();
+        var lines = input[..(end + 2)];
+        var lineEnd = lines.IndexOf("\r\n"u8);
+        ParseStatusLine(lines[..lineEnd], head);
+        lines = lines[(lineEnd + 2)..];
+        while (!lines.IsEmpty)
+        {
+            lineEnd = lines.IndexOf("\r\n"u8);
+            ParseField(lines[..lineEnd], head);
+            lines = lines[(lineEnd + 2)..];
+        }
+        return end + 4;
+    }
+
+    /// <summary>Parses the trailer section after a last chunk: the same field syntax, none of the framing.</summary>
+    public static int TryParseTrailers(ReadOnlySpan<byte> input, List<KeyValuePair<string, string>> trailers)
+    {
+        if (input.StartsWith("\r\n"u8))
+        {
+            return 2;
+        }
+        var end = input.IndexOf("\r\n\r\n"u8);
+        if (end < 0)
+        {
+            return 0;
+        }
+        var lines = input[..(end + 2)];
+        while (!lines.IsEmpty)
+        {
+            var lineEnd = lines.IndexOf("\r\n"u8);
+            var (name, value) = SplitField(lines[..lineEnd]);
+            trailers.Add(new(name, value));
+            lines = lines[(lineEnd + 2)..];
+        }
+        return end + 4;
+    }
+
+    private static void ParseStatusLine(ReadOnlySpan<byte> line, ResponseHead head)
+    {
+        // HTTP/1.x SP 3DIGIT SP [reason]
+        if (line.Length < 12 || !line.StartsWith("HTTP/1."u8) || line[8] != (byte)' ' || (line.Length > 12 && line[12] != (byte)' ')
+            || line[7] is not ((byte)'0' or (byte)'1')
+            || !Utf8Parser.TryParse(line.Slice(9, 3), out int status, out var consumed) || consumed != 3 || status < 100 || status > 599)
+        {
+            throw Invalid("malformed status line");
+        }
+        head.IsHttp10 = line[7] == (byte)'0';
+        head.Status = status;
+    }
+
+    private static void ParseField(ReadOnlySpan<byte> line, ResponseHead head)
+    {
+        var (name, value) = SplitField(line);
+        switch (name.Length)
+        {
+            case 14 when name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase):
+                if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+                    || (head.ContentLength is { } earlier && earlier != length))
+                {
+                    throw Invalid("invalid or conflicting Content-Length");
+                }
+                head.ContentLength = length;
+                break;
+            case 17 when name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase):
+                // Only the last coding decides the framing; chunked anywhere but last means read to close.
+                var last = value.AsSpan()[(value.LastIndexOf(',') + 1)..].Trim();
+                var chunked = last.Equals("chunked", StringComparison.OrdinalIgnoreCase);
+                head.Chunked = chunked;
+                head.OtherTransferCoding = !chunked;
+                break;
+            case 10 when name.Equals("Connection", StringComparison.OrdinalIgnoreCase):
+                head.Connection = head.Connection is null ? value : $"{head.Connection}, {value}";
+                head.ConnectionClose |= HopByHopHeaders.IsNamedBy(value, "close");
+                break;
+        }
+        head.Fields.Add(new(name, value));
+    }
+
+    private static (string Name, string Value) SplitField(ReadOnlySpan<byte> line)
+    {
+        var colon = line.IndexOf((byte)':');
+        if (colon <= 0)
+        {
+            // No name, or a line starting with whitespace: obsolete line folding, which a proxy must not pass on.
+            throw Invalid("malformed header line");
+        }
+        var nameBytes = line[..colon];
+        if (nameBytes.IndexOfAnyExcept(TokenBytes) >= 0)
+        {
+            throw Invalid("invalid header name");
+        }
+        var valueBytes = line[(colon + 1)..].Trim(" \t"u8);
+        // Field content is visible bytes, spaces and tabs, and obs-text; never NUL, CR, LF or other controls.
+        foreach (var b in valueBytes)
+        {
+            if ((b < 0x20 && b != (byte)'\t') || b == 0x7F)
+            {
+                throw Invalid("invalid header value");
+            }
+        }
+        return (NameOf(nameBytes), valueBytes.IsEmpty ? "" : Encoding.Latin1.GetString(valueBytes));
+    }
+
+    private static string NameOf(ReadOnlySpan<byte> name)
+    {
+        foreach (var common in CommonNames)
+        {
+            if (common.Length == name.Length && Ascii.EqualsIgnoreCase(name, common))
+            {
+                return common;
+            }
+        }
+        return Encoding.ASCII.GetString(name);
+    }
+
+    private static HttpRequestException Invalid(string what) => new(HttpRequestError.InvalidResponse, $"upstream sent an invalid response: {what}");
+}

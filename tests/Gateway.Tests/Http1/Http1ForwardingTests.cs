@@ -1,0 +1,286 @@
+using System.Net;
+using System.Text;
+using Mesh.Gateway.Balancing;
+using Mesh.Gateway.Forwarding;
+using Mesh.Gateway.Observability;
+using Mesh.Gateway.Tables;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Mesh.Gateway.Tests.Http1;
+
+/// <summary>
+/// The lean HTTP/1.1 upstream client, driven through the forwarder against a raw upstream on a real
+/// socket: framing, connection reuse, stale connections, interim answers, trailers and invalid responses.
+/// </summary>
+public sealed class Http1ForwardingTests : IDisposable
+{
+    private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello";
+
+    private readonly HttpForwarder _forwarder = new(new GatewayMetrics(new TableHolder()));
+
+    public void Dispose() => _forwarder.Dispose();
+
+    [Fact]
+    public async Task A_content_length_answer_is_relayed_and_its_connection_reused()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok).Then(Ok);
+
+        var first = await ForwardAsync(upstream);
+        var second = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "hello"), (first.Status, first.Body));
+        Assert.Equal((200, "hello"), (second.Status, second.Body));
+        Assert.Equal("text/plain", first.Headers.ContentType);
+        Assert.Equal(1, upstream.Connections);
+        Assert.Equal(1, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
+    }
+
+    [Fact]
+    public async Task The_request_head_carries_end_to_end_headers_with_host_and_forwarded_for()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+
+        await ForwardAsync(upstream, "/p?q=1", headers: h =>
+        {
+            h.Connection = "keep-alive, X-Hop";
+            h["X-Hop"] = "dropped";
+            h["Keep-Alive"] = "timeout=5";
+            h["X-Forwarded-For"] = "10.0.0.1";
+            h["X-Forwarded-Proto"] = "https";
+            h.Cookie = new(["a=1", "b=2"]);
+            h["X-Kept"] = "yes";
+        });
+
+        var head = Assert.Single(upstream.Requests).Head;
+        Assert.StartsWith("GET /p?q=1 HTTP/1.1\r\nHost: echo.ns\r\n", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nX-Kept: yes\r\n", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nCookie: a=1; b=2\r\n", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nX-Forwarded-For: 10.0.0.1, 127.1.0.5\r\n", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nX-Forwarded-Proto: http\r\n", head, StringComparison.Ordinal);
+        Assert.DoesNotContain("X-Hop", head, StringComparison.Ordinal);
+        Assert.DoesNotContain("Keep-Alive", head, StringComparison.Ordinal);
+        Assert.DoesNotContain("Connection", head, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_header_value_with_a_line_break_is_refused_before_anything_is_sent()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+
+        var answer = await ForwardAsync(upstream, headers: h => h["X-Injected"] = "a\r\nX-Evil: 1");
+
+        Assert.Equal(502, answer.Status);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task A_buffered_body_is_sent_with_its_length()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+
+        var answer = await ForwardAsync(upstream, method: "POST", body: "payload"u8.ToArray());
+
+        Assert.Equal(200, answer.Status);
+        var (_, head, body) = Assert.Single(upstream.Requests);
+        Assert.StartsWith("POST / HTTP/1.1\r\n", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nContent-Length: 7\r\n", head, StringComparison.Ordinal);
+        Assert.Equal("payload", Encoding.ASCII.GetString(body));
+    }
+
+    [Fact]
+    public async Task A_chunked_answer_is_unchunked_and_its_trailers_passed_to_a_client_that_takes_them()
+    {
+        await using var upstream = new ScriptedUpstream()
+            .Then("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n5;ext=1\r\nhello\r\n1\r\n!\r\n0\r\nX-Sum: 42\r\n\r\n")
+            .Then(Ok);
+
+        var answer = await ForwardAsync(upstream, trailers: true);
+        var next = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "hello!"), (answer.Status, answer.Body));
+        Assert.Equal("42", answer.Trailers!["X-Sum"]);
+        Assert.False(answer.Headers.ContainsKey("Transfer-Encoding")); // Hop-by-hop: the client's side frames it anew.
+        Assert.Equal((200, "hello"), (next.Status, next.Body));
+        Assert.Equal(1, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task An_answer_without_length_runs_to_the_close_and_its_connection_is_not_reused()
+    {
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\n\r\nuntil the end", thenClose: true).Then(Ok);
+
+        var answer = await ForwardAsync(upstream);
+        var next = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "until the end"), (answer.Status, answer.Body));
+        Assert.Equal(200, next.Status);
+        Assert.Equal(2, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task Connection_close_from_the_upstream_is_honoured()
+    {
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi");
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "hi"), (answer.Status, answer.Body));
+        Assert.Equal(0, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
+    }
+
+    [Fact]
+    public async Task A_pooled_connection_the_upstream_closed_is_replaced_without_failing_the_request()
+    {
+        // The server hangs up after its answer without saying so: the pooled connection is dead.
+        await using var upstream = new ScriptedUpstream().Then(Ok, thenClose: true).Then(Ok);
+
+        var first = await ForwardAsync(upstream);
+        await Task.Delay(50); // Its FIN arrives while the connection sits idle.
+        var second = await ForwardAsync(upstream);
+
+        Assert.Equal(200, first.Status);
+        Assert.Equal((200, "hello"), (second.Status, second.Body));
+        Assert.Equal(2, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task Interim_answers_are_skipped_and_the_final_one_relayed()
+    {
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + Ok);
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "hello"), (answer.Status, answer.Body));
+    }
+
+    [Fact]
+    public async Task A_HEAD_answer_has_no_body_to_wait_for()
+    {
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n").Then(Ok);
+
+        var answer = await ForwardAsync(upstream, method: "HEAD");
+        var next = await ForwardAsync(upstream);
+
+        Assert.Equal((200, ""), (answer.Status, answer.Body));
+        Assert.Equal(1000, answer.Headers.ContentLength);
+        Assert.Equal((200, "hello"), (next.Status, next.Body));
+        Assert.Equal(1, upstream.Connections);
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n")] // Status is not three digits.
+    [InlineData("ICY 200 OK\r\nContent-Length: 0\r\n\r\n")] // Not HTTP.
+    [InlineData("HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 0\r\n\r\n")] // Obsolete line folding.
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nhi")] // Conflicting lengths.
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nhi")] // Whitespace before the colon.
+    [InlineData("HTTP/1.1 200 OK\r\nX-Nul: a\0b\r\nContent-Length: 0\r\n\r\n")] // A control character in a value.
+    public async Task An_invalid_answer_is_a_502(string reply)
+    {
+        await using var upstream = new ScriptedUpstream().Then(reply);
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal(502, answer.Status);
+        Assert.Equal(0, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
+    }
+
+    [Fact]
+    public async Task A_head_beyond_64_KiB_is_a_502()
+    {
+        var huge = "HTTP/1.1 200 OK\r\n" + string.Concat(Enumerable.Repeat("X-Filler: " + new string('x', 1000) + "\r\n", 70)) + "Content-Length: 0\r\n\r\n";
+        await using var upstream = new ScriptedUpstream().Then(huge);
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal(502, answer.Status);
+    }
+
+    [Fact]
+    public async Task A_body_cut_short_aborts_the_client_response()
+    {
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this", thenClose: true);
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.True(answer.Aborted);
+        Assert.Equal("only this", answer.Body);
+    }
+
+    [Fact]
+    public async Task A_retried_status_frees_its_connection_for_the_next_attempt()
+    {
+        await using var upstream = new ScriptedUpstream()
+            .Then("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy")
+            .Then(Ok);
+        var retry = new RetryPolicy(new HashSet<int> { 503 }, Attempts: 1, Backoff: TimeSpan.Zero);
+
+        var answer = await ForwardAsync(upstream, retry: retry);
+
+        Assert.Equal((200, "hello"), (answer.Status, answer.Body));
+        Assert.Equal(2, upstream.Requests.Count);
+        Assert.Equal(1, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_a_502()
+    {
+        int port;
+        await using (var closed = new ScriptedUpstream())
+        {
+            port = closed.Port;
+        }
+        var context = NewContext("GET", null, trailers: false);
+        var plan = Plan(port, "/", null);
+
+        await _forwarder.ForwardAsync(context, plan, bufferedBody: null, replayable: false);
+
+        Assert.Equal(502, context.Response.StatusCode);
+    }
+
+    private sealed record Answer(int Status, string Body, IHeaderDictionary Headers, IHeaderDictionary? Trailers, bool Aborted);
+
+    private async Task<Answer> ForwardAsync(ScriptedUpstream upstream, string path = "/", string method = "GET",
+        Action<IHeaderDictionary>? headers = null, byte[]? body = null, bool trailers = false, RetryPolicy? retry = null)
+    {
+        var context = NewContext(method, headers, trailers);
+        await _forwarder.ForwardAsync(context, Plan(upstream.Port, path, retry), body, replayable: true);
+        await context.Response.BodyWriter.FlushAsync();
+        var received = (MemoryStream)context.Response.Body;
+        return new Answer(context.Response.StatusCode, Encoding.Latin1.GetString(received.ToArray()), context.Response.Headers,
+            context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers, context.Features.Get<AbortRecorder>()!.Aborted);
+    }
+
+    private static ForwardPlan Plan(int port, string path, RetryPolicy? retry) =>
+        new(EndpointPool.Direct("127.0.0.1", port), "echo.ns", path, UseH2c: false, TimeoutPolicy.None, retry, [], new RequestLabels());
+
+    private static DefaultHttpContext NewContext(string method, Action<IHeaderDictionary>? headers, bool trailers)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Protocol = "HTTP/1.1";
+        context.Connection.RemoteIpAddress = IPAddress.Parse("127.1.0.5");
+        headers?.Invoke(context.Request.Headers);
+        context.Response.Body = new MemoryStream();
+        var abort = new AbortRecorder();
+        context.Features.Set<IHttpRequestLifetimeFeature>(abort);
+        context.Features.Set(abort);
+        if (trailers)
+        {
+            context.Features.Set<IHttpResponseTrailersFeature>(new TrailersFeature());
+        }
+        return context;
+    }
+
+    private sealed class AbortRecorder : IHttpRequestLifetimeFeature
+    {
+        public bool Aborted { get; private set; }
+        public CancellationToken RequestAborted { get; set; }
+        public void Abort() => Aborted = true;
+    }
+
+    private sealed class TrailersFeature : IHttpResponseTrailersFeature
+    {
+        public IHeaderDictionary Trailers { get; set; } = new HeaderDictionary();
+    }
+}

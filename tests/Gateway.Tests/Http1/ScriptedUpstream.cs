@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Mesh.Gateway.Tests.Http1;
+
+/// <summary>
+/// A raw TCP upstream on loopback that answers each request head it reads with the next scripted bytes,
+/// exactly as given (malformed ones included), and records the heads and the connections they came on.
+/// </summary>
+internal sealed class ScriptedUpstream : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly ConcurrentQueue<Reply> _replies = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+    private int _connections;
+
+    public ScriptedUpstream()
+    {
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    /// <summary>One scripted answer: its bytes, and whether the server closes the connection after sending them.</summary>
+    public sealed record Reply(byte[] Bytes, bool ThenClose);
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Request heads received, with the number of the connection each came on (1, 2...).</summary>
+    public ConcurrentQueue<(int Connection, string Head, byte[] Body)> Requests { get; } = new();
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    public ScriptedUpstream Then(string reply, bool thenClose = false) => Then(Encoding.Latin1.GetBytes(reply), thenClose);
+
+    public ScriptedUpstream Then(byte[] reply, bool thenClose = false)
+    {
+        _replies.Enqueue(new Reply(reply, thenClose));
+        return this;
+    }
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                _ = ServeAsync(socket, Interlocked.Increment(ref _connections));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ServeAsync(Socket socket, int number)
+    {
+        using (socket)
+        {
+            var buffer = new byte[64 * 1024];
+            var length = 0;
+            try
+            {
+                while (true)
+                {
+                    int end;
+                    while ((end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8)) < 0)
+                    {
+                        var read = await socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, _stop.Token);
+                        if (read == 0)
+                        {
+                            return;
+                        }
+                        length += read;
+                    }
+                    var head = Encoding.Latin1.GetString(buffer, 0, end + 4);
+                    var bodyLength = ContentLength(head);
+                    while (length < end + 4 + bodyLength)
+                    {
+                        length += await socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, _stop.Token);
+                    }
+                    Requests.Enqueue((number, head, buffer.AsSpan(end + 4, bodyLength).ToArray()));
+                    var consumed = end + 4 + bodyLength;
+                    Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
+                    length -= consumed;
+                    if (!_replies.TryDequeue(out var reply))
+                    {
+                        return; // Nothing scripted: hang up.
+                    }
+                    await socket.SendAsync(reply.Bytes, SocketFlags.None, _stop.Token);
+                    if (reply.ThenClose)
+                    {
+                        socket.Shutdown(SocketShutdown.Both);
+                        return;
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException)
+            {
+            }
+        }
+    }
+
+    private static int ContentLength(string head)
+    {
+        foreach (var line in head.Split("\r\n"))
+        {
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            {
+                return int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting;
+        _stop.Dispose();
+    }
+}
