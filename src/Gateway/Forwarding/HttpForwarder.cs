@@ -145,12 +145,14 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
     }
 
     /// <summary>One attempt's request, by the lean HTTP/1.1 client when it can carry it, else by SocketsHttpHandler.</summary>
-    private async Task<IUpstreamAnswer> SendAsync(HttpContext context, ForwardPlan plan, EndpointState endpoint, byte[]? bufferedBody, CancellationToken ct)
+    private Task<IUpstreamAnswer> SendAsync(HttpContext context, ForwardPlan plan, EndpointState endpoint, byte[]? bufferedBody, CancellationToken ct) =>
+        Http1Client.CanCarry(context, plan.UseH2c, bufferedBody)
+            ? _http1.SendAsync(context, endpoint, plan.Authority, plan.PathAndQuery, bufferedBody, ct)
+            : SendByHttpClientAsync(context, plan, endpoint, bufferedBody, ct);
+
+    private async Task<IUpstreamAnswer> SendByHttpClientAsync(HttpContext context, ForwardPlan plan, EndpointState endpoint, byte[]? bufferedBody,
+        CancellationToken ct)
     {
-        if (Http1Client.CanCarry(context, plan.UseH2c, bufferedBody))
-        {
-            return await _http1.SendAsync(context, endpoint, plan.Authority, plan.PathAndQuery, bufferedBody, ct).ConfigureAwait(false);
-        }
         using var request = UpstreamRequest.Create(context, endpoint.Origin, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
         return new HttpClientAnswer(await _client.SendAsync(request, ct).ConfigureAwait(false));
     }

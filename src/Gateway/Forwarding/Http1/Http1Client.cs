@@ -51,7 +51,7 @@ public sealed class Http1Client : IDisposable
     /// idle fails before any response byte; the request (which has no streamed body) is then sent once
     /// more on a new connection, as SocketsHttpHandler does.
     /// </summary>
-    internal async Task<Http1Answer> SendAsync(HttpContext context, EndpointState endpoint, string authority, string pathAndQuery,
+    internal async Task<IUpstreamAnswer> SendAsync(HttpContext context, EndpointState endpoint, string authority, string pathAndQuery,
         byte[]? body, CancellationToken ct)
     {
         var isHead = HttpMethods.IsHead(context.Request.Method);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Mesh.Gateway.Forwarding.Http1;
 
@@ -73,6 +74,8 @@ internal sealed class Http1Connection : IDisposable
     /// <summary>Starts an exchange: nothing of its response has arrived yet.</summary>
     public void BeginExchange() => ReceivedAny = false;
 
+    // Pooled builders: these run for every exchange and usually wait on the socket, which would otherwise allocate a box each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         try
@@ -93,6 +96,7 @@ internal sealed class Http1Connection : IDisposable
     /// Receives more bytes after those buffered; returns how many arrived, 0 at the end of the stream.
     /// The buffer grows (up to <paramref name="maxBuffered"/>) only while a head is longer than it.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> FillAsync(int maxBuffered, CancellationToken ct)
     {
         if (_start > 0 && _start == _end)
