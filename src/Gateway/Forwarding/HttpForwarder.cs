@@ -92,6 +92,12 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
                 servedFailed = failed;
                 servedBy = endpoint; // Still in flight until its body has been relayed.
             }
+            catch (UnsendableRequestException e)
+            {
+                failed = false;
+                await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"the request cannot be forwarded: {e.Message}").ConfigureAwait(false);
+                return;
+            }
             catch (HttpRequestException e) when (!exchangeToken.IsCancellationRequested)
             {
                 if (!last)

@@ -63,15 +63,42 @@ public sealed class Http1ForwardingTests : IDisposable
         Assert.DoesNotContain("Connection", head, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_header_value_with_a_line_break_is_refused_before_anything_is_sent()
+    [Theory]
+    [InlineData("a\r\nX-Evil: 1")] // Would start a header of its own upstream.
+    [InlineData("caf\u00e9")] // Not ASCII.
+    public async Task A_header_that_cannot_be_sent_is_a_400_and_no_fault_of_the_endpoint(string value)
     {
         await using var upstream = new ScriptedUpstream().Then(Ok);
 
-        var answer = await ForwardAsync(upstream, headers: h => h["X-Injected"] = "a\r\nX-Evil: 1");
+        for (var i = 0; i < 6; i++)
+        {
+            var answer = await ForwardAsync(upstream, headers: h => h["X-Value"] = value);
+            Assert.Equal(400, answer.Status);
+        }
 
-        Assert.Equal(502, answer.Status);
         Assert.Empty(upstream.Requests);
+        Assert.Equal(200, (await ForwardAsync(upstream)).Status); // Not ejected by six such requests.
+    }
+
+    [Fact]
+    public async Task A_target_with_a_space_is_a_400()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+
+        var answer = await ForwardAsync(upstream, "/a b HTTP/1.1\r\nX: y");
+
+        Assert.Equal(400, answer.Status);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task An_empty_POST_says_it_is_empty()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+
+        await ForwardAsync(upstream, method: "POST");
+
+        Assert.Contains("\r\nContent-Length: 0\r\n", Assert.Single(upstream.Requests).Head, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,6 +130,76 @@ public sealed class Http1ForwardingTests : IDisposable
         Assert.False(answer.Headers.ContainsKey("Transfer-Encoding")); // Hop-by-hop: the client's side frames it anew.
         Assert.Equal((200, "hello"), (next.Status, next.Body));
         Assert.Equal(1, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task An_answer_read_a_few_bytes_at_a_time_is_whole()
+    {
+        var chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + "3\r\nabc\r\n" + "00000a\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n";
+        var large = "HTTP/1.1 200 OK\r\nX-Big: " + new string('b', 20_000) + "\r\nContent-Length: 5\r\n\r\nhello";
+        await using var upstream = new ScriptedUpstream().Then(chunked, pieces: 3).Then(large, pieces: 1000).Then(Ok, pieces: 1);
+
+        var first = await ForwardAsync(upstream, trailers: true);
+        var second = await ForwardAsync(upstream);
+        var third = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "abc0123456789"), (first.Status, first.Body));
+        Assert.Equal("1", first.Trailers!["X-T"]);
+        Assert.Equal((200, "hello", 20_000), (second.Status, second.Body, second.Headers["X-Big"].ToString().Length));
+        Assert.Equal((200, "hello"), (third.Status, third.Body));
+        Assert.Equal(1, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task Chunked_framing_wins_over_a_Content_Length_which_is_not_passed_on()
+    {
+        await using var upstream = new ScriptedUpstream()
+            .Then("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "hello"), (answer.Status, answer.Body));
+        Assert.Null(answer.Headers.ContentLength);
+    }
+
+    [Fact]
+    public async Task A_repeated_equal_Content_Length_is_passed_on_once()
+    {
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello");
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "hello"), (answer.Status, answer.Body));
+        Assert.Equal("5", answer.Headers["Content-Length"].ToString());
+    }
+
+    [Fact]
+    public async Task A_204_passes_on_no_Content_Length()
+    {
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n");
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal(204, answer.Status);
+        Assert.Null(answer.Headers.ContentLength);
+    }
+
+    [Fact]
+    public async Task Bytes_no_request_asked_for_never_become_the_next_answer()
+    {
+        // A server that wrongly sends a body after its HEAD answer, in a segment of its own.
+        const string headAnswer = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+        await using var upstream = new ScriptedUpstream()
+            .Then(headAnswer + "hello", pieces: headAnswer.Length)
+            .Then("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond");
+
+        var head = await ForwardAsync(upstream, method: "HEAD");
+        await Task.Delay(50); // The stray body arrives while the connection sits in the pool.
+        var next = await ForwardAsync(upstream);
+
+        Assert.Equal(200, head.Status);
+        Assert.Equal((200, "second"), (next.Status, next.Body));
+        Assert.Equal(2, upstream.Connections);
     }
 
     [Fact]
@@ -168,8 +265,38 @@ public sealed class Http1ForwardingTests : IDisposable
         Assert.Equal(1, upstream.Connections);
     }
 
+    [Fact]
+    public async Task A_POST_whose_pooled_connection_died_is_not_sent_twice()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok).ThenHangUp().Then(Ok);
+
+        Assert.Equal(200, (await ForwardAsync(upstream)).Status);
+        // The connection is pooled; the server reads the next request, then hangs up without an answer.
+        var answer = await ForwardAsync(upstream, method: "POST", body: "pay once"u8.ToArray());
+
+        Assert.Equal(502, answer.Status);
+        Assert.Equal(1, upstream.Requests.Count(r => r.Head.StartsWith("POST", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_GET_whose_pooled_connection_died_unanswered_is_sent_once_more()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok).ThenHangUp().Then(Ok);
+
+        Assert.Equal(200, (await ForwardAsync(upstream)).Status);
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "hello"), (answer.Status, answer.Body));
+        Assert.Equal(3, upstream.Requests.Count);
+        Assert.Equal(2, upstream.Connections);
+    }
+
     [Theory]
     [InlineData("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n")] // Status is not three digits.
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n")] // A coding the client would get undeclared.
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n\r\nhi")] // Not a coding to frame by.
+    [InlineData("HTTP/1.1 200 OK\r\nX-Latin: caf\u00e9\r\nContent-Length: 0\r\n\r\n")] // obs-text, which Kestrel would refuse to send.
+    [InlineData("HTTP/1.1 200 OK\nContent-Length: 0\n\n")] // Bare LF: refused at once rather than waited on.
     [InlineData("ICY 200 OK\r\nContent-Length: 0\r\n\r\n")] // Not HTTP.
     [InlineData("HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 0\r\n\r\n")] // Obsolete line folding.
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nhi")] // Conflicting lengths.
@@ -236,6 +363,15 @@ public sealed class Http1ForwardingTests : IDisposable
         await _forwarder.ForwardAsync(context, plan, bufferedBody: null, replayable: false);
 
         Assert.Equal(502, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task More_than_256_header_fields_is_a_502()
+    {
+        var many = "HTTP/1.1 200 OK\r\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"a{i}: b\r\n")) + "Content-Length: 0\r\n\r\n";
+        await using var upstream = new ScriptedUpstream().Then(many);
+
+        Assert.Equal(502, (await ForwardAsync(upstream)).Status);
     }
 
     private sealed record Answer(int Status, string Body, IHeaderDictionary Headers, IHeaderDictionary? Trailers, bool Aborted);

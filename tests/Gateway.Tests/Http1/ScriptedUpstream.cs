@@ -23,8 +23,9 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
         _accepting = AcceptAsync();
     }
 
-    /// <summary>One scripted answer: its bytes, and whether the server closes the connection after sending them.</summary>
-    public sealed record Reply(byte[] Bytes, bool ThenClose);
+    /// <summary>One scripted answer: its bytes, whether the server closes the connection after sending them, and
+    /// the size of the pieces it sends them in (0: all at once), to make the client read across many receives.</summary>
+    public sealed record Reply(byte[] Bytes, bool ThenClose, int Pieces);
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -33,11 +34,14 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
 
     public int Connections => Volatile.Read(ref _connections);
 
-    public ScriptedUpstream Then(string reply, bool thenClose = false) => Then(Encoding.Latin1.GetBytes(reply), thenClose);
+    public ScriptedUpstream Then(string reply, bool thenClose = false, int pieces = 0) => Then(Encoding.Latin1.GetBytes(reply), thenClose, pieces);
 
-    public ScriptedUpstream Then(byte[] reply, bool thenClose = false)
+    /// <summary>The next request is read and the connection closed without a byte of answer.</summary>
+    public ScriptedUpstream ThenHangUp() => Then([], thenClose: true);
+
+    public ScriptedUpstream Then(byte[] reply, bool thenClose = false, int pieces = 0)
     {
-        _replies.Enqueue(new Reply(reply, thenClose));
+        _replies.Enqueue(new Reply(reply, thenClose, pieces));
         return this;
     }
 
@@ -90,7 +94,15 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
                     {
                         return; // Nothing scripted: hang up.
                     }
-                    await socket.SendAsync(reply.Bytes, SocketFlags.None, _stop.Token);
+                    for (var sent = 0; sent < reply.Bytes.Length;)
+                    {
+                        var piece = reply.Pieces > 0 ? Math.Min(reply.Pieces, reply.Bytes.Length - sent) : reply.Bytes.Length;
+                        sent += await socket.SendAsync(reply.Bytes.AsMemory(sent, piece), SocketFlags.None, _stop.Token);
+                        if (reply.Pieces > 0)
+                        {
+                            await Task.Delay(1, _stop.Token); // Each piece its own segment.
+                        }
+                    }
                     if (reply.ThenClose)
                     {
                         socket.Shutdown(SocketShutdown.Both);

@@ -21,11 +21,12 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
     {
         var head = connection.Response;
         var outgoing = context.Response;
-        outgoing.StatusCode = head.Status;
-        CopyFields(head, outgoing.Headers);
-        foreach (var modifier in plan.ResponseHeaders)
+        if (!TryStartResponse(head, outgoing, plan))
         {
-            modifier.Apply(outgoing.Headers);
+            Release(reusable: false);
+            await ProxyErrors.WriteAsync(context, StatusCodes.Status502BadGateway, $"upstream {connection.Endpoint} sent a head that cannot be relayed")
+                .ConfigureAwait(false);
+            return;
         }
         var reusable = false;
         try
@@ -33,20 +34,42 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
             var complete = head.Framing(isHead) switch
             {
                 BodyFraming.None => true,
-                BodyFraming.ContentLength => await RelayExactlyAsync(outgoing.BodyWriter, head.ContentLength!.Value, ct, endsResponse: true).ConfigureAwait(false),
+                BodyFraming.ContentLength => await RelayExactlyAsync(outgoing, head.ContentLength!.Value, ct, endsResponse: true).ConfigureAwait(false),
                 BodyFraming.Chunked => await RelayChunkedAsync(outgoing, ct).ConfigureAwait(false),
                 _ => await RelayToCloseAsync(outgoing.BodyWriter, ct).ConfigureAwait(false),
             };
             reusable = complete && head.KeepsConnection(isHead) && !connection.HasUnreadBytes;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or InvalidOperationException)
         {
-            // The upstream or the client broke mid-body, or the request timeout ran out: end abruptly so the client sees it.
+            // The upstream or the client broke mid-body, the request timeout ran out, or the server refused
+            // a trailer: the response has started, so end it abruptly for the client to see.
             context.Abort();
         }
         finally
         {
             Release(reusable);
+        }
+    }
+
+    /// <summary>Status and headers onto the client's response; false when the server refuses one of them (before anything was sent).</summary>
+    private bool TryStartResponse(ResponseHead head, HttpResponse outgoing, ForwardPlan plan)
+    {
+        try
+        {
+            outgoing.StatusCode = head.Status;
+            CopyFields(head, outgoing.Headers);
+            outgoing.ContentLength = head.ContentLengthToRelay(isHead);
+            foreach (var modifier in plan.ResponseHeaders)
+            {
+                modifier.Apply(outgoing.Headers);
+            }
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            outgoing.Headers.Clear();
+            return false;
         }
     }
 
@@ -84,7 +107,10 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
         for (var i = 0; i < fields.Count; i++)
         {
             var (name, value) = fields[i];
-            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedBy(head.Connection, name))
+            // Content-Length is set from the framing, never copied: a duplicate would read "5,5", and with
+            // chunked framing an intermediary must drop it.
+            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedBy(head.Connection, name)
+                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -112,11 +138,12 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
     }
 
     /// <param name="endsResponse">
-    /// The body is the whole response: its last piece is left unflushed, so the server sends it with the
-    /// end of the response (one HTTP/2 DATA frame with END_STREAM instead of two frames and two writes).
+    /// The body is the whole response: its last piece is written with the response's end (over HTTP/2
+    /// one DATA frame with END_STREAM instead of a DATA frame and an empty one, each its own write).
     /// </param>
-    private async Task<bool> RelayExactlyAsync(PipeWriter to, long length, CancellationToken ct, bool endsResponse = false)
+    private async Task<bool> RelayExactlyAsync(HttpResponse outgoing, long length, CancellationToken ct, bool endsResponse = false)
     {
+        var to = outgoing.BodyWriter;
         while (length > 0)
         {
             if (connection.Buffered.IsEmpty && await connection.FillAsync(Http1Client.MaxResponseHeadBytes, ct).ConfigureAwait(false) == 0)
@@ -128,6 +155,9 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
             {
                 to.Write(connection.Buffered[..take]);
                 connection.Consume(take);
+                // Completing (rather than leaving it to the server) also flushes a writer that wraps a
+                // replaced Response.Body, as the access log's byte counter does.
+                await outgoing.CompleteAsync().ConfigureAwait(false);
                 return true;
             }
             var sent = to.WriteAsync(connection.BufferedMemory[..take], ct); // Copies before it awaits the flush.
@@ -170,7 +200,7 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
                 await RelayTrailersAsync(outgoing, ct).ConfigureAwait(false);
                 return true;
             }
-            if (!await RelayExactlyAsync(outgoing.BodyWriter, size, ct).ConfigureAwait(false))
+            if (!await RelayExactlyAsync(outgoing, size, ct).ConfigureAwait(false))
             {
                 return false;
             }
@@ -200,6 +230,10 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
         var line = connection.Buffered[..lineEnd];
         var extension = line.IndexOf((byte)';');
         var digits = (extension < 0 ? line : line[..extension]).TrimEnd(" \t"u8);
+        if (!digits.IsEmpty)
+        {
+            digits = digits.TrimStart((byte)'0') is { IsEmpty: true } ? digits[^1..] : digits.TrimStart((byte)'0');
+        }
         if (digits.IsEmpty || digits.Length > 15)
         {
             throw Invalid("bad chunk size");

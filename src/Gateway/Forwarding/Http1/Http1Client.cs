@@ -23,9 +23,6 @@ public sealed class Http1Client : IDisposable
     /// <summary>A connection idle this long is closed (SocketsHttpHandler's PooledConnectionIdleTimeout was the same).</summary>
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(1);
 
-    /// <summary>A connection idle longer than this is checked for a close from the server before it is used again.</summary>
-    private const long CheckAfterIdleMs = 1000;
-
     private readonly ConcurrentDictionary<IPEndPoint, Http1ConnectionPool> _pools = new();
     private readonly Timer _sweeper;
 
@@ -47,17 +44,20 @@ public sealed class Http1Client : IDisposable
     public int IdleConnections(IPEndPoint endpoint) => _pools.TryGetValue(endpoint, out var pool) ? pool.IdleCount : 0;
 
     /// <summary>
-    /// Sends the request and reads the response head. A pooled connection the server closed while it sat
-    /// idle fails before any response byte; the request (which has no streamed body) is then sent once
-    /// more on a new connection, as SocketsHttpHandler does.
+    /// Sends the request and reads the response head. A pooled connection can still have been closed by
+    /// the server an instant before it was used; when it ends without a byte of answer to a request with
+    /// no body, the request cannot have been acted on twice, so it is sent once more on a new connection
+    /// (SocketsHttpHandler's rule). A request with a body is never sent twice here: retries are the route's.
     /// </summary>
     internal async Task<IUpstreamAnswer> SendAsync(HttpContext context, EndpointState endpoint, string authority, string pathAndQuery,
         byte[]? body, CancellationToken ct)
     {
         var isHead = HttpMethods.IsHead(context.Request.Method);
+        var mayResend = body is null;
+        var resending = false;
         while (true)
         {
-            var (pool, connection) = await RentAsync(endpoint.Address, ct).ConfigureAwait(false);
+            var (pool, connection) = await RentAsync(endpoint.Address, fresh: resending, ct).ConfigureAwait(false);
             var reused = connection.Exchanges > 0;
             try
             {
@@ -71,10 +71,12 @@ public sealed class Http1Client : IDisposable
                 await ReadHeadAsync(connection, ct).ConfigureAwait(false);
                 return new Http1Answer(pool, connection, isHead);
             }
-            catch (HttpRequestException e) when (reused && !connection.ReceivedAny && e.HttpRequestError != HttpRequestError.Unknown
-                                                 && !ct.IsCancellationRequested)
+            catch (HttpRequestException e) when (mayResend && reused && !connection.ReceivedAny && !ct.IsCancellationRequested
+                                                 && e.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.ConnectionError)
             {
-                pool.Return(connection, reusable: false); // Stale: closed by the server while idle. Try a fresh one.
+                pool.Return(connection, reusable: false);
+                mayResend = false; // Once, and on a connection opened for it.
+                resending = true;
             }
             catch
             {
@@ -84,7 +86,8 @@ public sealed class Http1Client : IDisposable
         }
     }
 
-    private async Task<(Http1ConnectionPool Pool, Http1Connection Connection)> RentAsync(IPEndPoint endpoint, CancellationToken ct)
+    /// <param name="fresh">Open a new connection rather than take an idle one.</param>
+    private async Task<(Http1ConnectionPool Pool, Http1Connection Connection)> RentAsync(IPEndPoint endpoint, bool fresh, CancellationToken ct)
     {
         while (true)
         {
@@ -95,10 +98,12 @@ public sealed class Http1Client : IDisposable
                 _pools.TryRemove(new KeyValuePair<IPEndPoint, Http1ConnectionPool>(endpoint, pool));
                 continue;
             }
-            while (connection is not null && Environment.TickCount64 - connection.IdleSinceMs > CheckAfterIdleMs && connection.LooksClosed())
+            // Every reuse is checked: a server may have closed the connection, or sent bytes no request
+            // asked for (a body after a HEAD answer), which would otherwise be read as the next answer.
+            while (connection is not null && (fresh || connection.LooksClosed()))
             {
                 connection.Dispose();
-                connection = pool.TakeAnotherIdle();
+                connection = fresh ? null : pool.TakeAnotherIdle();
             }
             if (connection is not null)
             {
@@ -118,9 +123,10 @@ public sealed class Http1Client : IDisposable
 
     private static async Task ReadHeadAsync(Http1Connection connection, CancellationToken ct)
     {
+        var searched = 0;
         while (true)
         {
-            var taken = ResponseHeadParser.TryParse(connection.Buffered, connection.Response);
+            var taken = ResponseHeadParser.TryParse(connection.Buffered, connection.Response, ref searched);
             if (taken > 0)
             {
                 connection.Consume(taken);
@@ -179,6 +185,7 @@ public sealed class Http1Client : IDisposable
         if (HasTrailersToken(headers.TE))
         {
             head.Field("TE", "trailers"); // gRPC-style trailers need it end to end.
+            head.Field("Connection", "TE"); // TE is per hop, so its sender names it (RFC 9110 §10.1.4).
         }
         if (context.Connection.RemoteIpAddress is { } client)
         {
@@ -192,6 +199,10 @@ public sealed class Http1Client : IDisposable
         if (body is not null)
         {
             head.Field("Content-Length", body.LongLength);
+        }
+        else if (HttpMethods.IsPost(incoming.Method) || HttpMethods.IsPut(incoming.Method) || HttpMethods.IsPatch(incoming.Method))
+        {
+            head.Field("Content-Length", 0); // Some servers answer 411 to a POST that does not say it is empty.
         }
         head.End();
     }

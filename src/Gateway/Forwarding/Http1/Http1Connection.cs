@@ -46,9 +46,10 @@ internal sealed class Http1Connection : IDisposable
 
     public static async Task<Http1Connection> ConnectAsync(IPEndPoint endpoint, TimeSpan timeout, CancellationToken ct)
     {
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Socket? socket = null;
         try
         {
+            socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(timeout);
             await socket.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
@@ -56,17 +57,18 @@ internal sealed class Http1Connection : IDisposable
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw new HttpRequestException(HttpRequestError.ConnectionError, $"connect to {endpoint} timed out");
         }
         catch (SocketException e)
         {
-            socket.Dispose();
+            // Refused, unreachable, or no socket to be had (EMFILE): all a failed connection to the caller.
+            socket?.Dispose();
             throw new HttpRequestException(HttpRequestError.ConnectionError, $"connect to {endpoint} failed: {e.SocketErrorCode}", e);
         }
         catch
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw;
         }
     }
@@ -99,22 +101,30 @@ internal sealed class Http1Connection : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> FillAsync(int maxBuffered, CancellationToken ct)
     {
-        if (_start > 0 && _start == _end)
+        if (_start == _end)
         {
             _start = _end = 0;
+            if (_buffer.Length > InitialBufferSize)
+            {
+                _buffer = new byte[InitialBufferSize]; // A large head was a one-off; idle connections keep small buffers.
+            }
         }
         if (_end == _buffer.Length)
         {
-            var unread = _end - _start;
-            if (unread >= maxBuffered)
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start); // Room at the front: compact.
+            }
+            else if (_buffer.Length >= maxBuffered)
             {
                 throw new HttpRequestException(HttpRequestError.InvalidResponse, $"response head from {Endpoint} exceeds {maxBuffered} bytes");
             }
-            var target = unread < _buffer.Length / 2 ? _buffer : new byte[Math.Min(_buffer.Length * 2, maxBuffered)];
-            Buffer.BlockCopy(_buffer, _start, target, 0, unread);
-            _buffer = target;
+            else
+            {
+                Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, maxBuffered)); // Full of one head: grow.
+            }
+            _end -= _start;
             _start = 0;
-            _end = unread;
         }
         int received;
         try

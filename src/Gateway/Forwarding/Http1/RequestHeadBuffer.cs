@@ -5,7 +5,7 @@ namespace Mesh.Gateway.Forwarding.Http1;
 /// <summary>
 /// The bytes of one request head, written field by field into a buffer that a connection keeps and
 /// reuses. Refuses what would let a header smuggle another line or request upstream: CR, LF and NUL, and
-/// anything outside ASCII (as SocketsHttpHandler does).
+/// anything outside ASCII (as SocketsHttpHandler does), with <see cref="UnsendableRequestException"/>.
 /// </summary>
 internal sealed class RequestHeadBuffer
 {
@@ -22,6 +22,13 @@ internal sealed class RequestHeadBuffer
     {
         Text(method);
         Byte((byte)' ');
+        foreach (var c in pathAndQuery)
+        {
+            if (c <= ' ' || c >= 0x7F)
+            {
+                throw Invalid("a space, control or non-ASCII character in its target");
+            }
+        }
         Text(pathAndQuery);
         Ascii(" HTTP/1.1\r\n"u8);
     }
@@ -123,6 +130,5 @@ internal sealed class RequestHeadBuffer
         Array.Resize(ref _bytes, Math.Min(MaxHeadBytes, Math.Max(_bytes.Length * 2, _length + more)));
     }
 
-    private static HttpRequestException Invalid(string what) =>
-        new(HttpRequestError.Unknown, $"the request to send upstream has {what} in its head");
+    private static UnsendableRequestException Invalid(string what) => new($"the request has {what} in its head");
 }

@@ -24,9 +24,6 @@ internal sealed class ResponseHead
 
     public bool Chunked { get; set; }
 
-    /// <summary>A Transfer-Encoding other than chunked last: the body runs until the connection closes.</summary>
-    public bool OtherTransferCoding { get; set; }
-
     /// <summary>The Connection header's value, when there is one: its options name per-hop headers to drop.</summary>
     public string? Connection { get; set; }
 
@@ -39,7 +36,6 @@ internal sealed class ResponseHead
         Fields.Clear();
         ContentLength = null;
         Chunked = false;
-        OtherTransferCoding = false;
         Connection = null;
         ConnectionClose = false;
     }
@@ -55,10 +51,6 @@ internal sealed class ResponseHead
         {
             return BodyFraming.Chunked;
         }
-        if (OtherTransferCoding)
-        {
-            return BodyFraming.UntilClose;
-        }
         if (ContentLength is { } length)
         {
             return length == 0 ? BodyFraming.None : BodyFraming.ContentLength;
@@ -68,4 +60,15 @@ internal sealed class ResponseHead
 
     /// <summary>Whether the connection can carry another request once this response's body has been read.</summary>
     public bool KeepsConnection(bool isHead) => !ConnectionClose && !IsHttp10 && Framing(isHead) != BodyFraming.UntilClose;
+
+    /// <summary>
+    /// The Content-Length to tell the client: the body's own when it is framed by one, and a HEAD's (which describes a body not sent). Never with chunked framing, which an intermediary must
+    /// not pass on alongside it (RFC 9112 §6.3), nor on 1xx and 204, which have no content.
+    /// </summary>
+    public long? ContentLengthToRelay(bool isHead) => Framing(isHead) switch
+    {
+        BodyFraming.ContentLength => ContentLength,
+        BodyFraming.None when !Chunked && Status >= 200 && Status is not (204 or 304) => ContentLength,
+        _ => null,
+    };
 }

@@ -22,17 +22,30 @@ internal static class ResponseHeadParser
         "grpc-status", "grpc-message", "X-Content-Type-Options", "Strict-Transport-Security", "Trailer",
     ];
 
+    /// <summary>Header fields a response may carry; a proxy that took any number would spend unbounded work on one answer.</summary>
+    public const int MaxFields = 256;
+
     /// <summary>
     /// Reads one head from <paramref name="input"/> into <paramref name="head"/>; returns the bytes it took,
-    /// or 0 when the head is not complete yet. Throws <see cref="HttpRequestException"/> when it is invalid.
+    /// or 0 when the head is not complete yet. <paramref name="searched"/> carries how far an earlier call
+    /// looked, so a head arriving in many small pieces is scanned once. Throws
+    /// <see cref="HttpRequestException"/> when it is invalid.
     /// </summary>
-    public static int TryParse(ReadOnlySpan<byte> input, ResponseHead head)
+    public static int TryParse(ReadOnlySpan<byte> input, ResponseHead head, ref int searched)
     {
-        var end = input.IndexOf("\r\n\r\n"u8);
-        if (end < 0)
+        var from = Math.Max(0, searched - 3);
+        var found = input[from..].IndexOf("\r\n\r\n"u8);
+        if (found < 0)
         {
+            if (input[from..].IndexOf("\n\n"u8) >= 0)
+            {
+                throw Invalid("line endings without CR"); // Rather than wait for a CRLF that will never come.
+            }
+            searched = input.Length;
             return 0;
         }
+        searched = 0;
+        var end = from + found;
         head.Clear();
         var lines = input[..(end + 2)];
         var lineEnd = lines.IndexOf("\r\n"u8);
@@ -40,6 +53,10 @@ internal static class ResponseHeadParser
         lines = lines[(lineEnd + 2)..];
         while (!lines.IsEmpty)
         {
+            if (head.Fields.Count == MaxFields)
+            {
+                throw Invalid($"more than {MaxFields} header fields");
+            }
             lineEnd = lines.IndexOf("\r\n"u8);
             ParseField(lines[..lineEnd], head);
             lines = lines[(lineEnd + 2)..];
@@ -62,6 +79,10 @@ internal static class ResponseHeadParser
         var lines = input[..(end + 2)];
         while (!lines.IsEmpty)
         {
+            if (trailers.Count == MaxFields)
+            {
+                throw Invalid($"more than {MaxFields} trailer fields");
+            }
             var lineEnd = lines.IndexOf("\r\n"u8);
             var (name, value) = SplitField(lines[..lineEnd]);
             trailers.Add(new(name, value));
@@ -72,9 +93,9 @@ internal static class ResponseHeadParser
 
     private static void ParseStatusLine(ReadOnlySpan<byte> line, ResponseHead head)
     {
-        // HTTP/1.x SP 3DIGIT SP [reason]
+        // HTTP/1.x SP 3DIGIT SP [reason]; a later 1.x minor version is read as 1.1 (RFC 9110 §2.5).
         if (line.Length < 12 || !line.StartsWith("HTTP/1."u8) || line[8] != (byte)' ' || (line.Length > 12 && line[12] != (byte)' ')
-            || line[7] is not ((byte)'0' or (byte)'1')
+            || !char.IsAsciiDigit((char)line[7])
             || !Utf8Parser.TryParse(line.Slice(9, 3), out int status, out var consumed) || consumed != 3 || status < 100 || status > 599)
         {
             throw Invalid("malformed status line");
@@ -97,11 +118,13 @@ internal static class ResponseHeadParser
                 head.ContentLength = length;
                 break;
             case 17 when name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase):
-                // Only the last coding decides the framing; chunked anywhere but last means read to close.
-                var last = value.AsSpan()[(value.LastIndexOf(',') + 1)..].Trim();
-                var chunked = last.Equals("chunked", StringComparison.OrdinalIgnoreCase);
-                head.Chunked = chunked;
-                head.OtherTransferCoding = !chunked;
+                // Only chunked alone is relayed: the client's side frames the body anew, so any other coding
+                // (gzip, chunked) would reach it undeclared, and "identity" is no coding at all (RFC 9112 §6.1).
+                if (head.Chunked || !value.AsSpan().Trim().Equals("chunked", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw Invalid($"unsupported Transfer-Encoding '{value}'");
+                }
+                head.Chunked = true;
                 break;
             case 10 when name.Equals("Connection", StringComparison.OrdinalIgnoreCase):
                 head.Connection = head.Connection is null ? value : $"{head.Connection}, {value}";
@@ -125,15 +148,15 @@ internal static class ResponseHeadParser
             throw Invalid("invalid header name");
         }
         var valueBytes = line[(colon + 1)..].Trim(" \t"u8);
-        // Field content is visible bytes, spaces and tabs, and obs-text; never NUL, CR, LF or other controls.
+        // Visible ASCII, spaces and tabs only: no controls, and no obs-text, which the client's side refuses to send.
         foreach (var b in valueBytes)
         {
-            if ((b < 0x20 && b != (byte)'\t') || b == 0x7F)
+            if ((b < 0x20 && b != (byte)'\t') || b >= 0x7F)
             {
                 throw Invalid("invalid header value");
             }
         }
-        return (NameOf(nameBytes), valueBytes.IsEmpty ? "" : Encoding.Latin1.GetString(valueBytes));
+        return (NameOf(nameBytes), valueBytes.IsEmpty ? "" : Encoding.ASCII.GetString(valueBytes));
     }
 
     private static string NameOf(ReadOnlySpan<byte> name)
