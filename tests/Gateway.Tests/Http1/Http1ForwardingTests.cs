@@ -78,6 +78,7 @@ public sealed class Http1ForwardingTests : IDisposable
 
         Assert.Empty(upstream.Requests);
         Assert.Equal(200, (await ForwardAsync(upstream)).Status); // Not ejected by six such requests.
+        Assert.Equal(1, upstream.Connections); // Nor was a connection thrown away for them.
     }
 
     [Fact]

@@ -78,6 +78,11 @@ public sealed class Http1Client : IDisposable
                 mayResend = false; // Once, and on a connection opened for it.
                 resending = true;
             }
+            catch (UnsendableRequestException)
+            {
+                pool.Return(connection, reusable: true); // Nothing was sent: the connection is as good as it was.
+                throw;
+            }
             catch
             {
                 pool.Return(connection, reusable: false);
@@ -92,7 +97,7 @@ public sealed class Http1Client : IDisposable
         while (true)
         {
             var pool = _pools.GetOrAdd(endpoint, static _ => new Http1ConnectionPool());
-            var connection = pool.Rent(out var retired);
+            var connection = pool.Rent(takeIdle: !fresh, out var retired);
             if (retired)
             {
                 _pools.TryRemove(new KeyValuePair<IPEndPoint, Http1ConnectionPool>(endpoint, pool));
@@ -100,10 +105,10 @@ public sealed class Http1Client : IDisposable
             }
             // Every reuse is checked: a server may have closed the connection, or sent bytes no request
             // asked for (a body after a HEAD answer), which would otherwise be read as the next answer.
-            while (connection is not null && (fresh || connection.LooksClosed()))
+            while (connection is not null && connection.LooksClosed())
             {
                 connection.Dispose();
-                connection = fresh ? null : pool.TakeAnotherIdle();
+                connection = pool.TakeAnotherIdle();
             }
             if (connection is not null)
             {

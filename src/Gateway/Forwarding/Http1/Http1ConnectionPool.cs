@@ -15,8 +15,11 @@ internal sealed class Http1ConnectionPool
     private int _rented;
     private bool _retired;
 
-    /// <summary>An idle connection, or null when there is none (or the pool is retired and must be looked up again).</summary>
-    public Http1Connection? Rent(out bool retired)
+    /// <summary>
+    /// Starts a rental: an idle connection when <paramref name="takeIdle"/> and there is one, else null
+    /// (the caller opens one). Nothing is rented from a retired pool, which must be looked up again.
+    /// </summary>
+    public Http1Connection? Rent(bool takeIdle, out bool retired)
     {
         lock (_idle)
         {
@@ -27,7 +30,7 @@ internal sealed class Http1ConnectionPool
                 return null;
             }
             _rented++;
-            return _idle.TryPop(out var connection) ? connection : null;
+            return takeIdle && _idle.TryPop(out var connection) ? connection : null;
         }
     }
 
