@@ -117,6 +117,51 @@ public sealed class Http1ForwardingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_body_of_declared_length_is_streamed_upstream()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok).Then(Ok);
+        var payload = Enumerable.Range(0, 200_000).Select(i => (byte)(i % 251)).ToArray();
+
+        var answer = await ForwardAsync(upstream, method: "PUT", streamed: payload, headers: h => h.Expect = "100-continue");
+        var next = await ForwardAsync(upstream);
+
+        Assert.Equal(200, answer.Status);
+        var (_, head, body) = upstream.Requests.First();
+        Assert.Contains("\r\nContent-Length: 200000\r\n", head, StringComparison.Ordinal);
+        Assert.DoesNotContain("Expect", head, StringComparison.Ordinal); // The server answered the client's expectation; the body goes at once.
+        Assert.Equal(payload, body);
+        Assert.Equal(200, next.Status);
+        Assert.Equal(1, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task An_upstream_refusing_a_body_early_is_answered_with_its_refusal()
+    {
+        await using var upstream = new ScriptedUpstream()
+            .ThenBeforeBody("HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo much")
+            .Then(Ok);
+
+        var answer = await ForwardAsync(upstream, method: "POST", streamed: new byte[4 << 20]);
+        var next = await ForwardAsync(upstream);
+
+        // Either the refusal, or (when the reset beat it) a 502; never a hang, never the connection reused.
+        Assert.Contains(answer.Status, new[] { 413, 502 });
+        Assert.Equal((200, "hello"), (next.Status, next.Body));
+        Assert.Equal(2, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task A_body_shorter_than_declared_is_a_400_and_its_connection_is_closed()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+
+        var answer = await ForwardAsync(upstream, method: "POST", streamed: "short"u8.ToArray(), declaredLength: 100);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal(0, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
+    }
+
+    [Fact]
     public async Task A_chunked_answer_is_unchunked_and_its_trailers_passed_to_a_client_that_takes_them()
     {
         await using var upstream = new ScriptedUpstream()
@@ -377,11 +422,19 @@ public sealed class Http1ForwardingTests : IDisposable
 
     private sealed record Answer(int Status, string Body, IHeaderDictionary Headers, IHeaderDictionary? Trailers, bool Aborted);
 
+    /// <param name="body">A body already read (as for retries); <paramref name="streamed"/> one still to be read from the client.</param>
     private async Task<Answer> ForwardAsync(ScriptedUpstream upstream, string path = "/", string method = "GET",
-        Action<IHeaderDictionary>? headers = null, byte[]? body = null, bool trailers = false, RetryPolicy? retry = null)
+        Action<IHeaderDictionary>? headers = null, byte[]? body = null, bool trailers = false, RetryPolicy? retry = null,
+        byte[]? streamed = null, long? declaredLength = null)
     {
         var context = NewContext(method, headers, trailers);
-        await _forwarder.ForwardAsync(context, Plan(upstream.Port, path, retry), body, replayable: true);
+        if (streamed is not null)
+        {
+            context.Request.Body = new MemoryStream(streamed);
+            context.Request.ContentLength = declaredLength ?? streamed.Length;
+            context.Features.Set<IHttpRequestBodyDetectionFeature>(new HasBody());
+        }
+        await _forwarder.ForwardAsync(context, Plan(upstream.Port, path, retry), body, replayable: streamed is null);
         await context.Response.BodyWriter.FlushAsync();
         var received = (MemoryStream)context.Response.Body;
         return new Answer(context.Response.StatusCode, Encoding.Latin1.GetString(received.ToArray()), context.Response.Headers,
@@ -414,6 +467,11 @@ public sealed class Http1ForwardingTests : IDisposable
         public bool Aborted { get; private set; }
         public CancellationToken RequestAborted { get; set; }
         public void Abort() => Aborted = true;
+    }
+
+    private sealed class HasBody : IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => true;
     }
 
     private sealed class TrailersFeature : IHttpResponseTrailersFeature

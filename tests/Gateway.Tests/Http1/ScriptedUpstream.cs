@@ -25,7 +25,7 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
 
     /// <summary>One scripted answer: its bytes, whether the server closes the connection after sending them, and
     /// the size of the pieces it sends them in (0: all at once), to make the client read across many receives.</summary>
-    public sealed record Reply(byte[] Bytes, bool ThenClose, int Pieces);
+    public sealed record Reply(byte[] Bytes, bool ThenClose, int Pieces, bool BeforeBody = false);
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -35,6 +35,13 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
     public int Connections => Volatile.Read(ref _connections);
 
     public ScriptedUpstream Then(string reply, bool thenClose = false, int pieces = 0) => Then(Encoding.Latin1.GetBytes(reply), thenClose, pieces);
+
+    /// <summary>The next request is answered as soon as its head is read, without reading its body, and the connection closed.</summary>
+    public ScriptedUpstream ThenBeforeBody(string reply)
+    {
+        _replies.Enqueue(new Reply(Encoding.Latin1.GetBytes(reply), ThenClose: true, Pieces: 0, BeforeBody: true));
+        return this;
+    }
 
     /// <summary>The next request is read and the connection closed without a byte of answer.</summary>
     public ScriptedUpstream ThenHangUp() => Then([], thenClose: true);
@@ -81,10 +88,26 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
                         length += read;
                     }
                     var head = Encoding.Latin1.GetString(buffer, 0, end + 4);
+                    if (_replies.TryPeek(out var early) && early.BeforeBody && _replies.TryDequeue(out _))
+                    {
+                        Requests.Enqueue((number, head, []));
+                        await socket.SendAsync(early.Bytes, SocketFlags.None, _stop.Token);
+                        socket.Close(); // Unread body bytes make this a reset, as a server refusing an upload does.
+                        return;
+                    }
                     var bodyLength = ContentLength(head);
+                    if (buffer.Length < end + 4 + bodyLength)
+                    {
+                        Array.Resize(ref buffer, end + 4 + bodyLength);
+                    }
                     while (length < end + 4 + bodyLength)
                     {
-                        length += await socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, _stop.Token);
+                        var read = await socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, _stop.Token);
+                        if (read == 0)
+                        {
+                            return;
+                        }
+                        length += read;
                     }
                     Requests.Enqueue((number, head, buffer.AsSpan(end + 4, bodyLength).ToArray()));
                     var consumed = end + 4 + bodyLength;

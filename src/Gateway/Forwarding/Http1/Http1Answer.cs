@@ -98,7 +98,7 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
         }
         _released = true;
         connection.Exchanges++;
-        pool.Return(connection, reusable);
+        pool.Return(connection, reusable && connection.Reusable);
     }
 
     private static void CopyFields(ResponseHead head, IHeaderDictionary to)

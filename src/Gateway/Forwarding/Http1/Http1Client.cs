@@ -31,14 +31,21 @@ public sealed class Http1Client : IDisposable
         _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>True when this client can carry the request: HTTP/1.1 upstream, no upgrade, no body or one already read.</summary>
+    /// <summary>
+    /// True when this client can carry the request: HTTP/1.1 upstream, no upgrade, and a body that is
+    /// absent, already read, or of a declared length (one of unknown length would need re-chunking).
+    /// </summary>
     public static bool CanCarry(HttpContext context, bool useH2c, byte[]? bufferedBody)
     {
         ArgumentNullException.ThrowIfNull(context);
         return !useH2c
-            && (bufferedBody is not null || context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
+            && (bufferedBody is not null || StreamedLength(context) is not -1)
             && context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true;
     }
+
+    /// <summary>The length of a body still to be read from the client: null when there is none, -1 when it is not declared.</summary>
+    private static long? StreamedLength(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true ? context.Request.ContentLength ?? -1 : null;
 
     /// <summary>Idle connections held for <paramref name="endpoint"/>.</summary>
     public int IdleConnections(IPEndPoint endpoint) => _pools.TryGetValue(endpoint, out var pool) ? pool.IdleCount : 0;
@@ -53,20 +60,27 @@ public sealed class Http1Client : IDisposable
         byte[]? body, CancellationToken ct)
     {
         var isHead = HttpMethods.IsHead(context.Request.Method);
-        var mayResend = body is null;
+        var streamed = body is null ? StreamedLength(context) : null;
+        var mayResend = body is null && streamed is null;
         var resending = false;
         while (true)
         {
             var (pool, connection) = await RentAsync(endpoint.Address, fresh: resending, ct).ConfigureAwait(false);
             var reused = connection.Exchanges > 0;
+            var sentAnything = false;
             try
             {
                 connection.BeginExchange();
-                WriteHead(connection.Head, context, authority, pathAndQuery, body);
+                WriteHead(connection.Head, context, authority, pathAndQuery, body?.LongLength ?? streamed);
+                sentAnything = true;
                 await connection.SendAsync(connection.Head.Written, ct).ConfigureAwait(false);
                 if (body is { Length: > 0 })
                 {
                     await connection.SendAsync(body, ct).ConfigureAwait(false);
+                }
+                else if (streamed is { } length && !await SendBodyAsync(connection, context.Request.BodyReader, length, ct).ConfigureAwait(false))
+                {
+                    connection.KeepsNoMore(); // The upstream stopped taking the body: whatever it answered, the connection is done.
                 }
                 await ReadHeadAsync(connection, ct).ConfigureAwait(false);
                 return new Http1Answer(pool, connection, isHead);
@@ -80,7 +94,7 @@ public sealed class Http1Client : IDisposable
             }
             catch (UnsendableRequestException)
             {
-                pool.Return(connection, reusable: true); // Nothing was sent: the connection is as good as it was.
+                pool.Return(connection, reusable: !sentAnything); // When nothing was sent, the connection is as good as it was.
                 throw;
             }
             catch
@@ -126,6 +140,47 @@ public sealed class Http1Client : IDisposable
         }
     }
 
+    /// <summary>
+    /// Streams <paramref name="length"/> bytes of the client's body upstream straight from the server's
+    /// buffers. False when the upstream stopped taking them (it may have answered early, a 413 say, and
+    /// closed): the answer, if one came, is still read and relayed.
+    /// </summary>
+    private static async Task<bool> SendBodyAsync(Http1Connection connection, System.IO.Pipelines.PipeReader body, long length, CancellationToken ct)
+    {
+        while (length > 0)
+        {
+            System.IO.Pipelines.ReadResult read;
+            try
+            {
+                read = await body.ReadAsync(ct).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new UnsendableRequestException($"a body that could not be read ({e.Message})");
+            }
+            var buffer = read.Buffer.Length > length ? read.Buffer.Slice(0, length) : read.Buffer;
+            try
+            {
+                foreach (var segment in buffer)
+                {
+                    await connection.SendAsync(segment, ct).ConfigureAwait(false);
+                }
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
+            {
+                body.AdvanceTo(buffer.End);
+                return false;
+            }
+            length -= buffer.Length;
+            body.AdvanceTo(buffer.End);
+            if (read.IsCompleted && length > 0)
+            {
+                throw new UnsendableRequestException("a body that ended before its Content-Length");
+            }
+        }
+        return true;
+    }
+
     private static async Task ReadHeadAsync(Http1Connection connection, CancellationToken ct)
     {
         var searched = 0;
@@ -153,7 +208,8 @@ public sealed class Http1Client : IDisposable
     }
 
     /// <summary>The request head: end-to-end headers only, Host set, X-Forwarded-For and -Proto added (as UpstreamRequest does).</summary>
-    private static void WriteHead(RequestHeadBuffer head, HttpContext context, string authority, string pathAndQuery, byte[]? body)
+    /// <param name="contentLength">The body's length when there is one (buffered or streamed).</param>
+    private static void WriteHead(RequestHeadBuffer head, HttpContext context, string authority, string pathAndQuery, long? contentLength)
     {
         var incoming = context.Request;
         var headers = incoming.Headers;
@@ -173,9 +229,10 @@ public sealed class Http1Client : IDisposable
                 priorForwardedFor = values.ToString();
                 continue;
             }
-            if (name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            if (name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Expect", StringComparison.OrdinalIgnoreCase))
             {
-                continue; // Set below.
+                continue; // Set below; or, for Expect, already answered to the client by the server, and the body is sent at once.
             }
             if (values.Count == 1)
             {
@@ -201,9 +258,9 @@ public sealed class Http1Client : IDisposable
             head.Field("X-Forwarded-For", priorForwardedFor);
         }
         head.Field("X-Forwarded-Proto", "http");
-        if (body is not null)
+        if (contentLength is { } length)
         {
-            head.Field("Content-Length", body.LongLength);
+            head.Field("Content-Length", length);
         }
         else if (HttpMethods.IsPost(incoming.Method) || HttpMethods.IsPut(incoming.Method) || HttpMethods.IsPatch(incoming.Method))
         {

@@ -73,8 +73,14 @@ internal sealed class Http1Connection : IDisposable
         }
     }
 
+    /// <summary>False once something left the connection in a state no next exchange can start from.</summary>
+    public bool Reusable { get; private set; } = true;
+
     /// <summary>Starts an exchange: nothing of its response has arrived yet.</summary>
     public void BeginExchange() => ReceivedAny = false;
+
+    /// <summary>The exchange cannot leave the connection clean (a request body was cut short): close it afterwards.</summary>
+    public void KeepsNoMore() => Reusable = false;
 
     // Pooled builders: these run for every exchange and usually wait on the socket, which would otherwise allocate a box each time.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
