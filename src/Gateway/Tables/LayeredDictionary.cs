@@ -5,57 +5,68 @@ using System.Diagnostics.CodeAnalysis;
 namespace Mesh.Gateway.Tables;
 
 /// <summary>
-/// An immutable string-keyed table that a new version can be derived from at the cost of what changed:
-/// a large frozen base, rebuilt rarely, under a small overlay of the entries changed since (null = removed).
+/// An immutable string-keyed table from which a changed copy is cheap to derive: a frozen index of keys to
+/// slots, a copy-on-write array of slot values (null = removed), and a small dictionary of keys added since
+/// the index was last frozen.
 /// </summary>
 /// <remarks>
-/// Why two levels: FrozenDictionary lookups are the fastest we have, but building one costs the whole table;
-/// ImmutableDictionary updates cheaply but its lookups walk a tree. Here a lookup is one small-dictionary probe
-/// plus one frozen lookup (none when the overlay is empty), and a change copies only the overlay. The base is
-/// refrozen once the overlay outgrows a fraction of it, so that copy stays small and the rebuild is amortized
-/// over many changes.
+/// Why this shape: lookups run per request, so a key already in the index costs one FrozenDictionary lookup
+/// plus an array read, as a plain FrozenDictionary would; only keys not in the index probe the added keys.
+/// A change to a known key (the common case: a Service's endpoints or routes) copies the slot array, a memcpy
+/// of one reference per entry, instead of refreezing the whole table; ImmutableDictionary would avoid even that
+/// copy but its lookups walk a tree, several times slower. The index is refrozen once added and removed keys
+/// exceed a fraction of it, which amortizes that cost over many batches.
 /// </remarks>
 public sealed class LayeredDictionary<TValue> : IReadOnlyDictionary<string, TValue>
     where TValue : class
 {
-    // Refreeze when the overlay exceeds 1/OverlayFraction of the base (or MinOverlay, for small tables).
-    private const int OverlayFraction = 16;
-    private const int MinOverlay = 64;
+    // Refreeze when keys added or removed since the last freeze exceed 1/StaleFraction of it (or MinStale).
+    private const int StaleFraction = 16;
+    private const int MinStale = 64;
 
-    public static readonly LayeredDictionary<TValue> Empty = new(FrozenDictionary<string, TValue>.Empty, new Dictionary<string, TValue?>(StringComparer.Ordinal), 0);
+    public static readonly LayeredDictionary<TValue> Empty = Frozen([]);
 
-    private readonly FrozenDictionary<string, TValue> _base;
-    private readonly Dictionary<string, TValue?> _overlay;
+    private readonly FrozenDictionary<string, int> _slots;
+    private readonly TValue?[] _values;
+    private readonly Dictionary<string, TValue> _added;
+    private readonly int _removed;
 
-    private LayeredDictionary(FrozenDictionary<string, TValue> @base, Dictionary<string, TValue?> overlay, int count)
+    private LayeredDictionary(FrozenDictionary<string, int> slots, TValue?[] values, Dictionary<string, TValue> added, int removed, int count)
     {
-        _base = @base;
-        _overlay = overlay;
+        _slots = slots;
+        _values = values;
+        _added = added;
+        _removed = removed;
         Count = count;
     }
 
-    /// <summary>A table of these entries, all frozen into the base.</summary>
     private static LayeredDictionary<TValue> Frozen(IEnumerable<KeyValuePair<string, TValue>> entries)
     {
-        var frozen = entries.ToFrozenDictionary(StringComparer.Ordinal);
-        return new LayeredDictionary<TValue>(frozen, new Dictionary<string, TValue?>(StringComparer.Ordinal), frozen.Count);
+        var list = entries.ToList();
+        var slots = list.Select((entry, slot) => KeyValuePair.Create(entry.Key, slot)).ToFrozenDictionary(StringComparer.Ordinal);
+        return new LayeredDictionary<TValue>(slots, [.. list.Select(e => e.Value)], new Dictionary<string, TValue>(StringComparer.Ordinal), 0, list.Count);
     }
 
     public int Count { get; }
 
-    /// <summary>Entries in the overlay: how far this table is from its last refreeze.</summary>
-    public int OverlayCount => _overlay.Count;
+    /// <summary>Keys added or removed since the index was last frozen.</summary>
+    public int StaleCount => _added.Count + _removed;
 
     public TValue this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out TValue value)
     {
-        if (_overlay.Count != 0 && _overlay.TryGetValue(key, out var changed))
+        if (_slots.TryGetValue(key, out var slot))
         {
-            value = changed;
-            return changed is not null;
+            value = _values[slot];
+            return value is not null;
         }
-        return _base.TryGetValue(key, out value);
+        if (_added.Count != 0)
+        {
+            return _added.TryGetValue(key, out value);
+        }
+        value = null;
+        return false;
     }
 
     public TValue? GetValueOrDefault(string key) => TryGetValue(key, out var value) ? value : null;
@@ -70,33 +81,37 @@ public sealed class LayeredDictionary<TValue> : IReadOnlyDictionary<string, TVal
         {
             return this;
         }
-        var overlay = new Dictionary<string, TValue?>(_overlay, StringComparer.Ordinal);
+        TValue?[]? values = null;
+        Dictionary<string, TValue>? added = null;
+        var removed = _removed;
         var count = Count;
         foreach (var (key, value) in changes)
         {
-            count += (value is null ? 0 : 1) - (TryGetValueIn(overlay, key) ? 1 : 0);
-            if (value is null && !_base.ContainsKey(key))
+            if (_slots.TryGetValue(key, out var slot))
             {
-                overlay.Remove(key); // Nothing underneath to hide.
-            }
-            else if (value is not null && _base.TryGetValue(key, out var underneath) && ReferenceEquals(underneath, value))
-            {
-                overlay.Remove(key); // Back to what the base holds.
+                values ??= (TValue?[])_values.Clone();
+                var delta = (value is null ? 0 : 1) - (values[slot] is null ? 0 : 1);
+                count += delta;
+                removed -= delta;
+                values[slot] = value;
             }
             else
             {
-                overlay[key] = value;
+                added ??= new Dictionary<string, TValue>(_added, StringComparer.Ordinal);
+                if (value is null)
+                {
+                    count -= added.Remove(key) ? 1 : 0;
+                }
+                else
+                {
+                    count += added.TryAdd(key, value) ? 1 : 0;
+                    added[key] = value;
+                }
             }
         }
-        if (overlay.Count <= Math.Max(MinOverlay, _base.Count / OverlayFraction))
-        {
-            return new LayeredDictionary<TValue>(_base, overlay, count);
-        }
-        return Frozen(new LayeredDictionary<TValue>(_base, overlay, count));
+        var next = new LayeredDictionary<TValue>(_slots, values ?? _values, added ?? _added, removed, count);
+        return next.StaleCount <= Math.Max(MinStale, _slots.Count / StaleFraction) ? next : Frozen(next);
     }
-
-    private bool TryGetValueIn(Dictionary<string, TValue?> overlay, string key) =>
-        overlay.TryGetValue(key, out var changed) ? changed is not null : _base.ContainsKey(key);
 
     public IEnumerable<string> Keys => this.Select(e => e.Key);
 
@@ -104,19 +119,16 @@ public sealed class LayeredDictionary<TValue> : IReadOnlyDictionary<string, TVal
 
     public IEnumerator<KeyValuePair<string, TValue>> GetEnumerator()
     {
-        foreach (var entry in _base)
+        foreach (var (key, slot) in _slots)
         {
-            if (!_overlay.ContainsKey(entry.Key))
-            {
-                yield return entry;
-            }
-        }
-        foreach (var (key, value) in _overlay)
-        {
-            if (value is not null)
+            if (_values[slot] is { } value)
             {
                 yield return new(key, value);
             }
+        }
+        foreach (var entry in _added)
+        {
+            yield return entry;
         }
     }
 
