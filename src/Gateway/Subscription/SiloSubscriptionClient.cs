@@ -30,6 +30,8 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
     private bool _directoryChanged;
     // Services received since the tables were last replaced: on-demand requests wait for these.
     private readonly List<string> _arrived = [];
+    // Services whose facets changed since the last compile: all the compiler needs to look at.
+    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
     private readonly SnapshotFile? _snapshot = options.Snapshot is { Length: > 0 } path ? new SnapshotFile(path, logger) : null;
     private Task _saving = Task.CompletedTask;
     private readonly HttpMessageInvoker _http = new(new SocketsHttpHandler
@@ -62,10 +64,12 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
             foreach (var (key, facet) in saved.Frontends)
             {
                 _held.Frontends[key] = facet;
+                _changed.Add(key);
             }
             foreach (var (key, facet) in saved.Backends)
             {
                 _held.Backends[key] = facet;
+                _changed.Add(key);
             }
             foreach (var (key, entry) in saved.Directory)
             {
@@ -199,7 +203,9 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
             _directory = ServiceDirectory.From(_held.Directory);
             _directoryChanged = false;
         }
-        return _compiler.Compile(_held.Frontends, _held.Backends, _held.Workloads?.Value, _directory);
+        var compiled = _compiler.Update(_held.Frontends, _held.Backends, _held.Workloads?.Value, _changed, _directory);
+        _changed.Clear();
+        return compiled;
     }
 
     /// <summary>Saves the held state soon, coalescing a burst of changes into one write.</summary>
@@ -283,6 +289,7 @@ public sealed class SiloSubscriptionClient(GatewayOptions options, TableHolder t
                 if (message.Frontend is not null || message.Backend is not null || message.Removed == true)
                 {
                     _arrived.Add(key);
+                    _changed.Add(key);
                 }
                 if (message.Frontend is { } frontend)
                 {

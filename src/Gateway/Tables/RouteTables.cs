@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Mesh.Gateway.Balancing;
 using Mesh.Grains.State;
 
@@ -11,16 +10,16 @@ namespace Mesh.Gateway.Tables;
 public sealed class RouteTables
 {
     public static readonly RouteTables Empty = new(
-        FrozenDictionary<string, ServiceTable>.Empty,
-        FrozenDictionary<string, ServiceTable>.Empty,
-        FrozenDictionary<string, Workload>.Empty,
-        FrozenDictionary<string, EndpointPool>.Empty);
+        LayeredDictionary<ServiceTable>.Empty,
+        LayeredDictionary<ServiceTable>.Empty,
+        LayeredDictionary<Workload>.Empty,
+        LayeredDictionary<EndpointPool>.Empty);
 
     public RouteTables(
-        FrozenDictionary<string, ServiceTable> servicesByKey,
-        FrozenDictionary<string, ServiceTable> servicesByClusterIP,
-        FrozenDictionary<string, Workload> workloadsByAddress,
-        FrozenDictionary<string, EndpointPool> endpointPools,
+        LayeredDictionary<ServiceTable> servicesByKey,
+        LayeredDictionary<ServiceTable> servicesByClusterIP,
+        LayeredDictionary<Workload> workloadsByAddress,
+        LayeredDictionary<EndpointPool> endpointPools,
         ServiceDirectory? directory = null)
     {
         Directory = directory ?? ServiceDirectory.Empty;
@@ -31,15 +30,15 @@ public sealed class RouteTables
     }
 
     /// <summary>Keyed "namespace/name".</summary>
-    public FrozenDictionary<string, ServiceTable> ServicesByKey { get; }
-    public FrozenDictionary<string, ServiceTable> ServicesByClusterIP { get; }
-    public FrozenDictionary<string, Workload> WorkloadsByAddress { get; }
+    public LayeredDictionary<ServiceTable> ServicesByKey { get; }
+    public LayeredDictionary<ServiceTable> ServicesByClusterIP { get; }
+    public LayeredDictionary<Workload> WorkloadsByAddress { get; }
 
     /// <summary>Every Service known to an on-demand proxy, fetched or not (empty when it subscribes to all).</summary>
     public ServiceDirectory Directory { get; }
 
     /// <summary>Keyed by <see cref="EndpointPool.KeyOf"/>: "namespace/name:port".</summary>
-    public FrozenDictionary<string, EndpointPool> EndpointPools { get; }
+    public LayeredDictionary<EndpointPool> EndpointPools { get; }
 
     public EndpointPool? PoolFor(string service, int port) =>
         EndpointPools.GetValueOrDefault(EndpointPool.KeyOf(service, port));
