@@ -73,11 +73,11 @@ public sealed class Http1ForwardingTests : IDisposable
         for (var i = 0; i < 6; i++)
         {
             var answer = await ForwardAsync(upstream, headers: h => h["X-Value"] = value);
-            Assert.Equal(400, answer.Status);
+            AssertStatus(400, answer);
         }
 
         Assert.Empty(upstream.Requests);
-        Assert.Equal(200, (await ForwardAsync(upstream)).Status); // Not ejected by six such requests.
+        AssertStatus(200, await ForwardAsync(upstream)); // Not ejected by six such requests.
         Assert.Equal(1, upstream.Connections); // Nor was a connection thrown away for them.
     }
 
@@ -88,7 +88,7 @@ public sealed class Http1ForwardingTests : IDisposable
 
         var answer = await ForwardAsync(upstream, "/a b HTTP/1.1\r\nX: y");
 
-        Assert.Equal(400, answer.Status);
+        AssertStatus(400, answer);
         Assert.Empty(upstream.Requests);
     }
 
@@ -109,7 +109,7 @@ public sealed class Http1ForwardingTests : IDisposable
 
         var answer = await ForwardAsync(upstream, method: "POST", body: "payload"u8.ToArray());
 
-        Assert.Equal(200, answer.Status);
+        AssertStatus(200, answer);
         var (_, head, body) = Assert.Single(upstream.Requests);
         Assert.StartsWith("POST / HTTP/1.1\r\n", head, StringComparison.Ordinal);
         Assert.Contains("\r\nContent-Length: 7\r\n", head, StringComparison.Ordinal);
@@ -125,12 +125,12 @@ public sealed class Http1ForwardingTests : IDisposable
         var answer = await ForwardAsync(upstream, method: "PUT", streamed: payload, headers: h => h.Expect = "100-continue");
         var next = await ForwardAsync(upstream);
 
-        Assert.Equal(200, answer.Status);
+        AssertStatus(200, answer);
         var (_, head, body) = upstream.Requests.First();
         Assert.Contains("\r\nContent-Length: 200000\r\n", head, StringComparison.Ordinal);
         Assert.DoesNotContain("Expect", head, StringComparison.Ordinal); // The server answered the client's expectation; the body goes at once.
         Assert.Equal(payload, body);
-        Assert.Equal(200, next.Status);
+        AssertStatus(200, next);
         Assert.Equal(1, upstream.Connections);
     }
 
@@ -157,7 +157,7 @@ public sealed class Http1ForwardingTests : IDisposable
 
         var answer = await ForwardAsync(upstream, method: "POST", streamed: "short"u8.ToArray(), declaredLength: 100);
 
-        Assert.Equal(400, answer.Status);
+        AssertStatus(400, answer);
         Assert.Equal(0, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
     }
 
@@ -226,7 +226,7 @@ public sealed class Http1ForwardingTests : IDisposable
 
         var answer = await ForwardAsync(upstream);
 
-        Assert.Equal(204, answer.Status);
+        AssertStatus(204, answer);
         Assert.Null(answer.Headers.ContentLength);
     }
 
@@ -243,7 +243,7 @@ public sealed class Http1ForwardingTests : IDisposable
         await Task.Delay(50); // The stray body arrives while the connection sits in the pool.
         var next = await ForwardAsync(upstream);
 
-        Assert.Equal(200, head.Status);
+        AssertStatus(200, head);
         Assert.Equal((200, "second"), (next.Status, next.Body));
         Assert.Equal(2, upstream.Connections);
     }
@@ -257,7 +257,7 @@ public sealed class Http1ForwardingTests : IDisposable
         var next = await ForwardAsync(upstream);
 
         Assert.Equal((200, "until the end"), (answer.Status, answer.Body));
-        Assert.Equal(200, next.Status);
+        AssertStatus(200, next);
         Assert.Equal(2, upstream.Connections);
     }
 
@@ -282,7 +282,7 @@ public sealed class Http1ForwardingTests : IDisposable
         await Task.Delay(50); // Its FIN arrives while the connection sits idle.
         var second = await ForwardAsync(upstream);
 
-        Assert.Equal(200, first.Status);
+        AssertStatus(200, first);
         Assert.Equal((200, "hello"), (second.Status, second.Body));
         Assert.Equal(2, upstream.Connections);
     }
@@ -316,11 +316,11 @@ public sealed class Http1ForwardingTests : IDisposable
     {
         await using var upstream = new ScriptedUpstream().Then(Ok).ThenHangUp().Then(Ok);
 
-        Assert.Equal(200, (await ForwardAsync(upstream)).Status);
+        AssertStatus(200, await ForwardAsync(upstream));
         // The connection is pooled; the server reads the next request, then hangs up without an answer.
         var answer = await ForwardAsync(upstream, method: "POST", body: "pay once"u8.ToArray());
 
-        Assert.Equal(502, answer.Status);
+        AssertStatus(502, answer);
         Assert.Equal(1, upstream.Requests.Count(r => r.Head.StartsWith("POST", StringComparison.Ordinal)));
     }
 
@@ -329,7 +329,7 @@ public sealed class Http1ForwardingTests : IDisposable
     {
         await using var upstream = new ScriptedUpstream().Then(Ok).ThenHangUp().Then(Ok);
 
-        Assert.Equal(200, (await ForwardAsync(upstream)).Status);
+        AssertStatus(200, await ForwardAsync(upstream));
         var answer = await ForwardAsync(upstream);
 
         Assert.Equal((200, "hello"), (answer.Status, answer.Body));
@@ -354,7 +354,7 @@ public sealed class Http1ForwardingTests : IDisposable
 
         var answer = await ForwardAsync(upstream);
 
-        Assert.Equal(502, answer.Status);
+        AssertStatus(502, answer);
         Assert.Equal(0, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
     }
 
@@ -366,7 +366,7 @@ public sealed class Http1ForwardingTests : IDisposable
 
         var answer = await ForwardAsync(upstream);
 
-        Assert.Equal(502, answer.Status);
+        AssertStatus(502, answer);
     }
 
     [Fact]
@@ -417,8 +417,12 @@ public sealed class Http1ForwardingTests : IDisposable
         var many = "HTTP/1.1 200 OK\r\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"a{i}: b\r\n")) + "Content-Length: 0\r\n\r\n";
         await using var upstream = new ScriptedUpstream().Then(many);
 
-        Assert.Equal(502, (await ForwardAsync(upstream)).Status);
+        AssertStatus(502, await ForwardAsync(upstream));
     }
+
+    /// <summary>The status, and when it is not the one expected, the body that says why (the proxy's error text).</summary>
+    private static void AssertStatus(int expected, Answer answer) =>
+        Assert.True(answer.Status == expected, $"expected {expected}, got {answer.Status}: {answer.Body}");
 
     private sealed record Answer(int Status, string Body, IHeaderDictionary Headers, IHeaderDictionary? Trailers, bool Aborted);
 
