@@ -47,6 +47,13 @@ public sealed class GatewayOptions
     /// </summary>
     public string? AccessLog { get; set; }
 
+    /// <summary>
+    /// Send requests to HTTP/1.1 endpoints through the gateway's own HTTP/1.1 client (Forwarding/Http1)
+    /// instead of SocketsHttpHandler. Off by default: it takes 10-15% off the CPU per request, but the
+    /// load script shows a p99 tail with it that is not understood yet (docs/performance.md).
+    /// </summary>
+    public bool LeanHttp1Upstream { get; set; }
+
     /// <summary>When set, the gateway exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }
 }

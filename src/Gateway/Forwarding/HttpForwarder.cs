@@ -16,8 +16,10 @@ namespace Mesh.Gateway.Forwarding;
 /// retry may need to replay them), trailers passed on, hop-by-hop headers dropped, connections pooled
 /// per endpoint. Applies the route's timeouts (504) and retries; a failed connection is 502.
 /// </summary>
-public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
+public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? options = null) : IDisposable
 {
+    private readonly bool _leanHttp1 = options?.LeanHttp1Upstream == true;
+
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
     {
         UseProxy = false,
@@ -34,7 +36,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
 
     public HttpMessageInvoker Client => _client;
 
-    /// <summary>The lean HTTP/1.1 client, which carries most requests.</summary>
+    /// <summary>The lean HTTP/1.1 client, which carries most requests when <see cref="GatewayOptions.LeanHttp1Upstream"/> is on.</summary>
     public Http1Client Http1 => _http1;
 
     public async Task ForwardAsync(HttpContext context, ForwardPlan plan, byte[]? bufferedBody, bool replayable)
@@ -152,7 +154,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics) : IDisposable
 
     /// <summary>One attempt's request, by the lean HTTP/1.1 client when it can carry it, else by SocketsHttpHandler.</summary>
     private Task<IUpstreamAnswer> SendAsync(HttpContext context, ForwardPlan plan, EndpointState endpoint, byte[]? bufferedBody, CancellationToken ct) =>
-        Http1Client.CanCarry(context, plan.UseH2c, bufferedBody)
+        _leanHttp1 && Http1Client.CanCarry(context, plan.UseH2c, bufferedBody)
             ? _http1.SendAsync(context, endpoint, plan.Authority, plan.PathAndQuery, bufferedBody, ct)
             : SendByHttpClientAsync(context, plan, endpoint, bufferedBody, ct);
 

@@ -17,7 +17,7 @@ public sealed class Http1ForwardingTests : IDisposable
 {
     private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello";
 
-    private readonly HttpForwarder _forwarder = new(new GatewayMetrics(new TableHolder()));
+    private readonly HttpForwarder _forwarder = new(new GatewayMetrics(new TableHolder()), new GatewayOptions { LeanHttp1Upstream = true });
 
     public void Dispose() => _forwarder.Dispose();
 

@@ -66,7 +66,7 @@ public sealed class Http1ThroughKestrelTests
     /// <summary>A Kestrel whose every request the forwarder sends to the upstream on <paramref name="port"/>.</summary>
     private static async Task<Front> FrontAsync(int port, bool wrapBody = false)
     {
-        var forwarder = new HttpForwarder(new GatewayMetrics(new TableHolder()));
+        var forwarder = new HttpForwarder(new GatewayMetrics(new TableHolder()), new GatewayOptions { LeanHttp1Upstream = true });
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttp1AndH2c())); // As the gateway listens.
