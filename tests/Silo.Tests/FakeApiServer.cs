@@ -65,6 +65,21 @@ public sealed class FakeApiServer : IAsyncDisposable
         return new KubernetesClient(KubernetesHttp.CreateClient(connection), connection);
     }
 
+    /// <summary>Runs <paramref name="informer"/> against this server until it has made <paramref name="calls"/> calls (30 s at most), then stops it.</summary>
+    public async Task RunUntilCallsAsync(Informer informer, int calls)
+    {
+        ArgumentNullException.ThrowIfNull(informer);
+        using var stop = new CancellationTokenSource();
+        var running = informer.RunAsync(stop.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && Calls.Count < calls)
+        {
+            await Task.Delay(20);
+        }
+        await stop.CancelAsync();
+        await running;
+    }
+
     /// <summary>Holds a watch stream open until the client goes or the test ends.</summary>
     public async Task HoldOpenAsync(HttpContext context)
     {

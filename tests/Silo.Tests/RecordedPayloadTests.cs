@@ -11,15 +11,6 @@ public sealed class RecordedPayloadTests
 {
     private static bool IsWatch(HttpContext context) => context.Request.Query.ContainsKey("watch");
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !condition())
-        {
-            await Task.Delay(20);
-        }
-    }
-
     [Fact]
     public async Task Lists_keep_every_field_and_get_their_apiVersion_and_kind_back()
     {
@@ -63,12 +54,7 @@ public sealed class RecordedPayloadTests
         var informer = new Informer(ResourceKind.Services, server.Client(), NullLogger.Instance);
         var observed = new ConcurrentQueue<string>();
         informer.Observed += observed.Enqueue;
-        using var stop = new CancellationTokenSource();
-        var running = informer.RunAsync(stop.Token);
-
-        await WaitUntilAsync(() => server.Calls.Count >= 3);
-        await stop.CancelAsync();
-        await running;
+        await server.RunUntilCallsAsync(informer, 3);
 
         Assert.Equal(["list", "watch 48213", "watch 48301"], server.Calls.Take(3));
         Assert.Equal(["RELIST", "ADDED", "MODIFIED", "BOOKMARK", "DELETED", "BOOKMARK"], observed);
@@ -101,12 +87,7 @@ public sealed class RecordedPayloadTests
             }
         });
         var informer = new Informer(ResourceKind.Services, server.Client(), NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var running = informer.RunAsync(stop.Token);
-
-        await WaitUntilAsync(() => server.Calls.Count >= 6);
-        await stop.CancelAsync();
-        await running;
+        await server.RunUntilCallsAsync(informer, 6);
 
         Assert.Equal(["list", "watch 48213", "list", "watch 48213", "list", "watch 48213"], server.Calls.Take(6));
         Assert.Equal(2, informer.Objects.Count);
@@ -143,12 +124,7 @@ public sealed class RecordedPayloadTests
             });
         });
         informer = new Informer(ResourceKind.Services, server.Client(), NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var running = informer.RunAsync(stop.Token);
-
-        await WaitUntilAsync(() => server.Calls.Count >= 6);
-        await stop.CancelAsync();
-        await running;
+        await server.RunUntilCallsAsync(informer, 6);
 
         // list, watch (403), list (429), list (503), list, watch: the copy stays whole throughout.
         Assert.Equal(["list", "watch 48213", "list", "list", "list", "watch 48213"], server.Calls.Take(6));

@@ -35,16 +35,7 @@ public sealed class StaleBookmarkTests
             await self.HoldOpenAsync(context);
         });
         var informer = new Informer(ResourceKind.Services, server.Client(), NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var running = informer.RunAsync(stop.Token);
-
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && server.Calls.Count < 3)
-        {
-            await Task.Delay(20);
-        }
-        await stop.CancelAsync();
-        await running;
+        await server.RunUntilCallsAsync(informer, 3);
 
         Assert.Equal(["list", "watch 10", "watch 15"], server.Calls.Take(3));
         Assert.Equal("15", informer.Get("ns", "b")!["metadata"]!["resourceVersion"]!.GetValue<string>());

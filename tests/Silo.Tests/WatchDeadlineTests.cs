@@ -28,16 +28,7 @@ public sealed class WatchDeadlineTests
             await self.HoldOpenAsync(context); // ignores timeoutSeconds
         });
         var informer = new Informer(ResourceKind.Services, server.Client(), NullLogger.Instance, minWatchTimeout: TimeSpan.FromSeconds(1));
-        using var stop = new CancellationTokenSource();
-        var running = informer.RunAsync(stop.Token);
-
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && server.Calls.Count < 3)
-        {
-            await Task.Delay(20);
-        }
-        await stop.CancelAsync();
-        await running;
+        await server.RunUntilCallsAsync(informer, 3);
 
         Assert.Equal(["list", "watch 10", "watch 11"], server.Calls.Take(3));
         Assert.All(timeouts, t => Assert.InRange(t, 1, 2)); // the minimum, jittered up to twice it
