@@ -47,5 +47,21 @@ public static class HopByHopHeaders
         return false;
     }
 
+    /// <summary>
+    /// True when a TE header asks for trailers: the one TE value a proxy passes on, since gRPC needs it
+    /// end to end although TE itself is per hop.
+    /// </summary>
+    public static bool AsksForTrailers(Microsoft.Extensions.Primitives.StringValues te)
+    {
+        foreach (var value in te)
+        {
+            if (value?.Contains("trailers", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static bool Is(string name, string hopByHop) => string.Equals(name, hopByHop, StringComparison.OrdinalIgnoreCase);
 }

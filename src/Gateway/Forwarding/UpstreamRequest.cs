@@ -39,7 +39,7 @@ public static class UpstreamRequest
                 request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
             }
         }
-        if (incoming.Headers.TE.Any(v => v?.Contains("trailers", StringComparison.OrdinalIgnoreCase) == true))
+        if (HopByHopHeaders.AsksForTrailers(incoming.Headers.TE))
         {
             request.Headers.TryAddWithoutValidation("TE", "trailers"); // gRPC needs it end to end.
         }

@@ -3,7 +3,6 @@ using System.Net;
 using Mesh.Gateway.Balancing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Primitives;
 
 namespace Mesh.Gateway.Forwarding.Http1;
 
@@ -244,7 +243,7 @@ public sealed class Http1Client : IDisposable
                 head.Field(name, values, name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) ? "; " : ", ");
             }
         }
-        if (HasTrailersToken(headers.TE))
+        if (HopByHopHeaders.AsksForTrailers(headers.TE))
         {
             head.Field("TE", "trailers"); // gRPC-style trailers need it end to end.
             head.Field("Connection", "TE"); // TE is per hop, so its sender names it (RFC 9110 §10.1.4).
@@ -267,18 +266,6 @@ public sealed class Http1Client : IDisposable
             head.Field("Content-Length", 0); // Some servers answer 411 to a POST that does not say it is empty.
         }
         head.End();
-    }
-
-    private static bool HasTrailersToken(StringValues te)
-    {
-        foreach (var value in te)
-        {
-            if (value?.Contains("trailers", StringComparison.OrdinalIgnoreCase) == true)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void Sweep()
