@@ -20,6 +20,8 @@ CONNECTIONS = int(os.environ.get("CONNECTIONS", "32"))
 WARMUP = int(os.environ.get("WARMUP", "15"))
 TARGETS = os.environ.get("TARGETS", "direct,haproxy,nginx,mesh").split(",")
 PROTOCOLS = os.environ.get("PROTOCOLS", "http/1.1,h2c").split(",")
+# Extra AppHost arguments, for A/B runs of gateway options (e.g. "--gateway-lean-http1-upstream false").
+APPHOST_ARGS = os.environ.get("APPHOST_ARGS", "").split()
 ORIGIN, HAPROXY_H1, HAPROXY_H2, NGINX_H1, NGINX_H2 = 18080, 18090, 18092, 18091, 18093
 GATEWAY, GATEWAY_ADMIN, SILO, API = 18101, 18102, 18100, 18110
 HOST = "origin.bench"
@@ -200,7 +202,7 @@ backend origin
             ["dotnet", "run", "-c", "Release", "--no-build", "--project", os.path.join(ROOT, "src", "AppHost"), "--",
              "--resources", os.path.join(ROOT, "bench", "load", "resources"), "--api-port", str(API), "--silo-port", str(SILO),
              "--gateway-port", str(GATEWAY), "--gateway-admin-port", str(GATEWAY_ADMIN), "--pod-network", "127.1.250.0",
-             "--service-network", "127.2.250.0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+             "--service-network", "127.2.250.0", *APPHOST_ARGS], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         procs.append(apphost)
         for port in (ORIGIN, HAPROXY_H1, NGINX_H1):
             wait_http(port)

@@ -24,4 +24,7 @@ public sealed class AppHostOptions
 
     /// <summary>Passed to the gateway as --access-log: "stdout" or a file to append one JSON line per request to.</summary>
     public string? GatewayAccessLog { get; set; }
+
+    /// <summary>Passed to the gateway as --lean-http1-upstream: false sends upstream requests through SocketsHttpHandler (for A/B runs).</summary>
+    public bool GatewayLeanHttp1Upstream { get; set; } = true;
 }

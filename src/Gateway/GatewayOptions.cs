@@ -48,11 +48,11 @@ public sealed class GatewayOptions
     public string? AccessLog { get; set; }
 
     /// <summary>
-    /// Send requests to HTTP/1.1 endpoints through the gateway's own HTTP/1.1 client (Forwarding/Http1)
-    /// instead of SocketsHttpHandler. Off by default: it takes 10-15% off the CPU per request, but the
-    /// load script shows a p99 tail with it that is not understood yet (docs/performance.md).
+    /// Send requests to HTTP/1.1 endpoints through the gateway's own HTTP/1.1 client (Forwarding/Http1),
+    /// which takes 10-15% off the CPU per request and half the allocations (docs/performance.md). On by
+    /// default; "--lean-http1-upstream false" sends everything through SocketsHttpHandler instead.
     /// </summary>
-    public bool LeanHttp1Upstream { get; set; }
+    public bool LeanHttp1Upstream { get; set; } = true;
 
     /// <summary>When set, the gateway exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }

@@ -60,8 +60,9 @@ public sealed class LocalMesh : IAsyncDisposable
             "stdout" or "-" => ["--access-log", "stdout"],
             var file => ["--access-log", Path.GetFullPath(file)],
         };
+        string[] leanClient = options.GatewayLeanHttp1Upstream ? [] : ["--lean-http1-upstream", "false"];
         var gateway = Launch("gateway",
-            ["--port", Invariant(gatewayPort), "--admin-port", Invariant(adminPort), "--silo", SiloUri.ToString(), .. accessLog], GatewayProgram.ReadyLine);
+            ["--port", Invariant(gatewayPort), "--admin-port", Invariant(adminPort), "--silo", SiloUri.ToString(), .. accessLog, .. leanClient], GatewayProgram.ReadyLine);
         await gateway.ReadyLineSeen.WaitAsync(token).ConfigureAwait(false);
         Console.Out.WriteLine($"silo on {SiloUri}, gateway on {GatewayUri} (admin http://127.0.0.1:{adminPort}/metrics)");
     }

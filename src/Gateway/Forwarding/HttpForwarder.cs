@@ -18,7 +18,7 @@ namespace Mesh.Gateway.Forwarding;
 /// </summary>
 public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? options = null) : IDisposable
 {
-    private readonly bool _leanHttp1 = options?.LeanHttp1Upstream == true;
+    private readonly bool _leanHttp1 = (options ?? new GatewayOptions()).LeanHttp1Upstream;
 
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
     {

@@ -63,10 +63,27 @@ public sealed class Http1ThroughKestrelTests
         Assert.Equal("hello", await client.GetStringAsync(front.Url));
     }
 
-    /// <summary>A Kestrel whose every request the forwarder sends to the upstream on <paramref name="port"/>.</summary>
-    private static async Task<Front> FrontAsync(int port, bool wrapBody = false)
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Either_upstream_client_carries_an_HTTP1_exchange_as_chosen(bool lean)
     {
-        var forwarder = new HttpForwarder(new GatewayMetrics(new TableHolder()), new GatewayOptions { LeanHttp1Upstream = true });
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Up: 1\r\n\r\nhello");
+        await using var front = await FrontAsync(upstream.Port, lean: lean);
+        using var client = new HttpClient();
+
+        using var response = await client.GetAsync(front.Url);
+
+        Assert.Equal("hello", await response.Content.ReadAsStringAsync());
+        Assert.Equal("1", Assert.Single(response.Headers.GetValues("X-Up")));
+        // Only the lean client keeps its connection in its own pool; SocketsHttpHandler keeps it in its.
+        Assert.Equal(lean ? 1 : 0, front.Forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
+    }
+
+    /// <summary>A Kestrel whose every request the forwarder sends to the upstream on <paramref name="port"/>.</summary>
+    private static async Task<Front> FrontAsync(int port, bool wrapBody = false, bool lean = true)
+    {
+        var forwarder = new HttpForwarder(new GatewayMetrics(new TableHolder()), new GatewayOptions { LeanHttp1Upstream = lean });
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttp1AndH2c())); // As the gateway listens.
