@@ -5,6 +5,7 @@ second and p50/p99 latency, with ratios to HAProxy.
 
     python3 bench/load/loadtest.py            # DURATION=10 CONNECTIONS=32 to change the load
     TARGETS=haproxy,mesh PROTOCOLS=http/1.1 python3 bench/load/loadtest.py   # a subset, while iterating
+    APPHOST_ARGS="--gateway-lean-http1-upstream false" python3 bench/load/loadtest.py   # a gateway option, for A/B runs
 
 Each proxy runs as it would by default on this machine: HAProxy with its default threads (one per
 CPU), nginx with a worker per CPU, the gateway with the .NET thread pool; the origin is one nginx
