@@ -26,7 +26,7 @@ public static class GatewayHost
         // Kestrel hands each connection's reads to the thread pool rather than running requests on the
         // socket's I/O thread. Inline, a few busy connections could hold an I/O thread while the others
         // queued behind it: a packet capture showed ten of 32 connections unanswered for 130 ms while
-        // five were served, and a p99 of 8-20 ms over HTTP/1.1. Off, the p99 is 3.5-4.5 ms, and h2c
+        // five were served, and a p99 of 8-20 ms over HTTP/1.1. Off, the p99 was 2.5-4.9 ms, and h2c
         // serves about 40% more requests for a third less CPU each (docs/performance.md).
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = false);
         // While ASP.NET Core's hosting log is enabled at any level it opens a log scope and an Activity

@@ -49,7 +49,7 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// Send requests to HTTP/1.1 endpoints through the gateway's own HTTP/1.1 client (Forwarding/Http1),
-    /// which takes 10-15% off the CPU per request and half the allocations (docs/performance.md). On by
+    /// which takes 10-15% off the CPU per request and about half the allocations (docs/performance.md). On by
     /// default; "--lean-http1-upstream false" sends everything through SocketsHttpHandler instead.
     /// </summary>
     public bool LeanHttp1Upstream { get; set; } = true;
