@@ -12,7 +12,10 @@ public static class MeshWebHost
     /// <summary>A slim builder for a host whose listeners serve HTTP/1.1 and h2c on one port.</summary>
     public static WebApplicationBuilder CreateBuilder()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Settings come from the command line; appsettings files, if any, are read once. Reloading them
+        // would keep a file watcher on the whole working directory (the repository, run locally), which
+        // woke these processes at every file written under it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.SuppressCleartextHttp2Warning();
         return builder;
     }
