@@ -27,4 +27,7 @@ public sealed class AppHostOptions
 
     /// <summary>Passed to the gateway as --lean-http1-upstream: false sends upstream requests through SocketsHttpHandler (for A/B runs).</summary>
     public bool GatewayLeanHttp1Upstream { get; set; } = true;
+
+    /// <summary>Passed to the gateway as --lean-front: false has Kestrel serve every connection (for A/B runs).</summary>
+    public bool GatewayLeanFront { get; set; } = true;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Mesh.Gateway.Admin;
 using Mesh.Gateway.Forwarding;
+using Mesh.Gateway.Front;
 using Mesh.Gateway.Observability;
 using Mesh.Gateway.Proxy;
 using Mesh.Gateway.Subscription;
@@ -8,6 +9,7 @@ using Mesh.Gateway.Tables;
 using Mesh.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,7 +47,10 @@ public static class GatewayHost
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
             kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
-            kestrel.Listen(IPAddress.Parse(options.Listen), options.Port, listen => listen.UseHttp1AndH2c());
+            var traffic = options.LeanFront
+                ? new LeanFrontEndPoint(IPAddress.Parse(options.Listen), options.Port)
+                : new IPEndPoint(IPAddress.Parse(options.Listen), options.Port);
+            kestrel.Listen(traffic, listen => listen.UseHttp1AndH2c());
             kestrel.Listen(IPAddress.Parse(options.Listen), options.AdminPort, listen => listen.Use(next => connection =>
             {
                 connection.Items[GatewayAdmin.ConnectionItem] = true;
@@ -53,6 +58,11 @@ public static class GatewayHost
             }));
         });
         builder.Services.AddSingleton(options);
+        if (options.LeanFront)
+        {
+            // Binds only the traffic endpoint; the admin port stays on Kestrel's socket transport.
+            builder.Services.AddSingleton<IConnectionListenerFactory, LeanFrontTransportFactory>();
+        }
         builder.Services.AddSingleton<TableHolder>();
         builder.Services.AddSingleton<HttpForwarder>();
         builder.Services.AddSingleton<MirrorSender>();

@@ -54,6 +54,13 @@ public sealed class GatewayOptions
     /// </summary>
     public bool LeanHttp1Upstream { get; set; } = true;
 
+    /// <summary>
+    /// Serve plain HTTP/1.1 requests on the traffic port with the gateway's own lean front (Front/), which
+    /// runs each request on the thread its socket completed on; everything else goes to Kestrel. On by
+    /// default; "--lean-front false" has Kestrel serve every connection.
+    /// </summary>
+    public bool LeanFront { get; set; } = true;
+
     /// <summary>When set, the gateway exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }
 }

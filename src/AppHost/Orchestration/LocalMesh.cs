@@ -61,8 +61,9 @@ public sealed class LocalMesh : IAsyncDisposable
             var file => ["--access-log", Path.GetFullPath(file)],
         };
         string[] leanClient = options.GatewayLeanHttp1Upstream ? [] : ["--lean-http1-upstream", "false"];
+        string[] leanFront = options.GatewayLeanFront ? [] : ["--lean-front", "false"];
         var gateway = Launch("gateway",
-            ["--port", Invariant(gatewayPort), "--admin-port", Invariant(adminPort), "--silo", SiloUri.ToString(), .. accessLog, .. leanClient], GatewayProgram.ReadyLine);
+            ["--port", Invariant(gatewayPort), "--admin-port", Invariant(adminPort), "--silo", SiloUri.ToString(), .. accessLog, .. leanClient, .. leanFront], GatewayProgram.ReadyLine);
         await gateway.ReadyLineSeen.WaitAsync(token).ConfigureAwait(false);
         Console.Out.WriteLine($"silo on {SiloUri}, gateway on {GatewayUri} (admin http://127.0.0.1:{adminPort}/metrics)");
     }

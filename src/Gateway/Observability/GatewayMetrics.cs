@@ -20,6 +20,9 @@ public sealed class GatewayMetrics
         Mirrors = Registry.Register(new CounterFamily("mesh_gateway_mirrored_requests_total", "Mirrored copies sent, by mirror Service.", "backend"));
         AccessLogDropped = Registry.Register(new CounterFamily("mesh_gateway_access_log_dropped_total",
             "Access-log lines lost because the writer fell behind (queue full) or its output failed."));
+        FrontConnections = Registry.Register(new CounterFamily("mesh_gateway_front_connections_total",
+            "Client connections the lean HTTP/1.1 front accepted (front=\"lean\"), and those of them it handed to Kestrel "
+            + "(front=\"kestrel\": h2c, upgrades, anything unusual). Not counted when the lean front is off.", "front"));
         Registry.Register(new GaugeFamily("mesh_gateway_services", "Services in the route tables.", [],
             () => [(default, tables.Current.ServicesByKey.Count)]));
         Registry.Register(new GaugeFamily("mesh_gateway_endpoint_ejections_total",
@@ -35,6 +38,7 @@ public sealed class GatewayMetrics
     public CounterFamily Retries { get; }
     public CounterFamily Mirrors { get; }
     public CounterFamily AccessLogDropped { get; }
+    public CounterFamily FrontConnections { get; }
 
     public static string CodeClass(int status) => status switch
     {

@@ -1,0 +1,297 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Mesh.Gateway.Proxy;
+
+namespace Mesh.Gateway.Front;
+
+/// <summary>
+/// One client connection served by the lean front: read a head, run the request path on it, write the
+/// answer, again, all on the thread its socket completes on, with no pipes or handoffs between. The
+/// first request it is not sure of hands the connection, and the bytes read for it, to Kestrel.
+/// </summary>
+internal sealed class LeanConnection : IDisposable
+{
+    private const int ReceiveBufferSize = 8 * 1024;
+
+    /// <summary>A request body left unread up to this size is read and dropped to keep the connection; a longer one closes it.</summary>
+    private const int MaxBodyToDrain = 64 * 1024;
+
+    private static readonly int ReadyStreakBeforeYield = int.TryParse(Environment.GetEnvironmentVariable("MESH_X_STREAK"), out var k) ? k : 4;
+
+    private static long _lastId;
+    private int _readyStreak;
+
+    private readonly Socket _socket;
+    private readonly LeanFrontListener _listener;
+    private readonly MeshProxy _proxy;
+    private readonly CancellationTokenSource _aborted = new();
+    private byte[] _buffer = [];
+    private int _start;
+    private int _end;
+    private LeanExchange? _exchange;
+    private volatile bool _isAborted;
+    private bool _handedOver;
+
+    public LeanConnection(Socket socket, LeanFrontListener listener, MeshProxy proxy)
+    {
+        _socket = socket;
+        _listener = listener;
+        _proxy = proxy;
+        Id = "L" + Interlocked.Increment(ref _lastId).ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public string Id { get; }
+
+    /// <summary>Kestrel has the socket now.</summary>
+    public bool HandedOver => _handedOver;
+
+    /// <summary>When the request in progress started (Environment.TickCount64), or 0 between requests.</summary>
+    public long BusySince { get; private set; }
+
+    /// <summary>When the connection last went idle (Environment.TickCount64).</summary>
+    public long IdleSince { get; private set; } = Environment.TickCount64;
+
+    public CancellationToken Aborted => _aborted.Token;
+
+    public bool IsAborted => _isAborted;
+
+    /// <summary>This response ends the connection: the client asked, or the gateway is stopping.</summary>
+    public bool ClosesAfterResponse { get; private set; }
+
+    /// <summary>The response head buffer, kept for the connection's life.</summary>
+    public byte[] HeadBuffer { get; set; } = new byte[512];
+
+    public async Task RunAsync()
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        try
+        {
+            while (!_isAborted)
+            {
+                if (_start == _end)
+                {
+                    _start = _end = 0;
+                    BusySince = 0;
+                    IdleSince = Environment.TickCount64;
+                    if (_listener.IsStopping || !await ReceiveNextAsync().ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+                var exchange = _exchange ??= new LeanExchange(this, (IPEndPoint)_socket.LocalEndPoint!, (IPEndPoint)_socket.RemoteEndPoint!);
+                var parsed = RequestHeadParser.TryParse(_buffer.AsSpan(_start, _end - _start), exchange, out var consumed, out var contentLength, out var close);
+                if (parsed == HeadParse.HandOver)
+                {
+                    HandOver();
+                    return;
+                }
+                _start += consumed;
+                BusySince = Math.Max(1, Environment.TickCount64);
+                ClosesAfterResponse = close || _listener.IsStopping;
+                if (!await ServeAsync(exchange, contentLength).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client went away.
+        }
+        catch (Exception e)
+        {
+            _listener.Failed(e); // A fault of the lean front itself: this connection ends, the others carry on.
+        }
+        finally
+        {
+            _listener.Forget(this);
+            if (!_handedOver)
+            {
+                _socket.Dispose();
+            }
+            _exchange?.Writer.Release();
+            ArrayPool<byte>.Shared.Return(_buffer);
+            Dispose();
+        }
+    }
+
+    public void Dispose() => _aborted.Dispose();
+
+    /// <summary>One request through the request path; true when the connection can carry another.</summary>
+    private async Task<bool> ServeAsync(LeanExchange exchange, long? contentLength)
+    {
+        exchange.Begin(contentLength);
+        try
+        {
+            await _proxy.HandleAsync(exchange.Context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!_isAborted)
+        {
+            _listener.Failed(e);
+            if (exchange.HasStarted)
+            {
+                Abort();
+                return false;
+            }
+            exchange.FailWith500();
+        }
+        await exchange.Writer.EndAsync().ConfigureAwait(false);
+        await exchange.RunOnCompletedAsync().ConfigureAwait(false);
+        if (_isAborted || exchange.Writer.Truncated || ClosesAfterResponse)
+        {
+            return false;
+        }
+        return await DrainBodyAsync(exchange.RequestBody).ConfigureAwait(false);
+    }
+
+    /// <summary>A body the request path did not read: dropped when short, else the connection ends (as Kestrel does).</summary>
+    private static async Task<bool> DrainBodyAsync(LeanRequestBody body)
+    {
+        if (body.Remaining == 0)
+        {
+            return true;
+        }
+        if (body.Remaining > MaxBodyToDrain)
+        {
+            return false;
+        }
+        var scratch = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            while (body.Remaining > 0)
+            {
+                await body.ReadAsync(scratch, CancellationToken.None).ConfigureAwait(false);
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// The next request's bytes. When they were already there request after request, the client and the
+    /// upstream are fast enough that this connection would keep the socket thread to itself, its other
+    /// connections waiting; every few such requests it steps off that thread onto the pool.
+    /// </summary>
+    private async ValueTask<bool> ReceiveNextAsync()
+    {
+        var receiving = ReceiveMoreAsync();
+        if (!receiving.IsCompleted)
+        {
+            _readyStreak = 0;
+            return await receiving.ConfigureAwait(false);
+        }
+        if (++_readyStreak >= ReadyStreakBeforeYield && !Thread.CurrentThread.IsThreadPoolThread)
+        {
+            _readyStreak = 0;
+            await Task.Yield();
+        }
+        return await receiving.ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> ReceiveMoreAsync()
+    {
+        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
+        _end += read;
+        return read > 0;
+    }
+
+    /// <summary>Body bytes for <see cref="LeanRequestBody"/>: those already read, else from the socket.</summary>
+    internal async ValueTask<int> ReadBodyAsync(Memory<byte> into, CancellationToken ct)
+    {
+        if (_end > _start)
+        {
+            var take = Math.Min(into.Length, _end - _start);
+            _buffer.AsSpan(_start, take).CopyTo(into.Span);
+            _start += take;
+            return take;
+        }
+        using var linked = ct.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(ct, _aborted.Token) : null;
+        return await _socket.ReceiveAsync(into, SocketFlags.None, linked?.Token ?? _aborted.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends response bytes; false when the client is gone (the request is then aborted).</summary>
+    internal async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        try
+        {
+            await _socket.SendAsync(bytes, SocketFlags.None, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Abort();
+            return false;
+        }
+    }
+
+    /// <summary>The head buffer with room for <paramref name="length"/> bytes, what it holds kept.</summary>
+    internal byte[] EnsureHeadRoom(int length)
+    {
+        if (HeadBuffer.Length < length)
+        {
+            var grown = new byte[Math.Max(length, HeadBuffer.Length * 2)];
+            HeadBuffer.CopyTo(grown, 0);
+            HeadBuffer = grown;
+        }
+        return HeadBuffer;
+    }
+
+    /// <summary>Ends the connection at once: the request in progress sees RequestAborted, the client a reset.</summary>
+    public void Abort()
+    {
+        if (_isAborted)
+        {
+            return;
+        }
+        _isAborted = true;
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Called by the sweeper for a request running a while: when the client has closed its side, the request is aborted.</summary>
+    internal void CheckClientStillThere()
+    {
+        try
+        {
+            if (_socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0)
+            {
+                Abort();
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Abort();
+        }
+    }
+
+    /// <summary>Closes an idle connection (keep-alive timeout, or the gateway stopping).</summary>
+    internal void CloseIdle()
+    {
+        if (BusySince == 0)
+        {
+            Abort();
+        }
+    }
+
+    private void HandOver()
+    {
+        _handedOver = true;
+        _listener.HandOver(_socket, _buffer.AsSpan(_start, _end - _start).ToArray());
+    }
+}

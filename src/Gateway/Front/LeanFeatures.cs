@@ -1,0 +1,62 @@
+using System.Collections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Mesh.Gateway.Front;
+
+/// <summary>
+/// The feature collection of a lean exchange: the exchange's own features, plus whatever the request
+/// path sets (a replaced response body, Items), which is dropped before the next request on the connection.
+/// </summary>
+internal sealed class LeanFeatures(LeanExchange exchange) : IFeatureCollection
+{
+    private Dictionary<Type, object?>? _set;
+    private int _revision;
+
+    public bool IsReadOnly => false;
+
+    public int Revision => _revision;
+
+    public object? this[Type key]
+    {
+        get => _set is not null && _set.TryGetValue(key, out var feature) ? feature : exchange.OwnFeature(key);
+        set
+        {
+            (_set ??= [])[key] = value;
+            _revision++;
+        }
+    }
+
+    public TFeature? Get<TFeature>() => (TFeature?)this[typeof(TFeature)];
+
+    public void Set<TFeature>(TFeature? instance) => this[typeof(TFeature)] = instance;
+
+    /// <summary>Back to the exchange's own features only, for the next request.</summary>
+    public void Reset()
+    {
+        _set?.Clear();
+        _revision++;
+    }
+
+    public IEnumerator<KeyValuePair<Type, object>> GetEnumerator()
+    {
+        foreach (var type in LeanExchange.OwnFeatureTypes)
+        {
+            if (_set is null || !_set.ContainsKey(type))
+            {
+                yield return new KeyValuePair<Type, object>(type, exchange);
+            }
+        }
+        if (_set is not null)
+        {
+            foreach (var (type, feature) in _set)
+            {
+                if (feature is not null)
+                {
+                    yield return new KeyValuePair<Type, object>(type, feature);
+                }
+            }
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

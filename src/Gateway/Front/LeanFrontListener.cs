@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Mesh.Gateway.Observability;
+using Mesh.Gateway.Proxy;
+using Mesh.Hosting.Metrics;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Gateway.Front;
+
+/// <summary>
+/// The traffic listener: accepts connections and serves each with a <see cref="LeanConnection"/>; the
+/// connections those hand over come out of <see cref="AcceptAsync"/> for Kestrel. It caps the
+/// connections open at once (lean and handed over alike), closes idle ones after Kestrel's keep-alive
+/// timeout, and notices clients that leave while their request is still being served.
+/// </summary>
+internal sealed class LeanFrontListener : IConnectionListener
+{
+    /// <summary>Kestrel's default keep-alive timeout.</summary>
+    private static readonly long KeepAliveMilliseconds = (long)TimeSpan.FromSeconds(130).TotalMilliseconds;
+
+    /// <summary>A request running longer than this has its client checked for having gone (once a second).</summary>
+    private const long CheckClientAfterMilliseconds = 1000;
+
+    private readonly Socket _socket;
+    private readonly MeshProxy _proxy;
+    private readonly long _maxConnections;
+    private readonly ILogger _logger;
+    private readonly Channel<ConnectionContext> _handedOver = Channel.CreateUnbounded<ConnectionContext>();
+    private readonly ConcurrentDictionary<LeanConnection, byte> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Timer _sweeper;
+    private readonly Task _accepting;
+    private long _open;
+
+    private readonly MemoryPool<byte> _memoryPool;
+
+    private readonly Counter _servedLean;
+    private readonly Counter _handedOverCount;
+
+    private LeanFrontListener(Socket socket, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, ILogger logger, MemoryPool<byte> memoryPool)
+    {
+        _servedLean = metrics.FrontConnections.WithLabels(new LabelValues("lean"));
+        _handedOverCount = metrics.FrontConnections.WithLabels(new LabelValues("kestrel"));
+        _memoryPool = memoryPool;
+        _socket = socket;
+        _proxy = proxy;
+        _maxConnections = maxConnections;
+        _logger = logger;
+        EndPoint = new LeanFrontEndPoint(((IPEndPoint)socket.LocalEndPoint!).Address, ((IPEndPoint)socket.LocalEndPoint!).Port);
+        _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _accepting = AcceptLoopAsync();
+    }
+
+    public static LeanFrontListener Bind(LeanFrontEndPoint endpoint, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, ILogger logger, MemoryPool<byte> memoryPool)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+            socket.Bind(new IPEndPoint(endpoint.Address, endpoint.Port));
+            socket.Listen(512);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            socket.Dispose();
+            throw new AddressInUseException(e.Message, e);
+        }
+        return new LeanFrontListener(socket, proxy, metrics, maxConnections, logger, memoryPool);
+    }
+
+    public EndPoint EndPoint { get; }
+
+    public bool IsStopping => _stopping.IsCancellationRequested;
+
+    private async Task AcceptLoopAsync()
+    {
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await _socket.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                _logger.LogDebug(e, "accept failed");
+                continue;
+            }
+            if (Interlocked.Increment(ref _open) > _maxConnections)
+            {
+                Interlocked.Decrement(ref _open);
+                client.Dispose(); // Over the cap: closed at once, as Kestrel does.
+                continue;
+            }
+            client.NoDelay = true;
+            _servedLean.Add();
+            var connection = new LeanConnection(client, this, _proxy);
+            _connections[connection] = 0;
+            _ = connection.RunAsync();
+        }
+    }
+
+    /// <summary>Kestrel's next connection: one a lean connection handed over, or null once the listener is unbound.</summary>
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _handedOver.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    internal void HandOver(Socket socket, byte[] prefix)
+    {
+        var connection = new HandedOverConnection(socket, prefix, _memoryPool, "K" + socket.Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture),
+            () => Interlocked.Decrement(ref _open));
+        connection.Start();
+        _handedOverCount.Add();
+        if (!_handedOver.Writer.TryWrite(connection))
+        {
+            _ = connection.DisposeAsync().AsTask();
+        }
+    }
+
+    /// <summary>A lean connection ended (closed, or handed over, which then counts as Kestrel's).</summary>
+    internal void Forget(LeanConnection connection)
+    {
+        if (_connections.TryRemove(connection, out _) && !connection.HandedOver)
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    internal void Failed(Exception e) => _logger.LogError(e, "the request path failed on a lean connection");
+
+    private void Sweep()
+    {
+        var now = Environment.TickCount64;
+        foreach (var connection in _connections.Keys)
+        {
+            var busySince = connection.BusySince;
+            if (busySince != 0)
+            {
+                if (now - busySince > CheckClientAfterMilliseconds)
+                {
+                    connection.CheckClientStillThere();
+                }
+            }
+            else if (IsStopping || now - connection.IdleSince > KeepAliveMilliseconds)
+            {
+                connection.CloseIdle();
+            }
+        }
+    }
+
+    /// <summary>Stops accepting; idle connections close, busy ones after their response.</summary>
+    public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsStopping)
+        {
+            return;
+        }
+        _stopping.Cancel();
+        _socket.Dispose();
+        await _accepting.ConfigureAwait(false);
+        _handedOver.Writer.TryComplete();
+        Sweep();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await UnbindAsync().ConfigureAwait(false);
+        // Requests in progress get a few seconds to finish, as Kestrel gives its own.
+        for (var waited = 0; waited < 50 && !_connections.IsEmpty; waited++)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort();
+        }
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        if (_memoryPool != MemoryPool<byte>.Shared)
+        {
+            _memoryPool.Dispose();
+        }
+    }
+}

@@ -1,0 +1,309 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace Mesh.Gateway.Front;
+
+/// <summary>What the lean front makes of the bytes at the start of a request.</summary>
+internal enum HeadParse
+{
+    /// <summary>A plain HTTP/1.1 request, parsed into the exchange.</summary>
+    Lean,
+
+    /// <summary>Anything else (h2c, an upgrade, CONNECT, a chunked body, a head not all here yet, or one that is not quite
+    /// right): Kestrel takes the connection and judges it by its own rules, refusals included.</summary>
+    HandOver,
+}
+
+/// <summary>
+/// A strict reader of HTTP/1.1 request heads (RFC 9112) for the common case. It accepts only what it is
+/// sure of and hands over the rest, so that every refusal (400, 414, 431) and every unusual feature is
+/// Kestrel's, exactly as before the lean front existed.
+/// </summary>
+internal static class RequestHeadParser
+{
+    /// <summary>Kestrel's default MaxRequestHeaderCount; beyond it, Kestrel answers.</summary>
+    private const int MaxFields = 100;
+
+    public static HeadParse TryParse(ReadOnlySpan<byte> input, LeanExchange exchange, out int consumed, out long? contentLength, out bool close)
+    {
+        consumed = 0;
+        contentLength = null;
+        close = false;
+        var end = input.IndexOf("\r\n\r\n"u8);
+        if (end < 0)
+        {
+            return HeadParse.HandOver;
+        }
+        var head = input[..(end + 2)];
+        var lineEnd = head.IndexOf("\r\n"u8);
+        if (!TryRequestLine(head[..lineEnd], exchange, out var authority))
+        {
+            return HeadParse.HandOver;
+        }
+
+        IHeaderDictionary headers = exchange.RequestHeaders;
+        headers.Clear();
+        var rest = head[(lineEnd + 2)..];
+        var fields = 0;
+        var hosts = 0;
+        while (!rest.IsEmpty)
+        {
+            lineEnd = rest.IndexOf("\r\n"u8);
+            var line = rest[..lineEnd];
+            rest = rest[(lineEnd + 2)..];
+            if (++fields > MaxFields)
+            {
+                return HeadParse.HandOver;
+            }
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0 || !IsToken(line[..colon]))
+            {
+                return HeadParse.HandOver; // Includes whitespace before the colon and obs-fold lines.
+            }
+            var rawValue = line[(colon + 1)..].Trim(" \t"u8);
+            if (!IsFieldValue(rawValue))
+            {
+                return HeadParse.HandOver;
+            }
+            var name = KnownFieldNames.Find(line[..colon]);
+            switch (name)
+            {
+                case "Host":
+                    hosts++;
+                    break;
+                case "Content-Length":
+                    if (contentLength is not null || !TryDigits(rawValue, out var length))
+                    {
+                        return HeadParse.HandOver;
+                    }
+                    contentLength = length;
+                    break;
+                case "Connection":
+                    if (!TryConnection(rawValue, ref close))
+                    {
+                        return HeadParse.HandOver;
+                    }
+                    break;
+                case "Transfer-Encoding" or "Upgrade" or "Expect" or "HTTP2-Settings":
+                    return HeadParse.HandOver;
+            }
+            var value = Encoding.ASCII.GetString(rawValue);
+            name ??= Encoding.ASCII.GetString(line[..colon]);
+            headers[name] = headers.TryGetValue(name, out var earlier) ? StringValues.Concat(earlier, value) : new StringValues(value);
+        }
+        if (hosts != 1)
+        {
+            return HeadParse.HandOver; // Absent or repeated: Kestrel answers 400.
+        }
+        if (authority is not null)
+        {
+            headers.Host = authority; // A proxy-form request is routed by its URI (RFC 9112 §3.2.2).
+        }
+        else if (!IsAuthority(headers.Host.ToString()))
+        {
+            return HeadParse.HandOver;
+        }
+        consumed = end + 4;
+        return HeadParse.Lean;
+    }
+
+    /// <summary>method SP request-target SP HTTP/1.1, with an origin-form or http:// absolute-form target this reader is sure of.</summary>
+    private static bool TryRequestLine(ReadOnlySpan<byte> line, LeanExchange exchange, out string? authority)
+    {
+        authority = null;
+        var space = line.IndexOf((byte)' ');
+        if (space <= 0 || !IsToken(line[..space]))
+        {
+            return false;
+        }
+        var method = line[..space];
+        var afterMethod = line[(space + 1)..];
+        space = afterMethod.IndexOf((byte)' ');
+        if (space <= 0 || !afterMethod[(space + 1)..].SequenceEqual("HTTP/1.1"u8))
+        {
+            return false;
+        }
+        var target = afterMethod[..space];
+        var pathStart = 0;
+        if (target[0] != (byte)'/')
+        {
+            if (!target.StartsWith("http://"u8) && !Ascii.EqualsIgnoreCase(target[..Math.Min(7, target.Length)], "http://"u8))
+            {
+                return false; // CONNECT's authority-form, OPTIONS *, https:// and the h2c preface are Kestrel's.
+            }
+            var afterScheme = target[7..];
+            var slash = afterScheme.IndexOf((byte)'/');
+            if (slash <= 0 || afterScheme[..slash].IndexOf((byte)'?') >= 0)
+            {
+                return false;
+            }
+            var host = afterScheme[..slash];
+            if (!IsAuthorityBytes(host))
+            {
+                return false;
+            }
+            authority = Encoding.ASCII.GetString(host);
+            pathStart = 7 + slash;
+        }
+        var pathAndQuery = target[pathStart..];
+        var question = pathAndQuery.IndexOf((byte)'?');
+        var path = question < 0 ? pathAndQuery : pathAndQuery[..question];
+        if (!IsPlainPath(path) || (question >= 0 && !IsQuery(pathAndQuery[question..])))
+        {
+            return false;
+        }
+        var methodName = KnownMethod(method);
+        if (methodName is null || methodName == HttpMethods.Connect)
+        {
+            return false;
+        }
+        exchange.Method = methodName;
+        exchange.RawTarget = Encoding.ASCII.GetString(target);
+        exchange.Path = question < 0 && pathStart == 0 ? exchange.RawTarget : Encoding.ASCII.GetString(path);
+        exchange.QueryString = question < 0 ? "" : Encoding.ASCII.GetString(pathAndQuery[question..]);
+        return true;
+    }
+
+    private static string? KnownMethod(ReadOnlySpan<byte> method) => method switch
+    {
+        _ when method.SequenceEqual("GET"u8) => HttpMethods.Get,
+        _ when method.SequenceEqual("POST"u8) => HttpMethods.Post,
+        _ when method.SequenceEqual("PUT"u8) => HttpMethods.Put,
+        _ when method.SequenceEqual("DELETE"u8) => HttpMethods.Delete,
+        _ when method.SequenceEqual("HEAD"u8) => HttpMethods.Head,
+        _ when method.SequenceEqual("PATCH"u8) => HttpMethods.Patch,
+        _ when method.SequenceEqual("OPTIONS"u8) => HttpMethods.Options,
+        _ => null, // Other methods (and CONNECT) go to Kestrel.
+    };
+
+    /// <summary>A path with nothing to decode or normalize: no percent-encoding, no dot segments, nothing but RFC 3986 pchars.</summary>
+    private static bool IsPlainPath(ReadOnlySpan<byte> path)
+    {
+        if (path.IsEmpty || path[0] != (byte)'/' || path.IndexOf("/."u8) >= 0)
+        {
+            return false;
+        }
+        foreach (var b in path)
+        {
+            if (!IsPathChar(b))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsQuery(ReadOnlySpan<byte> query)
+    {
+        foreach (var b in query)
+        {
+            if (!IsPathChar(b) && b != (byte)'?' && b != (byte)'%')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsPathChar(byte b) =>
+        b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
+            or (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~' or (byte)'!' or (byte)'$' or (byte)'&' or (byte)'\'' or (byte)'('
+            or (byte)')' or (byte)'*' or (byte)'+' or (byte)',' or (byte)';' or (byte)'=' or (byte)':' or (byte)'@' or (byte)'/';
+
+    /// <summary>RFC 9110 token characters.</summary>
+    private static bool IsToken(ReadOnlySpan<byte> name)
+    {
+        foreach (var b in name)
+        {
+            var ok = b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
+                or (byte)'!' or (byte)'#' or (byte)'$' or (byte)'%' or (byte)'&' or (byte)'\'' or (byte)'*' or (byte)'+' or (byte)'-'
+                or (byte)'.' or (byte)'^' or (byte)'_' or (byte)'`' or (byte)'|' or (byte)'~';
+            if (!ok)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Visible ASCII, spaces and tabs only: control characters and obs-text are Kestrel's to refuse.</summary>
+    private static bool IsFieldValue(ReadOnlySpan<byte> value)
+    {
+        foreach (var b in value)
+        {
+            if (b is (< 0x20 and not (byte)'\t') or >= 0x7F)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsAuthority(string host)
+    {
+        if (host.Length == 0)
+        {
+            return false;
+        }
+        foreach (var c in host)
+        {
+            if (!IsAuthorityChar(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsAuthorityBytes(ReadOnlySpan<byte> host)
+    {
+        foreach (var b in host)
+        {
+            if (!IsAuthorityChar((char)b))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsAuthorityChar(char c) =>
+        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '-' or '_' or ':' or '[' or ']';
+
+    private static bool TryDigits(ReadOnlySpan<byte> value, out long number)
+    {
+        number = 0;
+        if (value.IsEmpty || value.Length > 18)
+        {
+            return false;
+        }
+        foreach (var b in value)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+            number = number * 10 + (b - '0');
+        }
+        return true;
+    }
+
+    /// <summary>"keep-alive" and "close" are understood here; any other connection option is Kestrel's.</summary>
+    private static bool TryConnection(ReadOnlySpan<byte> value, ref bool close)
+    {
+        foreach (var range in value.Split((byte)','))
+        {
+            var option = value[range].Trim(" \t"u8);
+            if (Ascii.EqualsIgnoreCase(option, "close"u8))
+            {
+                close = true;
+            }
+            else if (!Ascii.EqualsIgnoreCase(option, "keep-alive"u8))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

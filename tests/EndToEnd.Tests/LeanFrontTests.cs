@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Mesh.EndToEnd.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Mesh.EndToEnd.Tests;
+
+/// <summary>
+/// The lean HTTP/1.1 front on the traffic port: plain requests are served by it, keep-alive and
+/// pipelined, bodies and all; the first request it is not sure of hands the connection to Kestrel, which
+/// answers it and every later one on that connection.
+/// </summary>
+public sealed partial class LeanFrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
+{
+    private static string Get(string path, string fields = "") => $"GET {path} HTTP/1.1\r\nHost: smiley.faces\r\n{fields}\r\n";
+
+    [Fact]
+    public async Task Pipelined_plain_requests_are_answered_in_order_on_one_connection_without_Kestrel()
+    {
+        await SmileyServesAsync();
+        var handedOver = await HandedOverAsync();
+
+        var answers = await RawHttp.ResponsesAsync(mesh.GatewayUri,
+            Get("/one")
+            + Get("/two?x=1", "User-Agent: raw\r\n")
+            + Get("/three", "Connection: close\r\n"));
+
+        Assert.Equal(3, answers.Count);
+        Assert.All(answers, a => Assert.StartsWith("HTTP/1.1 200", a));
+        Assert.Contains("\"path\":\"/one\"", answers[0]);
+        Assert.Contains("\"path\":\"/two?x=1\"", answers[1]);
+        Assert.Contains("\"path\":\"/three\"", answers[2]);
+        Assert.Contains("Connection: close", answers[2]);
+        Assert.Equal(handedOver, await HandedOverAsync());
+    }
+
+    [Fact]
+    public async Task The_first_unusual_request_hands_the_connection_to_Kestrel_which_answers_it_and_the_rest()
+    {
+        await SmileyServesAsync();
+        var handedOver = await HandedOverAsync();
+
+        // A plain GET (lean), then a chunked POST (Kestrel's), then a plain GET that Kestrel now serves too.
+        var answers = await RawHttp.ResponsesAsync(mesh.GatewayUri,
+            Get("/lean")
+            + "POST /chunked HTTP/1.1\r\nHost: smiley.faces\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+            + Get("/after", "Connection: close\r\n"));
+
+        Assert.Equal(["/lean", "/chunked", "/after"], answers.Select(Path));
+        Assert.All(answers, a => Assert.StartsWith("HTTP/1.1 200", a));
+        Assert.Equal(handedOver + 1, await HandedOverAsync());
+    }
+
+    [Fact]
+    public async Task Prior_knowledge_h2c_on_the_traffic_port_is_Kestrels()
+    {
+        await SmileyServesAsync();
+        var handedOver = await HandedOverAsync();
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(mesh.GatewayUri, "/h2"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Host = "smiley.faces";
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Contains("\"path\":\"/h2\"", await response.Content.ReadAsStringAsync());
+        Assert.Equal(handedOver + 1, await HandedOverAsync());
+    }
+
+    [Fact]
+    public async Task A_body_of_declared_length_reaches_the_backend_and_the_connection_carries_on()
+    {
+        await using var backend = await LoopbackServer.StartAsync(app => app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            await context.Response.WriteAsync($"{context.Request.Method} {context.Request.Path} got '{body}'");
+        }));
+        await mesh.Api.ApplyNamespaceAsync("lean");
+        await SelectorlessService.ApplyAsync(mesh.Api, "lean", "bodies", [("127.0.0.1", LoopbackServer.Address(backend).Port)]);
+        await Eventually.UntilAsync(async () => await RawHttp.StatusAsync(mesh.GatewayUri, "GET / HTTP/1.1\r\nHost: bodies.lean\r\n\r\n") == 200,
+            "the Service is in the gateway's tables");
+        var handedOver = await HandedOverAsync();
+
+        var answers = await RawHttp.ResponsesAsync(mesh.GatewayUri,
+            "POST /upload HTTP/1.1\r\nHost: bodies.lean\r\nContent-Length: 11\r\n\r\nhello world"
+            + "PUT /empty HTTP/1.1\r\nHost: bodies.lean\r\nContent-Length: 0\r\n\r\n"
+            + "GET /last HTTP/1.1\r\nHost: bodies.lean\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal(3, answers.Count);
+        Assert.Contains("POST /upload got 'hello world'", answers[0]);
+        Assert.Contains("PUT /empty got ''", answers[1]);
+        Assert.Contains("GET /last got ''", answers[2]);
+        Assert.Equal(handedOver, await HandedOverAsync());
+    }
+
+    [Fact]
+    public async Task A_body_the_proxy_answers_without_reading_is_skipped_and_the_next_request_served()
+    {
+        await SmileyServesAsync();
+
+        // No Service has this name: the proxy answers 404 and never reads the body.
+        var answers = await RawHttp.ResponsesAsync(mesh.GatewayUri,
+            "POST /x HTTP/1.1\r\nHost: nobody.nowhere\r\nContent-Length: 5\r\n\r\nabcde"
+            + Get("/next", "Connection: close\r\n"));
+
+        Assert.Equal(2, answers.Count);
+        Assert.StartsWith("HTTP/1.1 404", answers[0]);
+        Assert.Contains("mesh: no Service for 'nobody.nowhere'", answers[0]);
+        Assert.StartsWith("HTTP/1.1 200", answers[1]);
+        Assert.Contains("\"path\":\"/next\"", answers[1]);
+    }
+
+    [Fact]
+    public async Task A_HEAD_answer_has_the_length_and_no_body()
+    {
+        await SmileyServesAsync();
+
+        var answers = await RawHttp.ResponsesAsync(mesh.GatewayUri,
+            "HEAD /head HTTP/1.1\r\nHost: smiley.faces\r\n\r\n" + Get("/then", "Connection: close\r\n"));
+
+        Assert.Equal(2, answers.Count);
+        Assert.Matches(@"Content-Length: [1-9]\d*\r\n", answers[0]);
+        Assert.EndsWith("\r\n\r\n", answers[0]);
+        Assert.Contains("\"path\":\"/then\"", answers[1]);
+    }
+
+    [Fact]
+    public async Task Targets_the_lean_front_would_have_to_normalize_are_Kestrels()
+    {
+        await SmileyServesAsync();
+        var handedOver = await HandedOverAsync();
+
+        var encoded = await RawHttp.ResponsesAsync(mesh.GatewayUri, Get("/a%20b", "Connection: close\r\n"));
+        var dotted = await RawHttp.ResponsesAsync(mesh.GatewayUri, Get("/x/../y", "Connection: close\r\n"));
+
+        Assert.StartsWith("HTTP/1.1 200", Assert.Single(encoded));
+        Assert.StartsWith("HTTP/1.1 200", Assert.Single(dotted));
+        Assert.Equal(handedOver + 2, await HandedOverAsync());
+    }
+
+    [Fact]
+    public async Task A_proxy_form_target_is_routed_by_its_URI_over_a_contradicting_Host()
+    {
+        await SmileyServesAsync();
+
+        var answers = await RawHttp.ResponsesAsync(mesh.GatewayUri,
+            "GET http://smiley.faces/by-uri HTTP/1.1\r\nHost: nobody.nowhere\r\nConnection: close\r\n\r\n");
+
+        var answer = Assert.Single(answers);
+        Assert.StartsWith("HTTP/1.1 200", answer);
+        Assert.Contains("\"host\":\"smiley.faces\"", answer);
+        Assert.Contains("\"path\":\"/by-uri\"", answer);
+    }
+
+    private static string Path(string answer) => PathField().Match(answer) is { Success: true } m ? m.Groups[1].Value : "";
+
+    [GeneratedRegex("\"path\":\"([^\"]*)\"")]
+    private static partial Regex PathField();
+
+    private Task SmileyServesAsync() => Eventually.UntilAsync(
+        async () => await RawHttp.StatusAsync(mesh.GatewayUri, Get("/")) == 200,
+        "smiley.faces is served");
+
+    private async Task<long> HandedOverAsync()
+    {
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(mesh.GatewayAdminUri, "metrics"));
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("mesh_gateway_front_connections_total{front=\"kestrel\"}", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    }
+}
