@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Mesh.EndToEnd.Tests.Support;
@@ -159,6 +160,30 @@ public sealed partial class LeanFrontTests(DemoMesh mesh) : IClassFixture<DemoMe
         Assert.StartsWith("HTTP/1.1 200", answer);
         Assert.Contains("\"host\":\"smiley.faces\"", answer);
         Assert.Contains("\"path\":\"/by-uri\"", answer);
+    }
+
+    [Fact]
+    public async Task A_client_trickling_its_body_below_the_minimum_data_rate_is_cut_off_while_others_are_served()
+    {
+        await SmileyServesAsync();
+        using var slow = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await slow.ConnectAsync(new IPEndPoint(IPAddress.Loopback, mesh.GatewayUri.Port));
+        await slow.SendAsync(Encoding.ASCII.GetBytes("POST / HTTP/1.1\r\nHost: smiley.faces\r\nContent-Length: 100000\r\n\r\nabc"), SocketFlags.None);
+
+        await SmileyServesAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var cut = false;
+        try
+        {
+            // Kestrel's rule: after 5 s of waiting, 240 bytes a second on average; three bytes are far below it.
+            cut = await slow.ReceiveAsync(new byte[1024], SocketFlags.None, deadline.Token) == 0;
+        }
+        catch (SocketException)
+        {
+            cut = true; // Reset, as the connection had unread bytes.
+        }
+        Assert.True(cut, "the trickling client's connection was closed");
+        await SmileyServesAsync();
     }
 
     private static string Path(string answer) => PathField().Match(answer) is { Success: true } m ? m.Groups[1].Value : "";

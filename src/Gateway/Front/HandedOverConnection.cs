@@ -32,7 +32,9 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
         // Kestrel's defaults: MaxRequestBufferSize 1 MiB, MaxResponseBufferSize 64 KiB.
         _input = new Pipe(new PipeOptions(memoryPool, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
-        _output = new Pipe(new PipeOptions(memoryPool, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.ThreadPool,
+        // The send loop runs on the pool, as Kestrel's own runs on its send queue: what several HTTP/2 streams
+        // write meanwhile goes out in one send rather than one each.
+        _output = new Pipe(new PipeOptions(memoryPool, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.ThreadPool,
             pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
         _socket = socket;
         _prefix = prefix;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Mesh.Gateway.Proxy;
 
 namespace Mesh.Gateway.Front;
@@ -17,7 +18,8 @@ internal sealed class LeanConnection : IDisposable
     /// <summary>A request body left unread up to this size is read and dropped to keep the connection; a longer one closes it.</summary>
     private const int MaxBodyToDrain = 64 * 1024;
 
-    private static readonly int ReadyStreakBeforeYield = int.TryParse(Environment.GetEnvironmentVariable("MESH_X_STREAK"), out var k) ? k : 4;
+    /// <summary>Requests in a row whose bytes were already there before the connection steps off the socket thread.</summary>
+    private const int ReadyStreakBeforeYield = 4;
 
     private static long _lastId;
     private int _readyStreak;
@@ -26,6 +28,8 @@ internal sealed class LeanConnection : IDisposable
     private readonly LeanFrontListener _listener;
     private readonly MeshProxy _proxy;
     private readonly CancellationTokenSource _aborted = new();
+    private readonly ClientDataRate _bodyRate = new();
+    private readonly ClientDataRate _sendRate = new();
     private byte[] _buffer = [];
     private int _start;
     private int _end;
@@ -119,9 +123,12 @@ internal sealed class LeanConnection : IDisposable
     public void Dispose() => _aborted.Dispose();
 
     /// <summary>One request through the request path; true when the connection can carry another.</summary>
-    private async Task<bool> ServeAsync(LeanExchange exchange, long? contentLength)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ServeAsync(LeanExchange exchange, long? contentLength)
     {
         exchange.Begin(contentLength);
+        _bodyRate.Reset();
+        _sendRate.Reset();
         try
         {
             await _proxy.HandleAsync(exchange.Context).ConfigureAwait(false);
@@ -176,30 +183,26 @@ internal sealed class LeanConnection : IDisposable
     /// upstream are fast enough that this connection would keep the socket thread to itself, its other
     /// connections waiting; every few such requests it steps off that thread onto the pool.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReceiveNextAsync()
     {
-        var receiving = ReceiveMoreAsync();
+        var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
         if (!receiving.IsCompleted)
         {
             _readyStreak = 0;
-            return await receiving.ConfigureAwait(false);
         }
-        if (++_readyStreak >= ReadyStreakBeforeYield && !Thread.CurrentThread.IsThreadPoolThread)
+        else if (++_readyStreak >= ReadyStreakBeforeYield && !Thread.CurrentThread.IsThreadPoolThread)
         {
             _readyStreak = 0;
             await Task.Yield();
         }
-        return await receiving.ConfigureAwait(false);
-    }
-
-    private async ValueTask<bool> ReceiveMoreAsync()
-    {
-        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
+        var read = await receiving.ConfigureAwait(false);
         _end += read;
         return read > 0;
     }
 
     /// <summary>Body bytes for <see cref="LeanRequestBody"/>: those already read, else from the socket.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<int> ReadBodyAsync(Memory<byte> into, CancellationToken ct)
     {
         if (_end > _start)
@@ -210,15 +213,29 @@ internal sealed class LeanConnection : IDisposable
             return take;
         }
         using var linked = ct.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(ct, _aborted.Token) : null;
-        return await _socket.ReceiveAsync(into, SocketFlags.None, linked?.Token ?? _aborted.Token).ConfigureAwait(false);
+        var receiving = _socket.ReceiveAsync(into, SocketFlags.None, linked?.Token ?? _aborted.Token);
+        if (!receiving.IsCompleted)
+        {
+            _bodyRate.Waiting();
+        }
+        var read = await receiving.ConfigureAwait(false);
+        _bodyRate.Moved(read);
+        return read;
     }
 
     /// <summary>Sends response bytes; false when the client is gone (the request is then aborted).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
         try
         {
-            await _socket.SendAsync(bytes, SocketFlags.None, ct).ConfigureAwait(false);
+            var sending = _socket.SendAsync(bytes, SocketFlags.None, ct);
+            if (!sending.IsCompleted)
+            {
+                _sendRate.Waiting();
+            }
+            await sending.ConfigureAwait(false);
+            _sendRate.Moved(bytes.Length);
             return true;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -264,9 +281,17 @@ internal sealed class LeanConnection : IDisposable
         }
     }
 
-    /// <summary>Called by the sweeper for a request running a while: when the client has closed its side, the request is aborted.</summary>
-    internal void CheckClientStillThere()
+    /// <summary>
+    /// Called by the sweeper for a request running a while: when the client has closed its side, or sends
+    /// its body or reads the answer below Kestrel's minimum data rate, the request is aborted.
+    /// </summary>
+    internal void CheckClientStillThere(long now)
     {
+        if (_bodyRate.TooSlow(now) || _sendRate.TooSlow(now))
+        {
+            Abort();
+            return;
+        }
         try
         {
             if (_socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0)

@@ -67,10 +67,14 @@ internal sealed class LeanFrontListener : IConnectionListener
             socket.Bind(new IPEndPoint(endpoint.Address, endpoint.Port));
             socket.Listen(512);
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        catch (SocketException e)
         {
             socket.Dispose();
-            throw new AddressInUseException(e.Message, e);
+            if (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                throw new AddressInUseException(e.Message, e);
+            }
+            throw;
         }
         return new LeanFrontListener(socket, proxy, metrics, maxConnections, logger, memoryPool);
     }
@@ -124,15 +128,15 @@ internal sealed class LeanFrontListener : IConnectionListener
         }
     }
 
-    internal void HandOver(Socket socket, byte[] prefix)
+    internal void HandOver(Socket socket, byte[] alreadyRead)
     {
-        var connection = new HandedOverConnection(socket, prefix, _memoryPool, "K" + socket.Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture),
-            () => Interlocked.Decrement(ref _open));
+        var connection = new HandedOverConnection(socket, alreadyRead, _memoryPool,
+            "K" + socket.Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture), () => Interlocked.Decrement(ref _open));
         connection.Start();
         _handedOverCount.Add();
         if (!_handedOver.Writer.TryWrite(connection))
         {
-            _ = connection.DisposeAsync().AsTask();
+            _ = connection.DisposeAsync().AsTask(); // Stopping: Kestrel takes no more.
         }
     }
 
@@ -157,7 +161,7 @@ internal sealed class LeanFrontListener : IConnectionListener
             {
                 if (now - busySince > CheckClientAfterMilliseconds)
                 {
-                    connection.CheckClientStillThere();
+                    connection.CheckClientStillThere(now);
                 }
             }
             else if (IsStopping || now - connection.IdleSince > KeepAliveMilliseconds)

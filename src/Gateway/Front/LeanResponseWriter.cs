@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Mesh.Gateway.Front;
 
@@ -132,6 +133,7 @@ internal sealed class LeanResponseWriter(LeanConnection connection, LeanExchange
     /// <summary>Sends the head now, with whatever body is pending.</summary>
     internal async Task StartAsync(CancellationToken cancellationToken) => await SendAsync(last: false, cancellationToken).ConfigureAwait(false);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<FlushResult> SendAsync(bool last, CancellationToken cancellationToken)
     {
         if (_lastSent || connection.IsAborted)
