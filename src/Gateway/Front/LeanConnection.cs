@@ -190,6 +190,7 @@ internal sealed class LeanConnection : IDisposable
         if (!receiving.IsCompleted)
         {
             _readyStreak = 0;
+            _exchange?.Writer.Release(); // Idle until the client speaks: an idle connection holds no answer buffer.
         }
         else if (++_readyStreak >= ReadyStreakBeforeYield && !Thread.CurrentThread.IsThreadPoolThread)
         {
