@@ -109,22 +109,13 @@ internal sealed class LeanExchange : IHttpRequestFeature, IHttpResponseFeature, 
     public void OnCompleted(Func<object, Task> callback, object state) => (_onCompleted ??= []).Add((callback, state));
 
     /// <summary>Runs the OnStarting callbacks, last registered first (as Kestrel does), once, before the head is written.</summary>
-    internal async ValueTask RunOnStartingAsync()
-    {
-        if (_onStarting is not { Count: > 0 } callbacks)
-        {
-            return;
-        }
-        for (var i = callbacks.Count - 1; i >= 0; i--)
-        {
-            await callbacks[i].Callback(callbacks[i].State).ConfigureAwait(false);
-        }
-        callbacks.Clear();
-    }
+    internal ValueTask RunOnStartingAsync() => RunOnceAsync(_onStarting);
 
-    internal async ValueTask RunOnCompletedAsync()
+    internal ValueTask RunOnCompletedAsync() => RunOnceAsync(_onCompleted);
+
+    private static async ValueTask RunOnceAsync(List<(Func<object, Task> Callback, object State)>? callbacks)
     {
-        if (_onCompleted is not { Count: > 0 } callbacks)
+        if (callbacks is not { Count: > 0 })
         {
             return;
         }
