@@ -98,7 +98,13 @@ internal sealed class LeanFrontListener : IConnectionListener
             }
             catch (SocketException e)
             {
-                _logger.LogDebug(e, "accept failed");
+                // A client that reset before its accept is nothing; anything else (out of file handles, say)
+                // gets a short pause, so the loop waits for it to pass rather than spinning on it.
+                if (e.SocketErrorCode != SocketError.ConnectionReset)
+                {
+                    _logger.LogWarning(e, "accept failed");
+                    await Task.Delay(50).ConfigureAwait(false);
+                }
                 continue;
             }
             if (Interlocked.Increment(ref _open) > _maxConnections)
