@@ -1,4 +1,5 @@
 using System.Text;
+using Mesh.Gateway.Forwarding.Http1;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -24,6 +25,15 @@ internal static class RequestHeadParser
 {
     /// <summary>Kestrel's default MaxRequestHeaderCount; beyond it, Kestrel answers.</summary>
     private const int MaxFields = 100;
+
+    // Names most requests carry, so reading them allocates nothing.
+    private static readonly string[] CommonNames =
+    [
+        "Host", "Accept", "Accept-Encoding", "Accept-Language", "Authorization", "Cache-Control", "Connection", "Content-Length",
+        "Content-Type", "Cookie", "Expect", "HTTP2-Settings", "If-Modified-Since", "If-None-Match", "Origin", "Pragma", "Referer",
+        "TE", "Transfer-Encoding", "Upgrade", "User-Agent", "X-Forwarded-For", "X-Forwarded-Proto", "X-Request-Id", "traceparent",
+        "tracestate", "baggage",
+    ];
 
     public static HeadParse TryParse(ReadOnlySpan<byte> input, LeanExchange exchange, out int consumed, out long? contentLength, out bool close)
     {
@@ -56,17 +66,11 @@ internal static class RequestHeadParser
             {
                 return HeadParse.HandOver;
             }
-            var colon = line.IndexOf((byte)':');
-            if (colon <= 0 || !IsToken(line[..colon]))
+            if (!FieldSyntax.TrySplit(line, out var rawName, out var rawValue))
             {
-                return HeadParse.HandOver; // Includes whitespace before the colon and obs-fold lines.
+                return HeadParse.HandOver; // Includes whitespace before the colon, obs-fold lines, controls and obs-text.
             }
-            var rawValue = line[(colon + 1)..].Trim(" \t"u8);
-            if (!IsFieldValue(rawValue))
-            {
-                return HeadParse.HandOver;
-            }
-            var name = KnownFieldNames.Find(line[..colon]);
+            var name = FieldSyntax.NameOf(rawName, CommonNames);
             switch (name)
             {
                 case "Host":
@@ -89,7 +93,6 @@ internal static class RequestHeadParser
                     return HeadParse.HandOver;
             }
             var value = Encoding.ASCII.GetString(rawValue);
-            name ??= Encoding.ASCII.GetString(line[..colon]);
             headers[name] = headers.TryGetValue(name, out var earlier) ? StringValues.Concat(earlier, value) : new StringValues(value);
         }
         if (hosts != 1)
@@ -113,7 +116,7 @@ internal static class RequestHeadParser
     {
         authority = null;
         var space = line.IndexOf((byte)' ');
-        if (space <= 0 || !IsToken(line[..space]))
+        if (space <= 0 || !FieldSyntax.IsToken(line[..space]))
         {
             return false;
         }
@@ -210,35 +213,6 @@ internal static class RequestHeadParser
         b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
             or (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~' or (byte)'!' or (byte)'$' or (byte)'&' or (byte)'\'' or (byte)'('
             or (byte)')' or (byte)'*' or (byte)'+' or (byte)',' or (byte)';' or (byte)'=' or (byte)':' or (byte)'@' or (byte)'/';
-
-    /// <summary>RFC 9110 token characters.</summary>
-    private static bool IsToken(ReadOnlySpan<byte> name)
-    {
-        foreach (var b in name)
-        {
-            var ok = b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
-                or (byte)'!' or (byte)'#' or (byte)'$' or (byte)'%' or (byte)'&' or (byte)'\'' or (byte)'*' or (byte)'+' or (byte)'-'
-                or (byte)'.' or (byte)'^' or (byte)'_' or (byte)'`' or (byte)'|' or (byte)'~';
-            if (!ok)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /// <summary>Visible ASCII, spaces and tabs only: control characters and obs-text are Kestrel's to refuse.</summary>
-    private static bool IsFieldValue(ReadOnlySpan<byte> value)
-    {
-        foreach (var b in value)
-        {
-            if (b is (< 0x20 and not (byte)'\t') or >= 0x7F)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static bool IsAuthority(string host)
     {

@@ -11,9 +11,6 @@ namespace Mesh.Gateway.Forwarding.Http1;
 /// </summary>
 internal static class ResponseHeadParser
 {
-    private static readonly SearchValues<byte> TokenBytes =
-        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
-
     // Names most responses carry, so reading them allocates nothing.
     private static readonly string[] CommonNames =
     [
@@ -136,39 +133,16 @@ internal static class ResponseHeadParser
 
     private static (string Name, string Value) SplitField(ReadOnlySpan<byte> line)
     {
-        var colon = line.IndexOf((byte)':');
-        if (colon <= 0)
+        if (line.IndexOf((byte)':') <= 0)
         {
             // No name, or a line starting with whitespace: obsolete line folding, which a proxy must not pass on.
             throw Invalid("malformed header line");
         }
-        var nameBytes = line[..colon];
-        if (nameBytes.IndexOfAnyExcept(TokenBytes) >= 0)
+        if (!FieldSyntax.TrySplit(line, out var nameBytes, out var valueBytes))
         {
-            throw Invalid("invalid header name");
+            throw Invalid(FieldSyntax.IsToken(nameBytes) ? "invalid header value" : "invalid header name");
         }
-        var valueBytes = line[(colon + 1)..].Trim(" \t"u8);
-        // Visible ASCII, spaces and tabs only: no controls, and no obs-text, which the client's side refuses to send.
-        foreach (var b in valueBytes)
-        {
-            if ((b < 0x20 && b != (byte)'\t') || b >= 0x7F)
-            {
-                throw Invalid("invalid header value");
-            }
-        }
-        return (NameOf(nameBytes), valueBytes.IsEmpty ? "" : Encoding.ASCII.GetString(valueBytes));
-    }
-
-    private static string NameOf(ReadOnlySpan<byte> name)
-    {
-        foreach (var common in CommonNames)
-        {
-            if (common.Length == name.Length && Ascii.EqualsIgnoreCase(name, common))
-            {
-                return common;
-            }
-        }
-        return Encoding.ASCII.GetString(name);
+        return (FieldSyntax.NameOf(nameBytes, CommonNames), valueBytes.IsEmpty ? "" : Encoding.ASCII.GetString(valueBytes));
     }
 
     private static HttpRequestException Invalid(string what) => new(HttpRequestError.InvalidResponse, $"upstream sent an invalid response: {what}");

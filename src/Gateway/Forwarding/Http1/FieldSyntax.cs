@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Text;
+
+namespace Mesh.Gateway.Forwarding.Http1;
+
+/// <summary>
+/// The grammar of one HTTP/1.1 header field line (RFC 9112 §5, RFC 9110 §5.5), shared by the reader of
+/// upstream answers and the lean front's reader of client requests: what each accepts is then the same.
+/// </summary>
+internal static class FieldSyntax
+{
+    private static readonly SearchValues<byte> TokenBytes =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
+    /// <summary>RFC 9110 token characters, at least one.</summary>
+    public static bool IsToken(ReadOnlySpan<byte> bytes) => !bytes.IsEmpty && bytes.IndexOfAnyExcept(TokenBytes) < 0;
+
+    /// <summary>
+    /// Splits "name: value" into the name and the value without its surrounding whitespace. False when the
+    /// name is missing or not a token (whitespace before the colon, obsolete line folding), or the value
+    /// holds anything but visible ASCII, spaces and tabs (no controls, no obs-text).
+    /// </summary>
+    public static bool TrySplit(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        var colon = line.IndexOf((byte)':');
+        name = colon < 0 ? default : line[..colon];
+        value = colon < 0 ? default : line[(colon + 1)..].Trim(" \t"u8);
+        if (!IsToken(name))
+        {
+            return false;
+        }
+        foreach (var b in value)
+        {
+            if ((b < 0x20 && b != (byte)'\t') || b >= 0x7F)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The name as a string: one of <paramref name="common"/> (matched in any case) without allocating, else a new one.</summary>
+    public static string NameOf(ReadOnlySpan<byte> name, string[] common)
+    {
+        foreach (var known in common)
+        {
+            if (known.Length == name.Length && Ascii.EqualsIgnoreCase(name, known))
+            {
+                return known;
+            }
+        }
+        return Encoding.ASCII.GetString(name);
+    }
+}
