@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Mesh.Gateway.Forwarding.Http1;
 using Microsoft.AspNetCore.Http;
@@ -25,6 +26,16 @@ internal static class RequestHeadParser
 {
     /// <summary>Kestrel's default MaxRequestHeaderCount; beyond it, Kestrel answers.</summary>
     private const int MaxFields = 100;
+
+    private static readonly SearchValues<byte> PathBytes =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/"u8);
+
+    /// <summary>A query keeps its percent-encoding (it is passed on as received), and may hold '?'.</summary>
+    private static readonly SearchValues<byte> QueryBytes =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?%"u8);
+
+    private static readonly SearchValues<byte> AuthorityBytes =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]"u8);
 
     // Names most requests carry, so reading them allocates nothing.
     private static readonly string[] CommonNames =
@@ -75,6 +86,10 @@ internal static class RequestHeadParser
             {
                 case "Host":
                     hosts++;
+                    if (authority is null && !IsAuthority(rawValue))
+                    {
+                        return HeadParse.HandOver; // Kestrel judges a Host it would refuse; a proxy-form URI replaces it anyway.
+                    }
                     break;
                 case "Content-Length":
                     if (contentLength is not null || !TryDigits(rawValue, out var length))
@@ -102,10 +117,6 @@ internal static class RequestHeadParser
         if (authority is not null)
         {
             headers.Host = authority; // A proxy-form request is routed by its URI (RFC 9112 §3.2.2).
-        }
-        else if (!IsAuthority(headers.Host.ToString()))
-        {
-            return HeadParse.HandOver;
         }
         consumed = end + 4;
         return HeadParse.Lean;
@@ -142,7 +153,7 @@ internal static class RequestHeadParser
                 return false;
             }
             var host = afterScheme[..slash];
-            if (!IsAuthorityBytes(host))
+            if (!IsAuthority(host))
             {
                 return false;
             }
@@ -152,7 +163,7 @@ internal static class RequestHeadParser
         var pathAndQuery = target[pathStart..];
         var question = pathAndQuery.IndexOf((byte)'?');
         var path = question < 0 ? pathAndQuery : pathAndQuery[..question];
-        if (!IsPlainPath(path) || (question >= 0 && !IsQuery(pathAndQuery[question..])))
+        if (!IsPlainPath(path) || (question >= 0 && pathAndQuery[question..].IndexOfAnyExcept(QueryBytes) >= 0))
         {
             return false;
         }
@@ -181,69 +192,11 @@ internal static class RequestHeadParser
     };
 
     /// <summary>A path with nothing to decode or normalize: no percent-encoding, no dot segments, nothing but RFC 3986 pchars.</summary>
-    private static bool IsPlainPath(ReadOnlySpan<byte> path)
-    {
-        if (path.IsEmpty || path[0] != (byte)'/' || path.IndexOf("/."u8) >= 0)
-        {
-            return false;
-        }
-        foreach (var b in path)
-        {
-            if (!IsPathChar(b))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    private static bool IsPlainPath(ReadOnlySpan<byte> path) =>
+        !path.IsEmpty && path[0] == (byte)'/' && path.IndexOf("/."u8) < 0 && path.IndexOfAnyExcept(PathBytes) < 0;
 
-    private static bool IsQuery(ReadOnlySpan<byte> query)
-    {
-        foreach (var b in query)
-        {
-            if (!IsPathChar(b) && b != (byte)'?' && b != (byte)'%')
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static bool IsPathChar(byte b) =>
-        b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
-            or (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~' or (byte)'!' or (byte)'$' or (byte)'&' or (byte)'\'' or (byte)'('
-            or (byte)')' or (byte)'*' or (byte)'+' or (byte)',' or (byte)';' or (byte)'=' or (byte)':' or (byte)'@' or (byte)'/';
-
-    private static bool IsAuthority(string host)
-    {
-        if (host.Length == 0)
-        {
-            return false;
-        }
-        foreach (var c in host)
-        {
-            if (!IsAuthorityChar(c))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static bool IsAuthorityBytes(ReadOnlySpan<byte> host)
-    {
-        foreach (var b in host)
-        {
-            if (!IsAuthorityChar((char)b))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static bool IsAuthorityChar(char c) =>
-        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '-' or '_' or ':' or '[' or ']';
+    /// <summary>A host[:port] of the characters a Service name or an IP address uses, at least one.</summary>
+    private static bool IsAuthority(ReadOnlySpan<byte> host) => !host.IsEmpty && host.IndexOfAnyExcept(AuthorityBytes) < 0;
 
     private static bool TryDigits(ReadOnlySpan<byte> value, out long number)
     {
