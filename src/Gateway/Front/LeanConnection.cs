@@ -246,18 +246,6 @@ internal sealed class LeanConnection : IDisposable
         }
     }
 
-    /// <summary>The head buffer with room for <paramref name="length"/> bytes, what it holds kept.</summary>
-    internal byte[] EnsureHeadRoom(int length)
-    {
-        if (HeadBuffer.Length < length)
-        {
-            var grown = new byte[Math.Max(length, HeadBuffer.Length * 2)];
-            HeadBuffer.CopyTo(grown, 0);
-            HeadBuffer = grown;
-        }
-        return HeadBuffer;
-    }
-
     /// <summary>Ends the connection at once: the request in progress sees RequestAborted, the client a reset.</summary>
     public void Abort()
     {

@@ -141,15 +141,12 @@ internal sealed class LeanResponseWriter(LeanConnection connection, LeanExchange
             _pending = 0;
             return new FlushResult(isCanceled: false, isCompleted: true);
         }
-        if (!HeadSent)
-        {
-            await exchange.RunOnStartingAsync().ConfigureAwait(false);
-        }
         ReadOnlyMemory<byte> output;
         if (!HeadSent)
         {
+            await exchange.RunOnStartingAsync().ConfigureAwait(false);
             var head = ResponseHeadWriter.Write(exchange, connection.HeadBuffer, _isHead, last ? _pending : null, connection.ClosesAfterResponse,
-                out _chunked, out _declaredLength);
+                roomAfter: ChunkHeaderRoom + _pending + ChunkTrailerRoom, out _chunked, out _declaredLength);
             connection.HeadBuffer = head.Buffer;
             HeadSent = true;
             output = Frame(head.Buffer, head.Length, last);
@@ -177,31 +174,32 @@ internal sealed class LeanResponseWriter(LeanConnection connection, LeanExchange
             : new FlushResult(isCanceled: false, isCompleted: true);
     }
 
-    /// <summary>The pending body in its framing, after the head when one is given (copied in front of it, as heads are short).</summary>
+    /// <summary>
+    /// The pending body in its framing; when a head is given, copied in after it (heads are short, and the
+    /// head writer left room for the body), so that head and body leave in one write.
+    /// </summary>
     private ReadOnlyMemory<byte> Frame(byte[]? head, int headLength, bool last)
     {
-        var body = _isHead ? 0 : _pending;
-        if (!_chunked)
+        var (start, end) = _chunked ? FrameChunk(last) : (ChunkHeaderRoom, ChunkHeaderRoom + (_isHead ? 0 : _pending));
+        var framed = end > start ? _buffer.AsMemory(start, end - start) : ReadOnlyMemory<byte>.Empty;
+        if (head is null)
         {
-            if (body == 0)
-            {
-                return head is null ? ReadOnlyMemory<byte>.Empty : head.AsMemory(0, headLength);
-            }
-            if (head is null)
-            {
-                return _buffer.AsMemory(ChunkHeaderRoom, body);
-            }
-            var combined = connection.EnsureHeadRoom(headLength + body);
-            _buffer.AsSpan(ChunkHeaderRoom, body).CopyTo(combined.AsSpan(headLength));
-            return combined.AsMemory(0, headLength + body);
+            return framed;
         }
+        framed.Span.CopyTo(head.AsSpan(headLength));
+        return head.AsMemory(0, headLength + framed.Length);
+    }
+
+    /// <summary>Writes the chunk's size line and CRLF (and the last chunk, at the end) into the room kept around the pending bytes.</summary>
+    private (int Start, int End) FrameChunk(bool last)
+    {
         Reserve(0);
         var start = ChunkHeaderRoom;
-        var end = ChunkHeaderRoom + body;
-        if (body > 0)
+        var end = ChunkHeaderRoom + _pending;
+        if (_pending > 0)
         {
             Span<byte> size = stackalloc byte[ChunkHeaderRoom];
-            Utf8Formatter.TryFormat(body, size, out var digits, new StandardFormat('X'));
+            Utf8Formatter.TryFormat(_pending, size, out var digits, new StandardFormat('X'));
             "\r\n"u8.CopyTo(size[digits..]);
             start -= digits + 2;
             size[..(digits + 2)].CopyTo(_buffer.AsSpan(start));
@@ -213,12 +211,6 @@ internal sealed class LeanResponseWriter(LeanConnection connection, LeanExchange
             "0\r\n\r\n"u8.CopyTo(_buffer.AsSpan(end));
             end += 5;
         }
-        if (head is null)
-        {
-            return _buffer.AsMemory(start, end - start);
-        }
-        var all = connection.EnsureHeadRoom(headLength + end - start);
-        _buffer.AsSpan(start, end - start).CopyTo(all.AsSpan(headLength));
-        return all.AsMemory(0, headLength + end - start);
+        return (start, end);
     }
 }

@@ -13,9 +13,10 @@ internal static class ResponseHeadWriter
 {
     /// <param name="completeLength">The whole body's length, when the response is complete as its head goes out.</param>
     /// <param name="closes">Whether the connection closes after this response ("Connection: close").</param>
+    /// <param name="roomAfter">Bytes the returned buffer keeps free after the head, for the body that goes out with it.</param>
     /// <exception cref="InvalidOperationException">A field holds a character HTTP/1.1 cannot carry (as Kestrel refuses it).</exception>
     public static (byte[] Buffer, int Length) Write(LeanExchange exchange, byte[] buffer, bool isHead, int? completeLength, bool closes,
-        out bool chunked, out long? declaredLength)
+        int roomAfter, out bool chunked, out long? declaredLength)
     {
         var head = new HeadBuilder(buffer);
         var status = exchange.StatusCode;
@@ -79,6 +80,7 @@ internal static class ResponseHeadWriter
             head.Append("Connection: close\r\n"u8);
         }
         head.Append("\r\n"u8);
+        head.Ensure(roomAfter);
         return (head.Buffer, head.Length);
     }
 
@@ -136,7 +138,7 @@ internal static class ResponseHeadWriter
             Buffer[Length++] = (byte)'\n';
         }
 
-        private void Ensure(int more)
+        public void Ensure(int more)
         {
             if (Length + more <= Buffer.Length)
             {
