@@ -8,7 +8,8 @@ second and p50/p99 latency, with ratios to HAProxy.
     APPHOST_ARGS="--gateway-lean-http1-upstream false" python3 bench/load/loadtest.py   # a gateway option, for A/B runs
 
 Each proxy runs as it would by default on this machine: HAProxy with its default threads (one per
-CPU), nginx with a worker per CPU, the gateway with the .NET thread pool; the origin is one nginx
+CPU), nginx with a worker per CPU, the gateway with its defaults (HTTP/1.1 on its lean front's socket
+threads, h2c through Kestrel and the .NET thread pool); the origin is one nginx
 worker. Everything listens on 127.0.0.1 only; every load run is bounded in time. Needs: haproxy, nginx
 (nginx-light), wrk, h2load (nghttp2-client) from Debian, and the .NET SDK; missing Debian packages are
 installed with apt-get when run as root.
