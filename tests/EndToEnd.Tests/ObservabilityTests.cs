@@ -31,6 +31,7 @@ public sealed class ObservabilityTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         Assert.Contains("# TYPE process_cpu_seconds_total counter", metrics);
         Assert.Matches(@"(?m)^dotnet_gc_allocated_bytes_total [1-9]", metrics);
         Assert.Matches(@"(?m)^process_resident_memory_bytes [1-9]", metrics);
+        Assert.Matches(@"(?m)^dotnet_gc_pause_seconds_total [0-9]", metrics);
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public static class ProcessMetrics
         registry.Register(new GaugeFamily("dotnet_gc_collections_total", "Garbage collections, by generation.", ["generation"],
             () => Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => (new LabelValues(g.ToString(System.Globalization.CultureInfo.InvariantCulture)), (double)GC.CollectionCount(g))),
             "counter"));
+        // Pauses stop every thread at once: the metric that tells a latency tail made by the GC from one made elsewhere.
+        registry.Register(new GaugeFamily("dotnet_gc_pause_seconds_total", "Time the process was paused for garbage collection, in seconds.", [],
+            () => [(default, GC.GetTotalPauseDuration().TotalSeconds)], "counter"));
     }
 
     private static Process CurrentProcess()
