@@ -97,6 +97,10 @@ internal sealed class LeanConnection : IDisposable
                 {
                     return;
                 }
+                if (!Thread.CurrentThread.IsThreadPoolThread)
+                {
+                    SocketThreadTurns.EndTurnIfLong();
+                }
             }
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
