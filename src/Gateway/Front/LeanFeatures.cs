@@ -26,7 +26,10 @@ internal sealed class LeanFeatures(LeanExchange exchange) : IFeatureCollection
         }
     }
 
-    public TFeature? Get<TFeature>() => (TFeature?)this[typeof(TFeature)];
+    // The request path asks for a handful of features many times a request: answered without hashing or
+    // comparing Types when nothing was set over them.
+    public TFeature? Get<TFeature>() =>
+        _set is { Count: > 0 } ? (TFeature?)this[typeof(TFeature)] : OwnFeatureType<TFeature>.IsOwn ? (TFeature)(object)exchange : default;
 
     public void Set<TFeature>(TFeature? instance) => this[typeof(TFeature)] = instance;
 
@@ -59,4 +62,10 @@ internal sealed class LeanFeatures(LeanExchange exchange) : IFeatureCollection
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>Whether <typeparamref name="TFeature"/> is one of the exchange's own features, worked out once per type.</summary>
+internal static class OwnFeatureType<TFeature>
+{
+    public static readonly bool IsOwn = Array.IndexOf(LeanExchange.OwnFeatureTypes, typeof(TFeature)) >= 0;
 }
