@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 
@@ -6,6 +7,9 @@ namespace Mesh.Gateway.Routing;
 /// <summary>A request authority split into host and port (port 80 when absent).</summary>
 public readonly record struct Authority(string Host, int Port)
 {
+    private static readonly SearchValues<char> HostCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._");
+
     public static bool TryParse(string value, out Authority authority)
     {
         authority = default;
@@ -41,7 +45,7 @@ public readonly record struct Authority(string Host, int Port)
             var colon = value.LastIndexOf(':');
             host = colon < 0 ? value : value[..colon];
             port = colon < 0 ? null : value[(colon + 1)..];
-            if (host.Length == 0 || host.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')))
+            if (host.Length == 0 || host.AsSpan().ContainsAnyExcept(HostCharacters))
             {
                 return false;
             }
