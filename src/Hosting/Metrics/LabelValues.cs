@@ -14,4 +14,8 @@ public readonly record struct LabelValues(string? A = null, string? B = null, st
         3 => D,
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
+
+    /// <summary>The very same string instances (or nulls): equal, known without comparing characters.</summary>
+    public bool HasSameStrings(LabelValues other) =>
+        ReferenceEquals(A, other.A) && ReferenceEquals(B, other.B) && ReferenceEquals(C, other.C) && ReferenceEquals(D, other.D);
 }
