@@ -37,6 +37,24 @@ public sealed class Http1ForwardingTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_answer_on_a_reused_connection_carries_its_own_header_values()
+    {
+        await using var upstream = new ScriptedUpstream()
+            .Then("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\nETag: \"a\"\r\n\r\nhello")
+            .Then("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\nETag: \"b\"\r\n\r\nhello")
+            .Then("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"b\"\r\nContent-Type: text/html\r\n\r\nhello");
+
+        var first = await ForwardAsync(upstream);
+        var second = await ForwardAsync(upstream);
+        var third = await ForwardAsync(upstream);
+
+        Assert.Equal(1, upstream.Connections);
+        Assert.Equal(("text/plain", "\"a\""), (first.Headers.ContentType.ToString(), first.Headers.ETag.ToString()));
+        Assert.Equal(("text/plain", "\"b\""), (second.Headers.ContentType.ToString(), second.Headers.ETag.ToString()));
+        Assert.Equal(("text/html", "\"b\""), (third.Headers.ContentType.ToString(), third.Headers.ETag.ToString()));
+    }
+
+    [Fact]
     public async Task The_request_head_carries_end_to_end_headers_with_host_and_forwarded_for()
     {
         await using var upstream = new ScriptedUpstream().Then(Ok);

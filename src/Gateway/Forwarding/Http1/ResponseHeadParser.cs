@@ -103,7 +103,7 @@ internal static class ResponseHeadParser
 
     private static void ParseField(ReadOnlySpan<byte> line, ResponseHead head)
     {
-        var (name, value) = SplitField(line);
+        var (name, value) = SplitField(line, head.PreviousFields, head.Fields.Count);
         switch (name.Length)
         {
             case 14 when name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase):
@@ -131,7 +131,11 @@ internal static class ResponseHeadParser
         head.Fields.Add(new(name, value));
     }
 
-    private static (string Name, string Value) SplitField(ReadOnlySpan<byte> line)
+    /// <param name="previous">
+    /// The same connection's previous response: a common field at the same place with the same value (a
+    /// server sends most of its fields alike every time) reuses that value's string instead of a new one.
+    /// </param>
+    private static (string Name, string Value) SplitField(ReadOnlySpan<byte> line, List<KeyValuePair<string, string>>? previous = null, int index = 0)
     {
         if (line.IndexOf((byte)':') <= 0)
         {
@@ -142,7 +146,12 @@ internal static class ResponseHeadParser
         {
             throw Invalid(FieldSyntax.IsToken(nameBytes) ? "invalid header value" : "invalid header name");
         }
-        return (FieldSyntax.NameOf(nameBytes, CommonNames), valueBytes.IsEmpty ? "" : Encoding.ASCII.GetString(valueBytes));
+        var name = FieldSyntax.NameOf(nameBytes, CommonNames);
+        if (previous is not null && index < previous.Count && ReferenceEquals(previous[index].Key, name) && Ascii.Equals(valueBytes, previous[index].Value))
+        {
+            return (name, previous[index].Value);
+        }
+        return (name, valueBytes.IsEmpty ? "" : Encoding.ASCII.GetString(valueBytes));
     }
 
     private static HttpRequestException Invalid(string what) => new(HttpRequestError.InvalidResponse, $"upstream sent an invalid response: {what}");
