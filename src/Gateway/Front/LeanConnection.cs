@@ -78,7 +78,20 @@ internal sealed class LeanConnection : IDisposable
                     _start = _end = 0;
                     BusySince = 0;
                     IdleSince = Environment.TickCount64;
-                    if (_listener.IsStopping || !await ReceiveNextAsync().ConfigureAwait(false))
+                    if (_listener.IsStopping)
+                    {
+                        return;
+                    }
+                    // Awaited here rather than in a helper: this method's state machine lives as long as the
+                    // connection, while a helper's would be allocated anew for every request that waits.
+                    var receiving = ReceiveNext(out var stepOffFirst);
+                    if (stepOffFirst)
+                    {
+                        await Task.Yield();
+                    }
+                    var read = await receiving.ConfigureAwait(false);
+                    _end += read;
+                    if (read == 0)
                     {
                         return;
                     }
@@ -93,7 +106,19 @@ internal sealed class LeanConnection : IDisposable
                 _start += consumed;
                 BusySince = Math.Max(1, Environment.TickCount64);
                 ClosesAfterResponse = close || _listener.IsStopping;
-                if (!await ServeAsync(exchange, contentLength).ConfigureAwait(false))
+                BeginServing(exchange, contentLength);
+                try
+                {
+                    await _proxy.HandleAsync(exchange.Context).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!_isAborted)
+                {
+                    if (!FailedBeforeEnd(exchange, e))
+                    {
+                        return;
+                    }
+                }
+                if (!await EndServingAsync(exchange).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -126,27 +151,29 @@ internal sealed class LeanConnection : IDisposable
 
     public void Dispose() => _aborted.Dispose();
 
-    /// <summary>One request through the request path; true when the connection can carry another.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ServeAsync(LeanExchange exchange, long? contentLength)
+    private void BeginServing(LeanExchange exchange, long? contentLength)
     {
         exchange.Begin(contentLength);
         _bodyRate.Reset();
         _sendRate.Reset();
-        try
+    }
+
+    /// <summary>The request path threw: a 500 when nothing was sent yet (true, the connection goes on), else the connection is cut.</summary>
+    private bool FailedBeforeEnd(LeanExchange exchange, Exception e)
+    {
+        _listener.Failed(e);
+        if (exchange.HasStarted)
         {
-            await _proxy.HandleAsync(exchange.Context).ConfigureAwait(false);
+            Abort();
+            return false;
         }
-        catch (Exception e) when (!_isAborted)
-        {
-            _listener.Failed(e);
-            if (exchange.HasStarted)
-            {
-                Abort();
-                return false;
-            }
-            exchange.FailWith500();
-        }
+        exchange.FailWith500();
+        return true;
+    }
+
+    /// <summary>Ends the response once the request path returned; true when the connection can carry another request.</summary>
+    private async ValueTask<bool> EndServingAsync(LeanExchange exchange)
+    {
         await exchange.Writer.EndAsync().ConfigureAwait(false);
         await exchange.RunOnCompletedAsync().ConfigureAwait(false);
         if (_isAborted || exchange.Writer.Truncated || ClosesAfterResponse)
@@ -183,14 +210,15 @@ internal sealed class LeanConnection : IDisposable
     }
 
     /// <summary>
-    /// The next request's bytes. When they were already there request after request, the client and the
-    /// upstream are fast enough that this connection would keep the socket thread to itself, its other
-    /// connections waiting; every few such requests it steps off that thread onto the pool.
+    /// Starts reading the next request's bytes. When they were already there request after request, the
+    /// client and the upstream are fast enough that this connection would keep the socket thread to
+    /// itself, its other connections waiting; every few such requests it steps off that thread onto the
+    /// pool (<paramref name="stepOffFirst"/>).
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReceiveNextAsync()
+    private ValueTask<int> ReceiveNext(out bool stepOffFirst)
     {
         var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
+        stepOffFirst = false;
         if (!receiving.IsCompleted)
         {
             _readyStreak = 0;
@@ -199,11 +227,9 @@ internal sealed class LeanConnection : IDisposable
         else if (++_readyStreak >= ReadyStreakBeforeYield && !Thread.CurrentThread.IsThreadPoolThread)
         {
             _readyStreak = 0;
-            await Task.Yield();
+            stepOffFirst = true;
         }
-        var read = await receiving.ConfigureAwait(false);
-        _end += read;
-        return read > 0;
+        return receiving;
     }
 
     /// <summary>Body bytes for <see cref="LeanRequestBody"/>: those already read, else from the socket.</summary>
