@@ -178,8 +178,9 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             (null, { } backendOnly) => [backendOnly],
             ({ } route, { } backendToo) => [route, backendToo],
         };
+        // Array.Empty, not []: beside ToList() a [] would become a new List<T> on every request.
         IReadOnlyList<RequestMirror> mirrorList = filters.Mirrors.Count + backend.Filters.Mirrors.Count == 0
-            ? []
+            ? Array.Empty<RequestMirror>()
             : filters.Mirrors.Concat(backend.Filters.Mirrors).Where(m => m.ShouldMirror()).ToList();
         return ForwardAsync(context, current.PoolFor(backend.Service, backend.Port), upstreamAuthority, upstreamPath,
             action.Timeouts, action.Retry, responseHeaders, mirrorList, labels, current);

@@ -81,7 +81,16 @@ public sealed class Http1Client : IDisposable
                 {
                     connection.KeepsNoMore(); // The upstream stopped taking the body: whatever it answered, the connection is done.
                 }
-                await ReadHeadAsync(connection, ct).ConfigureAwait(false);
+                // The head is awaited here rather than in a helper, whose state machine would be one more
+                // allocation for every request (the upstream has rarely answered yet).
+                var searched = 0;
+                while (!TryTakeFinalHead(connection, ref searched))
+                {
+                    if (await connection.FillAsync(MaxResponseHeadBytes, ct).ConfigureAwait(false) == 0)
+                    {
+                        throw new HttpRequestException(HttpRequestError.ResponseEnded, $"{connection.Endpoint} closed the connection before a response");
+                    }
+                }
                 return new Http1Answer(pool, connection, isHead);
             }
             catch (HttpRequestException e) when (mayResend && reused && !connection.ReceivedAny && !ct.IsCancellationRequested
@@ -105,7 +114,8 @@ public sealed class Http1Client : IDisposable
     }
 
     /// <param name="fresh">Open a new connection rather than take an idle one.</param>
-    private async Task<(Http1ConnectionPool Pool, Http1Connection Connection)> RentAsync(IPEndPoint endpoint, bool fresh, CancellationToken ct)
+    /// <remarks>A ValueTask: almost every rental is an idle connection, handed back without a Task.</remarks>
+    private async ValueTask<(Http1ConnectionPool Pool, Http1Connection Connection)> RentAsync(IPEndPoint endpoint, bool fresh, CancellationToken ct)
     {
         while (true)
         {
@@ -180,29 +190,58 @@ public sealed class Http1Client : IDisposable
         return true;
     }
 
-    private static async Task ReadHeadAsync(Http1Connection connection, CancellationToken ct)
+    /// <summary>
+    /// Parses a head from what the connection holds: true for a final answer's head, false when more bytes
+    /// are needed. Interim answers (103 Early Hints, a stray 100 Continue) are skipped; the final one follows.
+    /// </summary>
+    private static bool TryTakeFinalHead(Http1Connection connection, ref int searched)
     {
-        var searched = 0;
         while (true)
         {
             var taken = ResponseHeadParser.TryParse(connection.Buffered, connection.Response, ref searched);
-            if (taken > 0)
+            if (taken == 0)
             {
-                connection.Consume(taken);
-                if (connection.Response.Status is >= 100 and < 200)
+                return false;
+            }
+            connection.Consume(taken);
+            if (connection.Response.Status is >= 100 and < 200)
+            {
+                if (connection.Response.Status == 101)
                 {
-                    if (connection.Response.Status == 101)
-                    {
-                        throw new HttpRequestException(HttpRequestError.InvalidResponse, "upstream switched protocols unasked");
-                    }
-                    continue; // An interim answer (103 Early Hints, a stray 100 Continue): the final one follows.
+                    throw new HttpRequestException(HttpRequestError.InvalidResponse, "upstream switched protocols unasked");
                 }
-                return;
+                continue;
             }
-            if (await connection.FillAsync(MaxResponseHeadBytes, ct).ConfigureAwait(false) == 0)
-            {
-                throw new HttpRequestException(HttpRequestError.ResponseEnded, $"{connection.Endpoint} closed the connection before a response");
-            }
+            return true;
+        }
+    }
+
+    /// <summary>One incoming field onto the upstream head, unless it is per hop or one the head sets itself.</summary>
+    private static void WriteEndToEnd(RequestHeadBuffer head, string name, Microsoft.Extensions.Primitives.StringValues values, string? connection,
+        ref string priorForwardedFor)
+    {
+        if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedBy(connection, name))
+        {
+            return;
+        }
+        if (name.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
+        {
+            priorForwardedFor = values.ToString();
+            return;
+        }
+        if (name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Expect", StringComparison.OrdinalIgnoreCase))
+        {
+            return; // Set by the head; or, for Expect, already answered to the client by the server, and the body is sent at once.
+        }
+        if (values.Count == 1)
+        {
+            head.Field(name, values[0]);
+        }
+        else if (values.Count > 1)
+        {
+            // HTTP/2 sends cookie crumbs as separate fields; HTTP/1.1 wants one line joined by "; " (RFC 9113 §8.2.3).
+            head.Field(name, values, name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) ? "; " : ", ");
         }
     }
 
@@ -217,30 +256,20 @@ public sealed class Http1Client : IDisposable
         head.Field("Host", authority);
         var connection = headers.Connection.Count == 0 ? null : headers.Connection.ToString();
         var priorForwardedFor = "";
-        foreach (var (name, values) in headers)
+        // The lean front's own dictionary is walked with its struct enumerator; through the interface
+        // every request would box one.
+        if (headers is HeaderDictionary own)
         {
-            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedBy(connection, name))
+            foreach (var (name, values) in own)
             {
-                continue;
+                WriteEndToEnd(head, name, values, connection, ref priorForwardedFor);
             }
-            if (name.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
+        }
+        else
+        {
+            foreach (var (name, values) in headers)
             {
-                priorForwardedFor = values.ToString();
-                continue;
-            }
-            if (name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("Expect", StringComparison.OrdinalIgnoreCase))
-            {
-                continue; // Set below; or, for Expect, already answered to the client by the server, and the body is sent at once.
-            }
-            if (values.Count == 1)
-            {
-                head.Field(name, values[0]);
-            }
-            else if (values.Count > 1)
-            {
-                // HTTP/2 sends cookie crumbs as separate fields; HTTP/1.1 wants one line joined by "; " (RFC 9113 §8.2.3).
-                head.Field(name, values, name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) ? "; " : ", ");
+                WriteEndToEnd(head, name, values, connection, ref priorForwardedFor);
             }
         }
         if (HopByHopHeaders.AsksForTrailers(headers.TE))
