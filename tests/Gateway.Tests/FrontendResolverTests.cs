@@ -35,6 +35,11 @@ public class FrontendResolverTests
     [InlineData("smiley", "other")]
     [InlineData("smiley.other", null)]
     [InlineData("smiley.faces.svc.elsewhere", null)]
+    [InlineData("smiley.faces.svc.cluster", null)]
+    [InlineData("smiley.faces.cluster.local", null)]
+    [InlineData("smiley..faces", null)]
+    [InlineData(".faces", null)]
+    [InlineData("faces", "smiley")]
     [InlineData("127.2.0.8", null)]
     public void Does_not_guess(string authority, string? clientNamespace)
     {

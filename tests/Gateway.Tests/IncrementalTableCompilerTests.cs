@@ -106,6 +106,7 @@ public class IncrementalTableCompilerTests
         var held = new Held();
         var compiler = new TableCompiler();
         var version = 0;
+        var seen = new HashSet<string>();
         string Key() => $"ns{random.Next(3)}/svc{random.Next(150)}";
         string[] Addresses() => [.. Enumerable.Range(0, random.Next(4)).Select(_ => $"10.1.0.{random.Next(40)}")];
         for (var batch = 0; batch < 300; batch++)
@@ -144,10 +145,15 @@ public class IncrementalTableCompilerTests
                     })],
                 };
             }
+            seen.UnionWith(changed);
             var incremental = compiler.Update(held.Frontends, held.Backends, held.Workloads, changed);
             if (batch % 25 == 0 || batch == 299)
             {
                 AssertRouteAlike(new TableCompiler().Compile(held.Frontends, held.Backends, held.Workloads), incremental);
+                foreach (var gone in seen.Where(key => !incremental.ServicesByKey.ContainsKey(key)))
+                {
+                    Assert.False(incremental.ServicesByKey.TryGetValue(gone.AsSpan(), out _)); // Removed keys stay in the frozen layer, empty.
+                }
                 var addresses = incremental.EndpointPools.Values.SelectMany(p => p.Endpoints).Select(e => e.Address).Distinct().Count();
                 Assert.Equal(addresses, compiler.EndpointStateCount);
             }
@@ -165,6 +171,13 @@ public class IncrementalTableCompilerTests
         foreach (var (key, table) in actual.ServicesByKey)
         {
             Assert.Same(table, actual.ServicesByKey.GetValueOrDefault(key));
+            Assert.True(actual.ServicesByKey.TryGetValue(key.AsSpan(), out var bySpan)); // The request path's lookup, layers and all.
+            Assert.Same(table, bySpan);
+        }
+        foreach (var (key, pool) in actual.EndpointPools)
+        {
+            var colon = key.LastIndexOf(':');
+            Assert.Same(pool, actual.PoolFor(key[..colon], int.Parse(key[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
         }
     }
 

@@ -17,7 +17,14 @@ public static class FrontendResolver
         {
             return tables.ServicesByClusterIP.GetValueOrDefault(authority.Host);
         }
-        return KeyOfName(authority.Host, clientNamespace) is { } key ? tables.ServicesByKey.GetValueOrDefault(key) : null;
+        // The key is spelled on the stack: a request for a Service allocates no string to find it.
+        Span<char> key = stackalloc char[MaxStackKey];
+        if (authority.Host.Length + (clientNamespace?.Length ?? 0) + 1 <= MaxStackKey)
+        {
+            return KeyOfName(authority.Host, clientNamespace, key) is var length && length > 0
+                && tables.ServicesByKey.TryGetValue(key[..length], out var service) ? service : null;
+        }
+        return KeyOfName(authority.Host, clientNamespace) is { } longKey ? tables.ServicesByKey.GetValueOrDefault(longKey) : null;
     }
 
     /// <summary>The key of the Service the request was sent to, from the directory: for an on-demand proxy that has not fetched it yet.</summary>
@@ -29,6 +36,44 @@ public static class FrontendResolver
             return directory.KeysByClusterIP.GetValueOrDefault(authority.Host);
         }
         return KeyOfName(authority.Host, clientNamespace) is { } key && directory.ByKey.ContainsKey(key) ? key : null;
+    }
+
+    private const int MaxStackKey = 256;
+
+    /// <summary>"ns/name" for <paramref name="host"/> written into <paramref name="key"/>: its length, or 0 when the host names no Service.</summary>
+    private static int KeyOfName(string host, string? clientNamespace, Span<char> key)
+    {
+        var firstDot = host.IndexOf('.', StringComparison.Ordinal);
+        ReadOnlySpan<char> name, ns;
+        if (firstDot < 0)
+        {
+            if (clientNamespace is null)
+            {
+                return 0;
+            }
+            name = host;
+            ns = clientNamespace;
+        }
+        else
+        {
+            name = host.AsSpan(0, firstDot);
+            var afterName = host.AsSpan(firstDot + 1);
+            var secondDot = afterName.IndexOf('.');
+            ns = secondDot < 0 ? afterName : afterName[..secondDot];
+            var suffix = secondDot < 0 ? [] : afterName[(secondDot + 1)..];
+            if (secondDot >= 0 && !suffix.SequenceEqual("svc") && !suffix.SequenceEqual("svc.cluster.local"))
+            {
+                return 0;
+            }
+        }
+        if (name.IsEmpty || ns.IsEmpty)
+        {
+            return 0;
+        }
+        ns.CopyTo(key);
+        key[ns.Length] = '/';
+        name.CopyTo(key[(ns.Length + 1)..]);
+        return ns.Length + 1 + name.Length;
     }
 
     private static string? KeyOfName(string host, string? clientNamespace) => host.Split('.') switch

@@ -30,6 +30,8 @@ public sealed class LayeredDictionary<TValue> : IReadOnlyDictionary<string, TVal
     private readonly TValue?[] _values;
     private readonly Dictionary<string, TValue> _added;
     private readonly int _removed;
+    private readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _slotsBySpan;
+    private readonly Dictionary<string, TValue>.AlternateLookup<ReadOnlySpan<char>> _addedBySpan;
 
     private LayeredDictionary(FrozenDictionary<string, int> slots, TValue?[] values, Dictionary<string, TValue> added, int removed, int count)
     {
@@ -38,6 +40,8 @@ public sealed class LayeredDictionary<TValue> : IReadOnlyDictionary<string, TVal
         _added = added;
         _removed = removed;
         Count = count;
+        _slotsBySpan = slots.GetAlternateLookup<ReadOnlySpan<char>>();
+        _addedBySpan = added.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     private static LayeredDictionary<TValue> Frozen(IEnumerable<KeyValuePair<string, TValue>> entries)
@@ -64,6 +68,22 @@ public sealed class LayeredDictionary<TValue> : IReadOnlyDictionary<string, TVal
         if (_added.Count != 0)
         {
             return _added.TryGetValue(key, out value);
+        }
+        value = null;
+        return false;
+    }
+
+    /// <summary>The same lookup by a key spelled in a span, so a request's key needs no string of its own.</summary>
+    public bool TryGetValue(ReadOnlySpan<char> key, [MaybeNullWhen(false)] out TValue value)
+    {
+        if (_slotsBySpan.TryGetValue(key, out var slot))
+        {
+            value = _values[slot];
+            return value is not null;
+        }
+        if (_added.Count != 0)
+        {
+            return _addedBySpan.TryGetValue(key, out value);
         }
         value = null;
         return false;

@@ -40,6 +40,17 @@ public sealed class RouteTables
     /// <summary>Keyed by <see cref="EndpointPool.KeyOf"/>: "namespace/name:port".</summary>
     public LayeredDictionary<EndpointPool> EndpointPools { get; }
 
-    public EndpointPool? PoolFor(string service, int port) =>
-        EndpointPools.GetValueOrDefault(EndpointPool.KeyOf(service, port));
+    public EndpointPool? PoolFor(string service, int port)
+    {
+        // Spelled on the stack ("ns/name:port", as EndpointPool.KeyOf): finding a request's pool allocates nothing.
+        Span<char> key = stackalloc char[256];
+        if (service.Length + 6 <= key.Length)
+        {
+            service.CopyTo(key);
+            key[service.Length] = ':';
+            port.TryFormat(key[(service.Length + 1)..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+            return EndpointPools.TryGetValue(key[..(service.Length + 1 + digits)], out var pool) ? pool : null;
+        }
+        return EndpointPools.GetValueOrDefault(EndpointPool.KeyOf(service, port));
+    }
 }
