@@ -39,6 +39,26 @@ public sealed partial class LeanFrontTests(DemoMesh mesh) : IClassFixture<DemoMe
     }
 
     [Fact]
+    public async Task Each_request_on_a_connection_is_forwarded_with_its_own_field_values()
+    {
+        await SmileyServesAsync();
+
+        // Same fields in the same places, values alike and then not: none may carry over from the request before.
+        var answers = await RawHttp.ResponsesAsync(mesh.GatewayUri,
+            Get("/same", "User-Agent: one\r\nX-Tag: a\r\n")
+            + Get("/same", "User-Agent: one\r\nX-Tag: a\r\n")
+            + Get("/same", "User-Agent: two\r\nX-Tag: b\r\n")
+            + Get("/other", "X-Tag: b\r\nUser-Agent: two\r\nConnection: close\r\n"));
+
+        Assert.Equal(["/same", "/same", "/same", "/other"], answers.Select(Path));
+        Assert.Contains("\"user-agent\":[\"one\"]", answers[1], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"x-tag\":[\"a\"]", answers[1], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"user-agent\":[\"two\"]", answers[2], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"x-tag\":[\"b\"]", answers[2], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"user-agent\":[\"two\"]", answers[3], StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task The_first_unusual_request_hands_the_connection_to_Kestrel_which_answers_it_and_the_rest()
     {
         await SmileyServesAsync();

@@ -76,6 +76,17 @@ internal sealed class LeanExchange : IHttpRequestFeature, IHttpResponseFeature, 
         ResponseHeaders.ContentLength = 0;
     }
 
+    private List<KeyValuePair<string, string>> _fields = [];
+    private List<KeyValuePair<string, string>> _previousFields = [];
+
+    /// <summary>For the head parser: the previous request's fields (whose strings a repeat reuses), and an empty list for this one's.</summary>
+    internal (List<KeyValuePair<string, string>> Previous, List<KeyValuePair<string, string>> Current) StartReadingFields()
+    {
+        (_previousFields, _fields) = (_fields, _previousFields);
+        _fields.Clear();
+        return (_previousFields, _fields);
+    }
+
     // Request.
     public string Protocol { get; set; } = "HTTP/1.1";
     public string Scheme { get; set; } = "http";

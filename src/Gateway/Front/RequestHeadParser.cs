@@ -65,6 +65,7 @@ internal static class RequestHeadParser
 
         IHeaderDictionary headers = exchange.RequestHeaders;
         headers.Clear();
+        var (previousFields, fieldsRead) = exchange.StartReadingFields();
         var rest = head[(lineEnd + 2)..];
         var fields = 0;
         var hosts = 0;
@@ -107,7 +108,8 @@ internal static class RequestHeadParser
                 case "Transfer-Encoding" or "Upgrade" or "Expect" or "HTTP2-Settings":
                     return HeadParse.HandOver;
             }
-            var value = Encoding.ASCII.GetString(rawValue);
+            var value = ValueOf(rawValue, name, previousFields, fieldsRead.Count);
+            fieldsRead.Add(new(name, value));
             headers[name] = headers.TryGetValue(name, out var earlier) ? StringValues.Concat(earlier, value) : new StringValues(value);
         }
         if (hosts != 1)
@@ -121,6 +123,15 @@ internal static class RequestHeadParser
         consumed = end + 4;
         return HeadParse.Lean;
     }
+
+    /// <summary>
+    /// A field value as a string: the one the connection's previous request had at the same place, when a
+    /// common field repeats it byte for byte (a client sends most of its fields alike every time).
+    /// </summary>
+    private static string ValueOf(ReadOnlySpan<byte> raw, string name, List<KeyValuePair<string, string>> previous, int index) =>
+        index < previous.Count && ReferenceEquals(previous[index].Key, name) && Ascii.Equals(raw, previous[index].Value)
+            ? previous[index].Value
+            : Encoding.ASCII.GetString(raw);
 
     /// <summary>method SP request-target SP HTTP/1.1, with an origin-form or http:// absolute-form target this reader is sure of.</summary>
     private static bool TryRequestLine(ReadOnlySpan<byte> line, LeanExchange exchange, out string? authority)
@@ -173,7 +184,8 @@ internal static class RequestHeadParser
             return false;
         }
         exchange.Method = methodName;
-        exchange.RawTarget = Encoding.ASCII.GetString(target);
+        // A client asking for the same target again on its connection gets the same string back.
+        exchange.RawTarget = Ascii.Equals(target, exchange.RawTarget) ? exchange.RawTarget : Encoding.ASCII.GetString(target);
         exchange.Path = question < 0 && pathStart == 0 ? exchange.RawTarget : Encoding.ASCII.GetString(path);
         exchange.QueryString = question < 0 ? "" : Encoding.ASCII.GetString(pathAndQuery[question..]);
         return true;
