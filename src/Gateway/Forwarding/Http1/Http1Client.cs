@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Mesh.Gateway.Balancing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -86,7 +87,16 @@ public sealed class Http1Client : IDisposable
                 var searched = 0;
                 while (!TryTakeFinalHead(connection, ref searched))
                 {
-                    if (await connection.FillAsync(MaxResponseHeadBytes, ct).ConfigureAwait(false) == 0)
+                    int received;
+                    try
+                    {
+                        received = connection.Received(await connection.StartReceiving(MaxResponseHeadBytes, ct).ConfigureAwait(false));
+                    }
+                    catch (SocketException e)
+                    {
+                        throw connection.ReceiveFailed(e);
+                    }
+                    if (received == 0)
                     {
                         throw new HttpRequestException(HttpRequestError.ResponseEnded, $"{connection.Endpoint} closed the connection before a response");
                     }

@@ -107,6 +107,23 @@ internal sealed class Http1Connection : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> FillAsync(int maxBuffered, CancellationToken ct)
     {
+        try
+        {
+            return Received(await StartReceiving(maxBuffered, ct).ConfigureAwait(false));
+        }
+        catch (SocketException e)
+        {
+            throw ReceiveFailed(e);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FillAsync"/> in parts, for a caller that awaits the socket in its own state machine
+    /// (the response head, which the upstream has rarely sent yet): the receive into the free room, whose
+    /// count then goes to <see cref="Received"/>; a <see cref="SocketException"/> to <see cref="ReceiveFailed"/>.
+    /// </summary>
+    public ValueTask<int> StartReceiving(int maxBuffered, CancellationToken ct)
+    {
         if (_start == _end)
         {
             _start = _end = 0;
@@ -132,22 +149,22 @@ internal sealed class Http1Connection : IDisposable
             _end -= _start;
             _start = 0;
         }
-        int received;
-        try
-        {
-            received = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw new HttpRequestException(HttpRequestError.ResponseEnded, $"receiving from {Endpoint} failed: {e.SocketErrorCode}", e);
-        }
-        if (received > 0)
+        return _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+    }
+
+    /// <summary>Counts the bytes a receive put after those buffered; returns the count.</summary>
+    public int Received(int count)
+    {
+        if (count > 0)
         {
             ReceivedAny = true;
         }
-        _end += received;
-        return received;
+        _end += count;
+        return count;
     }
+
+    public HttpRequestException ReceiveFailed(SocketException e) =>
+        new(HttpRequestError.ResponseEnded, $"receiving from {Endpoint} failed: {e.SocketErrorCode}", e);
 
     public void Consume(int count) => _start += count;
 
