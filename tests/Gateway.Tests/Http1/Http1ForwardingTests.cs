@@ -54,6 +54,28 @@ public sealed class Http1ForwardingTests : IDisposable
         Assert.Equal(("text/html", "\"b\""), (third.Headers.ContentType.ToString(), third.Headers.ETag.ToString()));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_timeout_while_a_reused_connection_waits_for_its_answer_is_a_504_and_the_connection_is_dropped(bool backendRequest)
+    {
+        // The second request is read and never answered: its wait is on the receive the idle connection posted.
+        await using var upstream = new ScriptedUpstream().Then(Ok).Then([]).Then(Ok);
+        Assert.Equal(200, (await ForwardAsync(upstream)).Status);
+        var timeout = TimeSpan.FromMilliseconds(200);
+        var context = NewContext("GET", null, trailers: false);
+        var plan = new ForwardPlan(EndpointPool.Direct("127.0.0.1", upstream.Port), "echo.ns", "/", UseH2c: false,
+            backendRequest ? new TimeoutPolicy(null, timeout) : new TimeoutPolicy(timeout, null), null, [], new RequestLabels());
+
+        await _forwarder.ForwardAsync(context, plan, null, replayable: true);
+
+        Assert.Equal(504, context.Response.StatusCode);
+        Assert.Equal(1, upstream.Connections);
+        Assert.Equal(0, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
+        Assert.Equal(200, (await ForwardAsync(upstream)).Status); // On a new connection.
+        Assert.Equal(2, upstream.Connections);
+    }
+
     [Fact]
     public async Task The_request_head_carries_end_to_end_headers_with_host_and_forwarded_for()
     {

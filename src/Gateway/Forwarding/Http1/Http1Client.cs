@@ -85,17 +85,28 @@ public sealed class Http1Client : IDisposable
                 // The head is awaited here rather than in a helper, whose state machine would be one more
                 // allocation for every request (the upstream has rarely answered yet).
                 var searched = 0;
-                while (!TryTakeFinalHead(connection, ref searched))
+                var first = true;
+                while (first || !TryTakeFinalHead(connection, ref searched))
                 {
                     int received;
+                    var cancellation = default(CancellationTokenRegistration);
+                    var receiving = first
+                        ? connection.ReceiveHeadStart(MaxResponseHeadBytes, ct, out cancellation)
+                        : connection.StartReceiving(MaxResponseHeadBytes, ct);
                     try
                     {
-                        received = connection.Received(await connection.StartReceiving(MaxResponseHeadBytes, ct).ConfigureAwait(false));
+                        received = connection.Received(await receiving.ConfigureAwait(false));
                     }
                     catch (SocketException e)
                     {
+                        ct.ThrowIfCancellationRequested(); // A watch read ended by the cancellation: the timeout, not the upstream.
                         throw connection.ReceiveFailed(e);
                     }
+                    finally
+                    {
+                        cancellation.Dispose();
+                    }
+                    first = false;
                     if (received == 0)
                     {
                         throw new HttpRequestException(HttpRequestError.ResponseEnded, $"{connection.Endpoint} closed the connection before a response");

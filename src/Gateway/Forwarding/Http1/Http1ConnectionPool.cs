@@ -46,6 +46,8 @@ internal sealed class Http1ConnectionPool
     /// <summary>Ends a rental; a reusable connection goes back to the idle stack, any other is closed.</summary>
     public void Return(Http1Connection? connection, bool reusable)
     {
+        // Watched before another rental can see it, so that no two receives are ever posted at once.
+        reusable = reusable && connection is not null && connection.StartWatching();
         lock (_idle)
         {
             _rented--;
