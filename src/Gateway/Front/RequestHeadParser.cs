@@ -108,7 +108,7 @@ internal static class RequestHeadParser
                 case "Transfer-Encoding" or "Upgrade" or "Expect" or "HTTP2-Settings":
                     return HeadParse.HandOver;
             }
-            var value = ValueOf(rawValue, name, previousFields, fieldsRead.Count);
+            var value = FieldSyntax.ValueOf(rawValue, name, previousFields, fieldsRead.Count);
             fieldsRead.Add(new(name, value));
             headers[name] = headers.TryGetValue(name, out var earlier) ? StringValues.Concat(earlier, value) : new StringValues(value);
         }
@@ -123,15 +123,6 @@ internal static class RequestHeadParser
         consumed = end + 4;
         return HeadParse.Lean;
     }
-
-    /// <summary>
-    /// A field value as a string: the one the connection's previous request had at the same place, when a
-    /// common field repeats it byte for byte (a client sends most of its fields alike every time).
-    /// </summary>
-    private static string ValueOf(ReadOnlySpan<byte> raw, string name, List<KeyValuePair<string, string>> previous, int index) =>
-        index < previous.Count && ReferenceEquals(previous[index].Key, name) && Ascii.Equals(raw, previous[index].Value)
-            ? previous[index].Value
-            : Encoding.ASCII.GetString(raw);
 
     /// <summary>method SP request-target SP HTTP/1.1, with an origin-form or http:// absolute-form target this reader is sure of.</summary>
     private static bool TryRequestLine(ReadOnlySpan<byte> line, LeanExchange exchange, out string? authority)

@@ -51,4 +51,14 @@ internal static class FieldSyntax
         }
         return Encoding.ASCII.GetString(name);
     }
+
+    /// <summary>
+    /// The value as a string: the very one the previous head on the connection had at the same place,
+    /// when a common field (its name one of the interned strings) repeats it byte for byte, since a peer
+    /// sends most of its fields alike every time; else a new one.
+    /// </summary>
+    public static string ValueOf(ReadOnlySpan<byte> value, string name, List<KeyValuePair<string, string>> previous, int index) =>
+        index < previous.Count && ReferenceEquals(previous[index].Key, name) && Ascii.Equals(value, previous[index].Value)
+            ? previous[index].Value
+            : value.IsEmpty ? "" : Encoding.ASCII.GetString(value);
 }

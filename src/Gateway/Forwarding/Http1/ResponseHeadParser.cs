@@ -19,6 +19,9 @@ internal static class ResponseHeadParser
         "grpc-status", "grpc-message", "X-Content-Type-Options", "Strict-Transport-Security", "Trailer",
     ];
 
+    /// <summary>No earlier fields to reuse strings from (trailers).</summary>
+    private static readonly List<KeyValuePair<string, string>> NoFields = [];
+
     /// <summary>Header fields a response may carry; a proxy that took any number would spend unbounded work on one answer.</summary>
     public const int MaxFields = 256;
 
@@ -131,10 +134,7 @@ internal static class ResponseHeadParser
         head.Fields.Add(new(name, value));
     }
 
-    /// <param name="previous">
-    /// The same connection's previous response: a common field at the same place with the same value (a
-    /// server sends most of its fields alike every time) reuses that value's string instead of a new one.
-    /// </param>
+    /// <param name="previous">The same connection's previous response, whose value strings a repeat reuses (<see cref="FieldSyntax.ValueOf"/>).</param>
     private static (string Name, string Value) SplitField(ReadOnlySpan<byte> line, List<KeyValuePair<string, string>>? previous = null, int index = 0)
     {
         if (line.IndexOf((byte)':') <= 0)
@@ -147,11 +147,7 @@ internal static class ResponseHeadParser
             throw Invalid(FieldSyntax.IsToken(nameBytes) ? "invalid header value" : "invalid header name");
         }
         var name = FieldSyntax.NameOf(nameBytes, CommonNames);
-        if (previous is not null && index < previous.Count && ReferenceEquals(previous[index].Key, name) && Ascii.Equals(valueBytes, previous[index].Value))
-        {
-            return (name, previous[index].Value);
-        }
-        return (name, valueBytes.IsEmpty ? "" : Encoding.ASCII.GetString(valueBytes));
+        return (name, FieldSyntax.ValueOf(valueBytes, name, previous ?? NoFields, index));
     }
 
     private static HttpRequestException Invalid(string what) => new(HttpRequestError.InvalidResponse, $"upstream sent an invalid response: {what}");
