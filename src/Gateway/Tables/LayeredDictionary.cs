@@ -58,22 +58,9 @@ public sealed class LayeredDictionary<TValue> : IReadOnlyDictionary<string, TVal
 
     public TValue this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out TValue value)
-    {
-        if (_slots.TryGetValue(key, out var slot))
-        {
-            value = _values[slot];
-            return value is not null;
-        }
-        if (_added.Count != 0)
-        {
-            return _added.TryGetValue(key, out value);
-        }
-        value = null;
-        return false;
-    }
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out TValue value) => TryGetValue(key.AsSpan(), out value);
 
-    /// <summary>The same lookup by a key spelled in a span, so a request's key needs no string of its own.</summary>
+    /// <summary>A lookup by a key spelled in a span, so that a request's key needs no string of its own.</summary>
     public bool TryGetValue(ReadOnlySpan<char> key, [MaybeNullWhen(false)] out TValue value)
     {
         if (_slotsBySpan.TryGetValue(key, out var slot))
