@@ -174,8 +174,9 @@ internal sealed class Http1Connection : IDisposable
     /// Starts the idle watch as the connection goes back to its pool: a receive posted into the empty
     /// buffer. If it completes while the connection sits idle, the server closed it or sent bytes no
     /// request asked for (<see cref="LooksClosed"/>); if not, it is the first read of the next answer
-    /// (<see cref="ReceiveHeadStart"/>). So a reuse needs no poll of its own, and the answer no speculative
-    /// receive: a syscall less per exchange, as HAProxy keeps its idle server connections in its poller.
+    /// (<see cref="ReceiveHeadStart"/>). So a reuse needs no poll of its own: a syscall less per exchange
+    /// (the receive is tried once, when posted, as the answer's own would have been), the way HAProxy keeps
+    /// its idle server connections in its poller.
     /// False when the socket is already unusable.
     /// </summary>
     public bool StartWatching()
