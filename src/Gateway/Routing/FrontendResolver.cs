@@ -18,13 +18,10 @@ public static class FrontendResolver
             return tables.ServicesByClusterIP.GetValueOrDefault(authority.Host);
         }
         // The key is spelled on the stack: a request for a Service allocates no string to find it.
-        Span<char> key = stackalloc char[MaxStackKey];
-        if (authority.Host.Length + (clientNamespace?.Length ?? 0) + 1 <= MaxStackKey)
-        {
-            return KeyOfName(authority.Host, clientNamespace, key) is var length && length > 0
-                && tables.ServicesByKey.TryGetValue(key[..length], out var service) ? service : null;
-        }
-        return KeyOfName(authority.Host, clientNamespace) is { } longKey ? tables.ServicesByKey.GetValueOrDefault(longKey) : null;
+        var room = KeyRoom(authority.Host, clientNamespace);
+        var key = room <= MaxStackKey ? stackalloc char[MaxStackKey] : new char[room];
+        var length = KeyOfName(authority.Host, clientNamespace, key);
+        return length > 0 && tables.ServicesByKey.TryGetValue(key[..length], out var service) ? service : null;
     }
 
     /// <summary>The key of the Service the request was sent to, from the directory: for an on-demand proxy that has not fetched it yet.</summary>
@@ -76,12 +73,13 @@ public static class FrontendResolver
         return ns.Length + 1 + name.Length;
     }
 
-    private static string? KeyOfName(string host, string? clientNamespace) => host.Split('.') switch
+    private static string? KeyOfName(string host, string? clientNamespace)
     {
-        [var name] when clientNamespace is not null => $"{clientNamespace}/{name}",
-        [var name, var ns] => $"{ns}/{name}",
-        [var name, var ns, "svc"] => $"{ns}/{name}",
-        [var name, var ns, "svc", "cluster", "local"] => $"{ns}/{name}",
-        _ => null,
-    };
+        var key = new char[KeyRoom(host, clientNamespace)];
+        var length = KeyOfName(host, clientNamespace, key);
+        return length > 0 ? new string(key, 0, length) : null;
+    }
+
+    /// <summary>Room enough for any key <see cref="KeyOfName(string, string?, Span{char})"/> spells from these.</summary>
+    private static int KeyRoom(string host, string? clientNamespace) => host.Length + (clientNamespace?.Length ?? 0) + 1;
 }
