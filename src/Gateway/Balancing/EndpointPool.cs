@@ -78,7 +78,23 @@ public sealed class EndpointPool
         return second.InFlight < first.InFlight ? second : first;
     }
 
-    public static string KeyOf(string service, int port) => $"{service}:{port}";
+    public static string KeyOf(string service, int port)
+    {
+        var key = new char[KeyRoom(service)];
+        return new string(key, 0, WriteKey(service, port, key));
+    }
+
+    /// <summary>Room enough for any key of <paramref name="service"/>: the name, a colon and a port's digits.</summary>
+    public static int KeyRoom(string service) => service.Length + 12;
+
+    /// <summary>Writes "service:port" (<see cref="KeyOf"/>) into <paramref name="into"/>, at least <see cref="KeyRoom"/> long; returns its length.</summary>
+    public static int WriteKey(string service, int port, Span<char> into)
+    {
+        service.CopyTo(into);
+        into[service.Length] = ':';
+        port.TryFormat(into[(service.Length + 1)..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        return service.Length + 1 + digits;
+    }
 
     /// <summary>A pool of one: a pod addressed directly.</summary>
     public static EndpointPool Direct(string address, int port) => new($"pod {address}", new BackendPort

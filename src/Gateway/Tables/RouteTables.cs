@@ -42,15 +42,9 @@ public sealed class RouteTables
 
     public EndpointPool? PoolFor(string service, int port)
     {
-        // Spelled on the stack ("ns/name:port", as EndpointPool.KeyOf): finding a request's pool allocates nothing.
-        Span<char> key = stackalloc char[256];
-        if (service.Length + 6 <= key.Length)
-        {
-            service.CopyTo(key);
-            key[service.Length] = ':';
-            port.TryFormat(key[(service.Length + 1)..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
-            return EndpointPools.TryGetValue(key[..(service.Length + 1 + digits)], out var pool) ? pool : null;
-        }
-        return EndpointPools.GetValueOrDefault(EndpointPool.KeyOf(service, port));
+        // Spelled on the stack: finding a request's pool allocates nothing.
+        var room = EndpointPool.KeyRoom(service);
+        var key = room <= 256 ? stackalloc char[256] : new char[room];
+        return EndpointPools.TryGetValue(key[..EndpointPool.WriteKey(service, port, key)], out var pool) ? pool : null;
     }
 }
