@@ -85,14 +85,10 @@ public sealed class Http1Client : IDisposable
                 // The head is awaited here rather than in a helper, whose state machine would be one more
                 // allocation for every request (the upstream has rarely answered yet).
                 var searched = 0;
-                var first = true;
-                while (first || !TryTakeFinalHead(connection, ref searched))
+                while (!TryTakeFinalHead(connection, ref searched))
                 {
                     int received;
-                    var cancellation = default(CancellationTokenRegistration);
-                    var receiving = first
-                        ? connection.ReceiveHeadStart(MaxResponseHeadBytes, ct, out cancellation)
-                        : connection.StartReceiving(MaxResponseHeadBytes, ct);
+                    var receiving = connection.StartReceivingAnswer(MaxResponseHeadBytes, ct, out var cancellation);
                     try
                     {
                         received = connection.Received(await receiving.ConfigureAwait(false));
@@ -106,7 +102,6 @@ public sealed class Http1Client : IDisposable
                     {
                         cancellation.Dispose();
                     }
-                    first = false;
                     if (received == 0)
                     {
                         throw new HttpRequestException(HttpRequestError.ResponseEnded, $"{connection.Endpoint} closed the connection before a response");

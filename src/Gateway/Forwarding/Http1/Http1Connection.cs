@@ -174,7 +174,7 @@ internal sealed class Http1Connection : IDisposable
     /// Starts the idle watch as the connection goes back to its pool: a receive posted into the empty
     /// buffer. If it completes while the connection sits idle, the server closed it or sent bytes no
     /// request asked for (<see cref="LooksClosed"/>); if not, it is the first read of the next answer
-    /// (<see cref="ReceiveHeadStart"/>). So a reuse needs no poll of its own: a syscall less per exchange
+    /// (<see cref="StartReceivingAnswer"/>). So a reuse needs no poll of its own: a syscall less per exchange
     /// (the receive is tried once, when posted, as the answer's own would have been), the way HAProxy keeps
     /// its idle server connections in its poller.
     /// False when the socket is already unusable.
@@ -188,7 +188,7 @@ internal sealed class Http1Connection : IDisposable
         _start = _end = 0; // Returned only with nothing unread.
         try
         {
-            // Kept to be consumed once later, by ReceiveHeadStart; or never, when the connection is dropped.
+            // Kept to be consumed once later, by StartReceivingAnswer; or never, when the connection is dropped.
 #pragma warning disable CA2012
             _watch = _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None);
 #pragma warning restore CA2012
@@ -201,29 +201,18 @@ internal sealed class Http1Connection : IDisposable
         return true;
     }
 
-    /// <summary>True when the peer has closed or sent something unasked while the connection sat idle.</summary>
-    public bool LooksClosed()
-    {
-        if (_watching)
-        {
-            return _watch.IsCompleted;
-        }
-        try
-        {
-            return _socket.Poll(0, SelectMode.SelectRead);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            return true;
-        }
-    }
+    /// <summary>
+    /// True when the peer has closed or sent something unasked while the connection sat idle: its watch
+    /// completed. Asked only of idle connections, which the pool watches all; one without a watch counts as closed.
+    /// </summary>
+    public bool LooksClosed() => !_watching || _watch.IsCompleted;
 
     /// <summary>
-    /// The first receive of an answer: the idle watch, when the connection has one (a cancellation of
+    /// A receive for the answer: the idle watch, when the connection has one (a cancellation of
     /// <paramref name="ct"/> then closes the socket, that receive having been posted without it), else a
-    /// new receive. The count goes to <see cref="Received"/>, as after <see cref="StartReceiving"/>.
+    /// new one. The count goes to <see cref="Received"/>, as after <see cref="StartReceiving"/>.
     /// </summary>
-    public ValueTask<int> ReceiveHeadStart(int maxBuffered, CancellationToken ct, out CancellationTokenRegistration cancellation)
+    public ValueTask<int> StartReceivingAnswer(int maxBuffered, CancellationToken ct, out CancellationTokenRegistration cancellation)
     {
         if (!_watching)
         {
