@@ -6,12 +6,17 @@ namespace Mesh.Gateway.Front;
 /// <summary>The Date field for answers the gateway writes itself, formatted once a second rather than per response.</summary>
 internal static class DateHeader
 {
-    private sealed record Stamp(long Second, byte[] Line);
+    private sealed record Stamp(long Second, byte[] Line, string Value);
 
-    private static Stamp _current = new(-1, []);
+    private static Stamp _current = new(-1, [], "");
 
     /// <summary>"Date: ...\r\n" for the current second.</summary>
-    public static ReadOnlySpan<byte> Line
+    public static ReadOnlySpan<byte> Line => Current.Line;
+
+    /// <summary>The field's value for the current second.</summary>
+    public static string Value => Current.Value;
+
+    private static Stamp Current
     {
         get
         {
@@ -20,10 +25,11 @@ internal static class DateHeader
             var stamp = _current;
             if (stamp.Second != second)
             {
-                stamp = new Stamp(second, Encoding.ASCII.GetBytes($"Date: {now.ToString("r", CultureInfo.InvariantCulture)}\r\n"));
+                var value = now.ToString("r", CultureInfo.InvariantCulture);
+                stamp = new Stamp(second, Encoding.ASCII.GetBytes($"Date: {value}\r\n"), value);
                 _current = stamp;
             }
-            return stamp.Line;
+            return stamp;
         }
     }
 }

@@ -11,16 +11,16 @@ namespace Mesh.Gateway.Front;
 /// between requests, the way Kestrel reuses its own.
 /// </summary>
 internal sealed class LeanExchange : IHttpRequestFeature, IHttpResponseFeature, IHttpResponseBodyFeature, IHttpConnectionFeature,
-    IHttpRequestLifetimeFeature, IHttpRequestBodyDetectionFeature
+    IHttpRequestLifetimeFeature, IHttpRequestBodyDetectionFeature, IOwnFeatures
 {
-    internal static readonly Type[] OwnFeatureTypes =
+    public static Type[] OwnFeatureTypes { get; } =
     [
         typeof(IHttpRequestFeature), typeof(IHttpResponseFeature), typeof(IHttpResponseBodyFeature), typeof(IHttpConnectionFeature),
         typeof(IHttpRequestLifetimeFeature), typeof(IHttpRequestBodyDetectionFeature),
     ];
 
     private readonly LeanConnection _connection;
-    private readonly LeanFeatures _features;
+    private readonly LeanFeatures<LeanExchange> _features;
     private readonly Stream _responseStream;
     private List<(Func<object, Task> Callback, object State)>? _onStarting;
     private List<(Func<object, Task> Callback, object State)>? _onCompleted;
@@ -28,7 +28,7 @@ internal sealed class LeanExchange : IHttpRequestFeature, IHttpResponseFeature, 
     public LeanExchange(LeanConnection connection, IPEndPoint local, IPEndPoint remote)
     {
         _connection = connection;
-        _features = new LeanFeatures(this);
+        _features = new LeanFeatures<LeanExchange>(this);
         Writer = new LeanResponseWriter(connection, this);
         _responseStream = Writer.AsStream(leaveOpen: true);
         RequestBody = new LeanRequestBody(connection);
@@ -45,8 +45,6 @@ internal sealed class LeanExchange : IHttpRequestFeature, IHttpResponseFeature, 
     internal LeanRequestBody RequestBody { get; }
 
     internal LeanResponseWriter Writer { get; }
-
-    internal object? OwnFeature(Type type) => Array.IndexOf(OwnFeatureTypes, type) >= 0 ? this : null;
 
     /// <summary>Readies the exchange for a request whose head was just parsed into it.</summary>
     internal void Begin(long? contentLength)

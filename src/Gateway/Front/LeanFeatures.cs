@@ -3,11 +3,19 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Mesh.Gateway.Front;
 
+/// <summary>An exchange that is itself most of its request's features (<see cref="LeanExchange"/>, an HTTP/2 stream).</summary>
+internal interface IOwnFeatures
+{
+    /// <summary>The feature types the exchange implements and answers for.</summary>
+    static abstract Type[] OwnFeatureTypes { get; }
+}
+
 /// <summary>
 /// The feature collection of a lean exchange: the exchange's own features, plus whatever the request
 /// path sets (a replaced response body, Items), which is dropped before the next request on the connection.
 /// </summary>
-internal sealed class LeanFeatures(LeanExchange exchange) : IFeatureCollection
+internal sealed class LeanFeatures<TExchange>(TExchange exchange) : IFeatureCollection
+    where TExchange : class, IOwnFeatures
 {
     private Dictionary<Type, object?>? _set;
     private int _revision;
@@ -18,7 +26,7 @@ internal sealed class LeanFeatures(LeanExchange exchange) : IFeatureCollection
 
     public object? this[Type key]
     {
-        get => _set is not null && _set.TryGetValue(key, out var feature) ? feature : exchange.OwnFeature(key);
+        get => _set is not null && _set.TryGetValue(key, out var feature) ? feature : OwnFeature(key);
         set
         {
             (_set ??= [])[key] = value;
@@ -29,7 +37,9 @@ internal sealed class LeanFeatures(LeanExchange exchange) : IFeatureCollection
     // The request path asks for a handful of features many times a request: answered without hashing or
     // comparing Types when nothing was set over them.
     public TFeature? Get<TFeature>() =>
-        _set is { Count: > 0 } ? (TFeature?)this[typeof(TFeature)] : OwnFeatureType<TFeature>.IsOwn ? (TFeature)(object)exchange : default;
+        _set is { Count: > 0 } ? (TFeature?)this[typeof(TFeature)] : OwnFeatureType<TExchange, TFeature>.IsOwn ? (TFeature)(object)exchange : default;
+
+    private object? OwnFeature(Type type) => Array.IndexOf(TExchange.OwnFeatureTypes, type) >= 0 ? exchange : null;
 
     public void Set<TFeature>(TFeature? instance) => this[typeof(TFeature)] = instance;
 
@@ -42,7 +52,7 @@ internal sealed class LeanFeatures(LeanExchange exchange) : IFeatureCollection
 
     public IEnumerator<KeyValuePair<Type, object>> GetEnumerator()
     {
-        foreach (var type in LeanExchange.OwnFeatureTypes)
+        foreach (var type in TExchange.OwnFeatureTypes)
         {
             if (_set is null || !_set.ContainsKey(type))
             {
@@ -64,8 +74,9 @@ internal sealed class LeanFeatures(LeanExchange exchange) : IFeatureCollection
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
-/// <summary>Whether <typeparamref name="TFeature"/> is one of the exchange's own features, worked out once per type.</summary>
-internal static class OwnFeatureType<TFeature>
+/// <summary>Whether <typeparamref name="TFeature"/> is one of the exchange's own features, worked out once per pair of types.</summary>
+internal static class OwnFeatureType<TExchange, TFeature>
+    where TExchange : IOwnFeatures
 {
-    public static readonly bool IsOwn = Array.IndexOf(LeanExchange.OwnFeatureTypes, typeof(TFeature)) >= 0;
+    public static readonly bool IsOwn = Array.IndexOf(TExchange.OwnFeatureTypes, typeof(TFeature)) >= 0;
 }
