@@ -30,4 +30,7 @@ public sealed class AppHostOptions
 
     /// <summary>Passed to the gateway as --lean-front: false has Kestrel serve every connection (for A/B runs).</summary>
     public bool GatewayLeanFront { get; set; } = true;
+
+    /// <summary>Passed to the gateway as --lean-http2: false hands h2c connections to Kestrel (for A/B runs).</summary>
+    public bool GatewayLeanHttp2 { get; set; } = true;
 }

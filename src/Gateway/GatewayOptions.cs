@@ -61,6 +61,12 @@ public sealed class GatewayOptions
     /// </summary>
     public bool LeanFront { get; set; } = true;
 
+    /// <summary>
+    /// With the lean front, serve h2c (prior knowledge) connections with its own HTTP/2 (Front/Http2) too, on
+    /// the socket threads; "--lean-http2 false" hands them to Kestrel, which serves each stream on the thread pool.
+    /// </summary>
+    public bool LeanHttp2 { get; set; } = true;
+
     /// <summary>When set, the gateway exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }
 }

@@ -34,6 +34,7 @@ internal sealed class LeanConnection : IDisposable
     private int _start;
     private int _end;
     private LeanExchange? _exchange;
+    private Http2.Http2Connection? _http2;
     private volatile bool _isAborted;
     private bool _handedOver;
 
@@ -96,6 +97,12 @@ internal sealed class LeanConnection : IDisposable
                         return;
                     }
                 }
+                if (_exchange is null && IsHttp2Preface())
+                {
+                    _http2 = new Http2.Http2Connection(_socket, this, _proxy);
+                    await _http2.RunAsync(_buffer.AsMemory(_start, _end - _start)).ConfigureAwait(false);
+                    return;
+                }
                 var exchange = _exchange ??= new LeanExchange(this, (IPEndPoint)_socket.LocalEndPoint!, (IPEndPoint)_socket.RemoteEndPoint!);
                 var parsed = RequestHeadParser.TryParse(_buffer.AsSpan(_start, _end - _start), exchange, out var consumed, out var contentLength, out var close);
                 if (parsed == HeadParse.HandOver)
@@ -150,6 +157,32 @@ internal sealed class LeanConnection : IDisposable
     }
 
     public void Dispose() => _aborted.Dispose();
+
+    /// <summary>
+    /// The connection opens with the whole h2c preface, and the front serves HTTP/2: it does. A preface
+    /// cut short is left to Kestrel, which serves h2c as well.
+    /// </summary>
+    private bool IsHttp2Preface() => _listener.ServesHttp2 && _buffer.AsSpan(_start, _end - _start).StartsWith(Http2.Http2Limits.Preface);
+
+    /// <summary>An HTTP/2 connection has streams open.</summary>
+    internal void MarkBusy()
+    {
+        if (BusySince == 0)
+        {
+            BusySince = Math.Max(1, Environment.TickCount64);
+        }
+    }
+
+    /// <summary>An HTTP/2 connection's last open stream ended.</summary>
+    internal void MarkIdle()
+    {
+        BusySince = 0;
+        IdleSince = Environment.TickCount64;
+    }
+
+    internal void RequestFailed(Exception e) => _listener.Failed(e);
+
+    internal bool GatewayStopping => _listener.IsStopping;
 
     private void BeginServing(LeanExchange exchange, long? contentLength)
     {
@@ -306,6 +339,10 @@ internal sealed class LeanConnection : IDisposable
     /// </summary>
     internal void CheckClientStillThere(long now)
     {
+        if (_http2 is not null)
+        {
+            return; // Always reading: a client that leaves ends the connection, and its streams, at once.
+        }
         if (_bodyRate.TooSlow(now) || _sendRate.TooSlow(now))
         {
             Abort();
@@ -327,6 +364,11 @@ internal sealed class LeanConnection : IDisposable
     /// <summary>Closes an idle connection (keep-alive timeout, or the gateway stopping).</summary>
     internal void CloseIdle()
     {
+        if (_http2 is not null)
+        {
+            _http2.CloseIdle();
+            return;
+        }
         if (BusySince == 0)
         {
             Abort();

@@ -41,8 +41,9 @@ internal sealed class LeanFrontListener : IConnectionListener
     private readonly Counter _servedLean;
     private readonly Counter _handedOverCount;
 
-    private LeanFrontListener(Socket socket, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, ILogger logger, MemoryPool<byte> memoryPool)
+    private LeanFrontListener(Socket socket, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, bool servesHttp2, ILogger logger, MemoryPool<byte> memoryPool)
     {
+        ServesHttp2 = servesHttp2;
         _servedLean = metrics.FrontConnections.WithLabels(new LabelValues("lean"));
         _handedOverCount = metrics.FrontConnections.WithLabels(new LabelValues("kestrel"));
         _memoryPool = memoryPool;
@@ -55,7 +56,7 @@ internal sealed class LeanFrontListener : IConnectionListener
         _accepting = AcceptLoopAsync();
     }
 
-    public static LeanFrontListener Bind(LeanFrontEndPoint endpoint, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, ILogger logger, MemoryPool<byte> memoryPool)
+    public static LeanFrontListener Bind(LeanFrontEndPoint endpoint, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, bool servesHttp2, ILogger logger, MemoryPool<byte> memoryPool)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -76,12 +77,15 @@ internal sealed class LeanFrontListener : IConnectionListener
             }
             throw;
         }
-        return new LeanFrontListener(socket, proxy, metrics, maxConnections, logger, memoryPool);
+        return new LeanFrontListener(socket, proxy, metrics, maxConnections, servesHttp2, logger, memoryPool);
     }
 
     public EndPoint EndPoint { get; }
 
     public bool IsStopping => _stopping.IsCancellationRequested;
+
+    /// <summary>h2c connections are served here (Front/Http2) rather than handed to Kestrel.</summary>
+    public bool ServesHttp2 { get; }
 
     private async Task AcceptLoopAsync()
     {

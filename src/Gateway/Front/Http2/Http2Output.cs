@@ -1,0 +1,214 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+
+namespace Mesh.Gateway.Front.Http2;
+
+/// <summary>
+/// The frames going to one client. Streams and the reading loop append whole frames under <see cref="Sync"/>
+/// (so a header block's HEADERS and CONTINUATION frames stay together) and then flush; one flusher at a
+/// time sends everything appended so far in a single write, so answers finishing together share a
+/// syscall. Appenders that find a send in progress leave their frames to it and go on, unless more
+/// than <see cref="SoftLimit"/> bytes wait, when they wait for the socket too.
+/// </summary>
+internal sealed class Http2Output(Socket socket, Action<Exception> failed)
+{
+    private const int SoftLimit = 64 * 1024;
+
+    private byte[] _pending = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    private int _pendingLength;
+    private byte[]? _free;
+    private bool _sending;
+    private bool _closed;
+    private TaskCompletionSource? _drained;
+
+    /// <summary>Held while appending frames and while reading or changing the send windows.</summary>
+    public object Sync { get; } = new();
+
+    /// <summary>The client's SETTINGS_MAX_FRAME_SIZE: the largest frame payload it takes.</summary>
+    public int PeerMaxFrameSize { get; set; } = Http2Limits.DefaultMaxFrameSize;
+
+    /// <summary>The client connection's flow-control window for the DATA this side sends (RFC 9113 §6.9).</summary>
+    public long ConnectionWindow { get; set; } = Http2Limits.DefaultWindow;
+
+    public bool IsClosed => _closed;
+
+    /// <summary>Room for a frame of <paramref name="payloadLength"/> bytes: its 9-byte header written, the payload's span returned. Under <see cref="Sync"/>.</summary>
+    public Span<byte> AppendFrame(Http2FrameType type, Http2FrameFlags flags, int streamId, int payloadLength)
+    {
+        Reserve(Http2Limits.FrameHeaderLength + payloadLength);
+        var frame = _pending.AsSpan(_pendingLength, Http2Limits.FrameHeaderLength + payloadLength);
+        frame[0] = (byte)(payloadLength >> 16);
+        frame[1] = (byte)(payloadLength >> 8);
+        frame[2] = (byte)payloadLength;
+        frame[3] = (byte)type;
+        frame[4] = (byte)flags;
+        BinaryPrimitives.WriteInt32BigEndian(frame[5..], streamId & int.MaxValue);
+        _pendingLength += frame.Length;
+        return frame[Http2Limits.FrameHeaderLength..];
+    }
+
+    /// <summary>A header block as one HEADERS frame and as many CONTINUATION frames as the client's frame size needs. Under <see cref="Sync"/>.</summary>
+    public void AppendHeaderBlock(int streamId, ReadOnlySpan<byte> block, bool endStream)
+    {
+        var first = Math.Min(block.Length, PeerMaxFrameSize);
+        var flags = (endStream ? Http2FrameFlags.EndStream : 0) | (first == block.Length ? Http2FrameFlags.EndHeaders : 0);
+        block[..first].CopyTo(AppendFrame(Http2FrameType.Headers, flags, streamId, first));
+        block = block[first..];
+        while (!block.IsEmpty)
+        {
+            var next = Math.Min(block.Length, PeerMaxFrameSize);
+            block[..next].CopyTo(AppendFrame(Http2FrameType.Continuation, next == block.Length ? Http2FrameFlags.EndHeaders : 0, streamId, next));
+            block = block[next..];
+        }
+    }
+
+    public void AppendRstStream(int streamId, Http2ErrorCode code) =>
+        BinaryPrimitives.WriteUInt32BigEndian(AppendFrame(Http2FrameType.RstStream, 0, streamId, 4), (uint)code);
+
+    public void AppendWindowUpdate(int streamId, int increment) =>
+        BinaryPrimitives.WriteInt32BigEndian(AppendFrame(Http2FrameType.WindowUpdate, 0, streamId, 4), increment);
+
+    public void AppendGoAway(int lastStreamId, Http2ErrorCode code)
+    {
+        var payload = AppendFrame(Http2FrameType.GoAway, 0, 0, 8);
+        BinaryPrimitives.WriteInt32BigEndian(payload, lastStreamId);
+        BinaryPrimitives.WriteUInt32BigEndian(payload[4..], (uint)code);
+    }
+
+    private void Reserve(int bytes)
+    {
+        if (_pendingLength + bytes <= _pending.Length)
+        {
+            return;
+        }
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_pendingLength + bytes, _pending.Length * 2));
+        _pending.AsSpan(0, _pendingLength).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(_pending);
+        _pending = grown;
+    }
+
+    /// <summary>
+    /// Sends what was appended. Completes at once when another flush is sending (it takes these frames
+    /// too) unless too much waits; else this caller sends, until nothing is left.
+    /// </summary>
+    public ValueTask FlushAsync()
+    {
+        lock (Sync)
+        {
+            if (_closed || _pendingLength == 0)
+            {
+                return default;
+            }
+            if (_sending)
+            {
+                if (_pendingLength <= SoftLimit)
+                {
+                    return default;
+                }
+                _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return new ValueTask(_drained.Task);
+            }
+            _sending = true;
+        }
+        return SendAllAsync();
+    }
+
+    /// <summary>A flush for callers that go on regardless (window updates, resets): a send it starts finishes on its own.</summary>
+    public void FlushInBackground()
+    {
+        var flushing = FlushAsync();
+        if (!flushing.IsCompleted)
+        {
+            _ = flushing.AsTask();
+        }
+        else
+        {
+            flushing.GetAwaiter().GetResult();
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAllAsync()
+    {
+        while (true)
+        {
+            byte[] buffer;
+            int length;
+            TaskCompletionSource? drained = null;
+            var done = false;
+            lock (Sync)
+            {
+                buffer = _pending;
+                length = _pendingLength;
+                if (length == 0 || _closed)
+                {
+                    done = true;
+                    _sending = false;
+                    (drained, _drained) = (_drained, null);
+                }
+                else
+                {
+                    _pending = _free ?? ArrayPool<byte>.Shared.Rent(buffer.Length);
+                    _free = null;
+                    _pendingLength = 0;
+                    (drained, _drained) = (_drained, null); // Those waiting have their frames in this send.
+                }
+            }
+            if (done)
+            {
+                drained?.TrySetResult();
+                return;
+            }
+            try
+            {
+                await socket.SendAsync(buffer.AsMemory(0, length), SocketFlags.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                TaskCompletionSource? later;
+                lock (Sync)
+                {
+                    _closed = true;
+                    _sending = false;
+                    (later, _drained) = (_drained, null);
+                }
+                drained?.TrySetResult();
+                later?.TrySetResult();
+                failed(e);
+                return;
+            }
+            lock (Sync)
+            {
+                if (_free is null)
+                {
+                    _free = buffer;
+                }
+                else
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+            drained?.TrySetResult();
+        }
+    }
+
+    /// <summary>No more frames: what waits is dropped, and the buffers go back once no send holds them.</summary>
+    public void Close()
+    {
+        TaskCompletionSource? drained;
+        lock (Sync)
+        {
+            _closed = true;
+            _pendingLength = 0;
+            (drained, _drained) = (_drained, null);
+            if (_free is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_free);
+                _free = null;
+            }
+        }
+        drained?.TrySetResult();
+    }
+}

@@ -1,0 +1,314 @@
+using System.Net;
+using System.IO.Pipelines;
+using Mesh.Gateway.Proxy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Mesh.Gateway.Front.Http2;
+
+/// <summary>
+/// One request stream on an HTTP/2 connection of the lean front, as ASP.NET Core features, so the request
+/// path (<see cref="MeshProxy"/>) serves it exactly as it serves Kestrel's. The connection keeps a few
+/// ended streams and reuses them, as Kestrel does.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Kept by its connection for reuse; the token source holds no unmanaged resource once its registrations are gone.")]
+internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, IHttpResponseBodyFeature, IHttpConnectionFeature,
+    IHttpRequestLifetimeFeature, IHttpRequestBodyDetectionFeature, IHttpResponseTrailersFeature, IHttpResetFeature, IOwnFeatures
+{
+    public static Type[] OwnFeatureTypes { get; } =
+    [
+        typeof(IHttpRequestFeature), typeof(IHttpResponseFeature), typeof(IHttpResponseBodyFeature), typeof(IHttpConnectionFeature),
+        typeof(IHttpRequestLifetimeFeature), typeof(IHttpRequestBodyDetectionFeature), typeof(IHttpResponseTrailersFeature),
+        typeof(IHttpResetFeature),
+    ];
+
+    private readonly LeanFeatures<Http2Stream> _features;
+    private readonly Stream _responseStream;
+    private CancellationTokenSource _aborted = new();
+    private List<(Func<object, Task> Callback, object State)>? _onStarting;
+    private List<(Func<object, Task> Callback, object State)>? _onCompleted;
+    private TaskCompletionSource? _windowWait;
+    private readonly HeaderDictionary _trailers = new();
+
+    public Http2Stream(Http2Connection connection)
+    {
+        Connection = connection;
+        _features = new LeanFeatures<Http2Stream>(this);
+        Writer = new Http2ResponseWriter(this);
+        _responseStream = Writer.AsStream(leaveOpen: true);
+        RequestBody = new Http2RequestBody(this);
+        var (local, remote) = connection.EndPoints;
+        LocalIpAddress = local.Address;
+        LocalPort = local.Port;
+        RemoteIpAddress = remote.Address;
+        RemotePort = remote.Port;
+        ConnectionId = connection.Id;
+        Context = new DefaultHttpContext(_features);
+    }
+
+    public Http2Connection Connection { get; }
+
+    public int Id { get; private set; }
+
+    public DefaultHttpContext Context { get; }
+
+    internal Http2RequestBody RequestBody { get; }
+
+    internal Http2ResponseWriter Writer { get; }
+
+    // Flow control and state, under the connection output's lock.
+
+    /// <summary>What the client lets this stream send (RFC 9113 §6.9).</summary>
+    internal long SendWindow { get; set; }
+
+    /// <summary>What this stream may still receive before it gives the client more window.</summary>
+    internal long ReceiveWindow { get; set; }
+
+    /// <summary>Body bytes read out and not yet given back to the client as window.</summary>
+    internal int Unacknowledged { get; set; }
+
+    /// <summary>The client sent END_STREAM (or the stream was reset).</summary>
+    internal bool RemoteEnded { get; set; }
+
+    /// <summary>This side sent END_STREAM or RST_STREAM.</summary>
+    internal bool LocalEnded { get; set; }
+
+    internal bool IsReset { get; private set; }
+
+    /// <summary>The request's content-length, checked against the DATA received (RFC 9113 §8.1.1).</summary>
+    internal long? DeclaredLength { get; private set; }
+
+    internal long ReceivedLength { get; set; }
+
+    /// <summary>Readies the stream for a new request whose header block is about to be read.</summary>
+    internal void Begin(int id, long sendWindow, long receiveWindow)
+    {
+        Id = id;
+        SendWindow = sendWindow;
+        ReceiveWindow = receiveWindow;
+        Unacknowledged = 0;
+        RemoteEnded = LocalEnded = IsReset = false;
+        DeclaredLength = null;
+        ReceivedLength = 0;
+        _windowWait = null;
+        if (!_aborted.TryReset())
+        {
+            _aborted.Dispose();
+            _aborted = new CancellationTokenSource();
+        }
+        RequestHeaders.Clear();
+        _trailers.IsReadOnly = false;
+        _trailers.Clear();
+        Trailers = _trailers;
+        StatusCode = StatusCodes.Status200OK;
+        ReasonPhrase = null;
+        ResponseHeaders.Clear();
+        _onStarting?.Clear();
+        _onCompleted?.Clear();
+        PathBase = "";
+        QueryString = "";
+    }
+
+    /// <summary>The request line from the pseudo-header fields; false when :path is not a path.</summary>
+    internal bool SetTarget(string method, string scheme, string path)
+    {
+        Method = method;
+        Scheme = scheme;
+        RawTarget = path;
+        if (path == "*" && method == HttpMethods.Options)
+        {
+            Path = "";
+            QueryString = "";
+            return true;
+        }
+        if (path[0] != '/')
+        {
+            return false;
+        }
+        var query = path.IndexOf('?');
+        var pathPart = query < 0 ? path : path[..query];
+        Path = RequestPath.Decode(pathPart);
+        QueryString = query < 0 ? "" : path[query..];
+        return true;
+    }
+
+    /// <summary>The header block is read: the request is ready to serve.</summary>
+    internal void Ready(bool endStream)
+    {
+        RemoteEnded = endStream;
+        CanHaveBody = !endStream;
+        DeclaredLength = RequestHeaders.ContentLength;
+        RequestBody.Begin(hasBody: !endStream);
+        Writer.Begin(HttpMethods.IsHead(Method));
+        _features.Reset();
+        Context.Uninitialize();
+        Context.Initialize(_features);
+    }
+
+    /// <summary>Serves the request, then ends the stream.</summary>
+    internal async Task RunAsync(MeshProxy proxy)
+    {
+        try
+        {
+            await proxy.HandleAsync(Context).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Connection.RequestFailed(e);
+            if (HasStarted)
+            {
+                Connection.Reset(this, Http2ErrorCode.InternalError);
+            }
+            else
+            {
+                FailWith500();
+            }
+        }
+        try
+        {
+            await Writer.EndAsync().ConfigureAwait(false);
+            await RunOnceAsync(_onCompleted).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Connection.RequestFailed(e);
+            Connection.Reset(this, Http2ErrorCode.InternalError);
+        }
+        finally
+        {
+            Connection.StreamEnded(this);
+        }
+    }
+
+    /// <summary>Sends the answer the connection set (a refusal) without running the request path, then ends the stream.</summary>
+    internal async Task EndUnservedAsync()
+    {
+        try
+        {
+            await Writer.EndAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Connection.StreamEnded(this);
+        }
+    }
+
+    /// <summary>1xx, 204 and 304 answers carry no body (RFC 9110 §6.4.1).</summary>
+    internal bool StatusCodeForbidsBody() => StatusCode is < 200 or StatusCodes.Status204NoContent or StatusCodes.Status304NotModified;
+
+    private void FailWith500()
+    {
+        Writer.DiscardPending();
+        StatusCode = StatusCodes.Status500InternalServerError;
+        ReasonPhrase = null;
+        ResponseHeaders.Clear();
+        ResponseHeaders.ContentLength = 0;
+        Trailers.Clear();
+    }
+
+    /// <summary>The stream was reset (by either side) or its connection ended: the request path sees RequestAborted.</summary>
+    internal void MarkReset()
+    {
+        IsReset = true;
+        LocalEnded = true;
+        RemoteEnded = true;
+    }
+
+    internal void Abort(Exception reason)
+    {
+        RequestBody.End(reason);
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        WakeWindowWaiter();
+    }
+
+    /// <summary>Under the output lock: a task that completes when the client gives more window (or the stream ends).</summary>
+    internal Task WaitForWindowLocked() => (_windowWait ??= new TaskCompletionSource()).Task;
+
+    internal void WakeWindowWaiter()
+    {
+        var wait = Interlocked.Exchange(ref _windowWait, null);
+        wait?.TrySetResult();
+    }
+
+    internal ValueTask RunOnStartingAsync() => RunOnceAsync(_onStarting);
+
+    /// <summary>Runs callbacks last registered first (as Kestrel does), once.</summary>
+    private static async ValueTask RunOnceAsync(List<(Func<object, Task> Callback, object State)>? callbacks)
+    {
+        if (callbacks is not { Count: > 0 })
+        {
+            return;
+        }
+        for (var i = callbacks.Count - 1; i >= 0; i--)
+        {
+            await callbacks[i].Callback(callbacks[i].State).ConfigureAwait(false);
+        }
+        callbacks.Clear();
+    }
+
+    // Request.
+    public string Protocol { get; set; } = "HTTP/2";
+    public string Scheme { get; set; } = "http";
+    public string Method { get; set; } = HttpMethods.Get;
+    public string PathBase { get; set; } = "";
+    public string Path { get; set; } = "/";
+    public string QueryString { get; set; } = "";
+    public string RawTarget { get; set; } = "/";
+    public HeaderDictionary RequestHeaders { get; } = new();
+    IHeaderDictionary IHttpRequestFeature.Headers { get => RequestHeaders; set => throw new NotSupportedException(); }
+    Stream IHttpRequestFeature.Body { get => RequestBody; set => throw new NotSupportedException("the lean front's request body cannot be replaced"); }
+    public bool CanHaveBody { get; private set; }
+
+    // Response.
+    public int StatusCode { get; set; }
+    public string? ReasonPhrase { get; set; }
+    public HeaderDictionary ResponseHeaders { get; } = new();
+    IHeaderDictionary IHttpResponseFeature.Headers { get => ResponseHeaders; set => throw new NotSupportedException(); }
+    Stream IHttpResponseFeature.Body { get => _responseStream; set => throw new NotSupportedException(); }
+    public bool HasStarted => Writer.HeadSent;
+    public IHeaderDictionary Trailers { get; set; } = new HeaderDictionary(); // Replaced by the pooled one in Begin.
+
+    public void OnStarting(Func<object, Task> callback, object state)
+    {
+        if (HasStarted)
+        {
+            throw new InvalidOperationException("the response has already started");
+        }
+        (_onStarting ??= []).Add((callback, state));
+    }
+
+    public void OnCompleted(Func<object, Task> callback, object state) => (_onCompleted ??= []).Add((callback, state));
+
+    // Response body.
+    public Stream Stream => _responseStream;
+    PipeWriter IHttpResponseBodyFeature.Writer => Writer;
+    public void DisableBuffering()
+    {
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => Writer.StartAsync(cancellationToken);
+
+    public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
+        SendFileFallback.SendFileAsync(_responseStream, path, offset, count, cancellationToken);
+
+    public Task CompleteAsync() => Writer.CompleteAsync().AsTask();
+
+    // Connection.
+    public string ConnectionId { get; set; }
+    public IPAddress? RemoteIpAddress { get; set; }
+    public IPAddress? LocalIpAddress { get; set; }
+    public int RemotePort { get; set; }
+    public int LocalPort { get; set; }
+
+    // Lifetime: aborting a request resets its stream only (as Kestrel does), not the connection.
+    public CancellationToken RequestAborted { get => _aborted.Token; set => throw new NotSupportedException(); }
+    public void Abort() => Connection.Reset(this, Http2ErrorCode.InternalError);
+
+    public void Reset(int errorCode) => Connection.Reset(this, (Http2ErrorCode)errorCode);
+}

@@ -1,0 +1,250 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using Mesh.EndToEnd.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using static Mesh.EndToEnd.Tests.Support.RawHttp2;
+
+namespace Mesh.EndToEnd.Tests;
+
+/// <summary>
+/// The lean front's own HTTP/2 (h2c with prior knowledge) on the traffic port, frame by frame: settings,
+/// streams side by side, flow control both ways, and the errors RFC 9113 names, each ending only its
+/// stream or, where the RFC says so, the connection with GOAWAY.
+/// </summary>
+public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
+{
+    [Fact]
+    public async Task Settings_are_exchanged_and_pings_answered()
+    {
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        var settings = await client.ReadUntilAsync(f => f.Type == Settings && f.Flags == 0);
+        var values = Enumerable.Range(0, settings!.Payload.Length / 6)
+            .ToDictionary(i => BinaryPrimitives.ReadUInt16BigEndian(settings.Payload.AsSpan(i * 6)), i => BinaryPrimitives.ReadUInt32BigEndian(settings.Payload.AsSpan(i * 6 + 2)));
+        Assert.Equal(100u, values[0x3]); // SETTINGS_MAX_CONCURRENT_STREAMS
+        Assert.Equal(768u * 1024, values[0x4]); // SETTINGS_INITIAL_WINDOW_SIZE
+        Assert.NotNull(await client.ReadUntilAsync(f => f.Type == Settings && f.Flags == Ack));
+
+        await client.SendAsync(Ping, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8]);
+        var pong = await client.ReadUntilAsync(f => f.Type == Ping);
+        Assert.Equal(Ack, pong!.Flags);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], pong.Payload);
+    }
+
+    [Fact]
+    public async Task Streams_side_by_side_are_each_answered_with_their_own_request()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendHeadersAsync(1, endStream: true, [.. Get("/one"), ("x-tag", "a")]);
+        await client.SendHeadersAsync(3, endStream: true, [.. Get("/two?q=1"), ("x-tag", "b"), ("cookie", "a=1"), ("cookie", "b=2")]);
+        await client.SendHeadersAsync(5, endStream: true, [.. Get("/three"), ("x-tag", "b")]);
+        var answers = new Dictionary<int, Answer>();
+        foreach (var stream in new[] { 1, 3, 5 })
+        {
+            answers[stream] = await client.ReadAnswerAsync(stream);
+        }
+
+        Assert.All(answers.Values, a => Assert.Equal("200", a.Status));
+        Assert.All(answers.Values, a => Assert.NotNull(a.Field("date")));
+        Assert.Contains("\"path\":\"/one\"", answers[1].Text);
+        Assert.Contains("\"x-tag\":[\"a\"]", answers[1].Text);
+        Assert.Contains("\"path\":\"/two?q=1\"", answers[3].Text);
+        Assert.Contains("\"x-tag\":[\"b\"]", answers[3].Text);
+        Assert.Contains("\"cookie\":[\"a=1; b=2\"]", answers[3].Text); // RFC 9113 §8.2.3: joined for HTTP/1.1.
+        Assert.Contains("\"path\":\"/three\"", answers[5].Text);
+        Assert.Equal(answers[1].Field("content-length"), answers[1].Body.Length.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public static TheoryData<string, (string, string)[]> MalformedRequests => new()
+    {
+        { "an uppercase field name", [.. Get("/"), ("X-Upper", "1")] },
+        { "a connection-specific field", [.. Get("/"), ("connection", "keep-alive")] },
+        { "TE other than trailers", [.. Get("/"), ("te", "gzip")] },
+        { "no :path", [(":method", "GET"), (":scheme", "http"), (":authority", "smiley.faces")] },
+        { "a pseudo-header after a field", [(":method", "GET"), (":scheme", "http"), ("x-a", "1"), (":path", "/")] },
+        { "a response pseudo-header", [.. Get("/"), (":status", "200")] },
+        { "a value with a line break", [.. Get("/"), ("x-a", "1\r\nx-b: 2")] },
+        { "a content-length on a request without body", [.. Get("/"), ("content-length", "5")] },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedRequests))]
+    public async Task A_malformed_request_resets_its_stream_and_the_connection_serves_the_next(string what, (string, string)[] fields)
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendHeadersAsync(1, endStream: true, fields);
+        var refused = await client.ReadAnswerAsync(1);
+        await client.SendHeadersAsync(3, endStream: true, Get("/after"));
+        var next = await client.ReadAnswerAsync(3);
+
+        Assert.True(refused.Ended is { Type: RstStream, ErrorCode: 0x1 }, $"{what}: stream 1 was not reset with PROTOCOL_ERROR");
+        Assert.Equal("200", next.Status);
+        Assert.Contains("\"path\":\"/after\"", next.Text);
+    }
+
+    [Fact]
+    public async Task A_frame_beyond_the_maximum_size_ends_the_connection_with_FRAME_SIZE_ERROR()
+    {
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendAsync(0xfa, 0, 0, new byte[16 * 1024 + 1]); // Even a frame type the server ignores.
+
+        var goAway = await client.ReadUntilAsync(f => f.Type == GoAway);
+        Assert.Equal(0x6u, goAway!.ErrorCode);
+        Assert.Null(await client.ReadFrameAsync());
+    }
+
+    [Fact]
+    public async Task HEADERS_on_a_stream_a_client_cannot_open_ends_the_connection_with_PROTOCOL_ERROR()
+    {
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendHeadersAsync(2, endStream: true, Get("/"));
+
+        var goAway = await client.ReadUntilAsync(f => f.Type == GoAway);
+        Assert.Equal(0x1u, goAway!.ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_header_block_beyond_the_header_list_limit_gets_431_and_the_connection_carries_on()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+        var block = Block([.. Get("/big"), ("x-big", new string('a', 40 * 1024))]);
+
+        // Beyond one frame: HEADERS, then CONTINUATION frames.
+        await client.SendAsync(Headers, EndStream, 1, block[..16384]);
+        await client.SendAsync(Continuation, 0, 1, block[16384..32768]);
+        await client.SendAsync(Continuation, EndHeaders, 1, block[32768..]);
+        var refused = await client.ReadAnswerAsync(1);
+        await client.SendHeadersAsync(3, endStream: true, Get("/after"));
+        var next = await client.ReadAnswerAsync(3);
+
+        Assert.Equal("431", refused.Status);
+        Assert.Equal("200", next.Status);
+    }
+
+    [Fact]
+    public async Task An_answer_waits_for_the_clients_flow_control_window()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri, (0x4, 16)); // SETTINGS_INITIAL_WINDOW_SIZE 16
+
+        await client.SendHeadersAsync(1, endStream: true, Get("/window"));
+        var head = await client.ReadUntilAsync(f => f.Stream == 1 && f.Type == Headers);
+        var windowful = 0;
+        while (windowful < 16)
+        {
+            var data = await client.ReadUntilAsync(f => f.Stream == 1 && f.Type == Data);
+            windowful += data!.Payload.Length;
+        }
+        // The window is spent: a PING now is answered before any more of the body comes.
+        await client.SendAsync(Ping, 0, 0, new byte[8]);
+        var next = await client.ReadUntilAsync(f => (f.Stream == 1 && f.Type == Data) || f.Type == Ping);
+        await client.SendAsync(WindowUpdate, 0, 1, [0, 1, 0, 0]);
+        var rest = await client.ReadAnswerAsync(1);
+
+        Assert.Equal(16, windowful);
+        Assert.Equal(Ping, next!.Type);
+        Assert.Contains("\"path\":\"/window\"", rest.Text);
+        Assert.Null(rest.Ended);
+    }
+
+    [Fact]
+    public async Task DATA_beyond_the_declared_content_length_resets_the_stream()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendHeadersAsync(1, endStream: false, [.. Get("/post", method: "POST"), ("content-length", "3")]);
+        await client.SendAsync(Data, EndStream, 1, "toolong"u8.ToArray());
+
+        var answer = await client.ReadAnswerAsync(1);
+        Assert.True(answer.Ended is { Type: RstStream, ErrorCode: 0x1 }, "the stream was not reset with PROTOCOL_ERROR");
+    }
+
+    [Fact]
+    public async Task A_body_many_windows_long_reaches_the_backend_whole()
+    {
+        await using var backend = await LoopbackServer.StartAsync(app => app.Run(async context =>
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[16 * 1024];
+            long total = 0;
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                total += read;
+            }
+            await context.Response.WriteAsync($"{total} {Convert.ToHexString(hash.GetHashAndReset())}");
+        }));
+        await ServiceAsync("uploads", backend);
+        var body = RandomNumberGenerator.GetBytes(5 * 1024 * 1024); // Several of the 768 KiB stream windows, and of the 1 MiB connection window.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(mesh.GatewayUri, "/upload"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(body),
+        };
+        request.Headers.Host = "uploads.h2";
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"{body.Length} {Convert.ToHexString(SHA256.HashData(body))}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_client_reset_aborts_the_request_upstream()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var backend = await LoopbackServer.StartAsync(app => app.Run(async context =>
+        {
+            if (context.Request.Path == "/ready")
+            {
+                return;
+            }
+            arrived.TrySetResult();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                aborted.TrySetResult();
+            }
+        }));
+        await ServiceAsync("slow", backend);
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendHeadersAsync(1, endStream: true, Get("/wait", authority: "slow.h2"));
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await client.SendAsync(RstStream, 0, 1, [0, 0, 0, 0x8]); // CANCEL
+
+        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await client.SendAsync(Ping, 0, 0, new byte[8]);
+        Assert.NotNull(await client.ReadUntilAsync(f => f.Type == Ping)); // The connection lives on.
+    }
+
+    private async Task ServiceAsync(string name, WebApplication backend)
+    {
+        await mesh.Api.ApplyNamespaceAsync("h2");
+        await SelectorlessService.ApplyAsync(mesh.Api, "h2", name, [("127.0.0.1", LoopbackServer.Address(backend).Port)]);
+        await Eventually.UntilAsync(async () => await RawHttp.StatusAsync(mesh.GatewayUri, $"GET /ready HTTP/1.1\r\nHost: {name}.h2\r\n\r\n") == 200,
+            "the Service is in the gateway's tables");
+    }
+
+    private Task SmileyServesAsync() => Eventually.UntilAsync(
+        async () => await RawHttp.StatusAsync(mesh.GatewayUri, "GET / HTTP/1.1\r\nHost: smiley.faces\r\n\r\n") == 200,
+        "smiley.faces is in the gateway's tables");
+}
