@@ -27,6 +27,7 @@ public sealed partial class AppHostProcessTests
             var response = await client.EchoAsync("http://smiley.faces/");
             Assert.Equal(200, response.Status);
             Assert.StartsWith("smiley-v", response.Pod);
+            await ManyH2cStreamsAreAnsweredAsync(gateway);
             // --gateway-access-log reaches the gateway process: the request above is a line of its log.
             await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(accessLog) ? ReadShared(accessLog) : ""),
                 text => text.Contains("\"authority\":\"smiley.faces\"", StringComparison.Ordinal), "the access log names the request");
@@ -43,6 +44,33 @@ public sealed partial class AppHostProcessTests
         finally
         {
             File.Delete(accessLog);
+        }
+    }
+
+    /// <summary>
+    /// In its own process the gateway serves h2c on the socket threads, where answers finishing together
+    /// are written together at the end of the thread's batch (FlushAfterBatch): none may be left unsent.
+    /// </summary>
+    private static async Task ManyH2cStreamsAreAnsweredAsync(Uri gateway)
+    {
+        await using var client = await RawHttp2.ConnectAsync(gateway);
+        for (var stream = 1; stream < 200; stream += 2)
+        {
+            await client.SendHeadersAsync(stream, endStream: true, RawHttp2.Get($"/stream/{stream}"));
+        }
+        for (var stream = 1; stream < 200; stream += 2)
+        {
+            var answer = await client.ReadAnswerAsync(stream);
+            Assert.Equal("200", answer.Status);
+            Assert.Contains($"\"path\":\"/stream/{stream}\"", answer.Text);
+        }
+        // Then one at a time: the client sends nothing more until each answer comes, so an answer held
+        // back and never flushed would show here rather than ride out with the client's next frames.
+        for (var stream = 201; stream < 211; stream += 2)
+        {
+            await client.SendHeadersAsync(stream, endStream: true, RawHttp2.Get($"/stream/{stream}"));
+            var answer = await client.ReadAnswerAsync(stream);
+            Assert.Equal("200", answer.Status);
         }
     }
 

@@ -729,7 +729,7 @@ internal sealed class Http2Connection
                 }
             }
         }
-        Output.FlushInBackground();
+        Output.FlushSoon();
     }
 
     /// <summary>Connection window given back; under the output lock.</summary>
@@ -760,7 +760,7 @@ internal sealed class Http2Connection
             stream.MarkReset();
         }
         stream.Abort(new IOException($"the stream was reset ({code})"));
-        Output.FlushInBackground();
+        Output.FlushSoon();
     }
 
     /// <summary>A stream error found while reading (RFC 9113 §5.4.2).</summary>
@@ -800,7 +800,7 @@ internal sealed class Http2Connection
         {
             _lean.MarkIdle();
         }
-        Output.FlushInBackground();
+        Output.FlushSoon();
         if (idle && _goingAway)
         {
             _lean.Abort();

@@ -34,6 +34,9 @@ internal sealed class Http2Output(Socket socket, Action<Exception> failed)
 
     public bool IsClosed => _closed;
 
+    /// <summary>Held back by <see cref="FlushAfterBatch"/>, which will flush it (under its lock).</summary>
+    internal bool FlushHeld { get; set; }
+
     /// <summary>Room for a frame of <paramref name="payloadLength"/> bytes: its 9-byte header written, the payload's span returned. Under <see cref="Sync"/>.</summary>
     public Span<byte> AppendFrame(Http2FrameType type, Http2FrameFlags flags, int streamId, int payloadLength)
     {
@@ -115,10 +118,34 @@ internal sealed class Http2Output(Socket socket, Action<Exception> failed)
         return SendAllAsync();
     }
 
-    /// <summary>A flush for callers that go on regardless (window updates, resets): a send it starts finishes on its own.</summary>
-    public void FlushInBackground()
+    /// <summary>
+    /// A flush made at the end of this socket thread's batch of events (<see cref="FlushAfterBatch"/>), so
+    /// answers finishing together leave together; at once when held back too much already or off a socket thread.
+    /// </summary>
+    public ValueTask FlushSoonAsync()
     {
-        var flushing = FlushAsync();
+        lock (Sync)
+        {
+            if (_closed || _pendingLength == 0)
+            {
+                return default;
+            }
+            if (_pendingLength > SoftLimit)
+            {
+                return FlushAsync();
+            }
+        }
+        return FlushAfterBatch.TryDefer(this) ? default : FlushAsync();
+    }
+
+    /// <summary>A flush for callers that go on regardless: a send it starts finishes on its own.</summary>
+    public void FlushInBackground() => Observe(FlushAsync());
+
+    /// <summary><see cref="FlushSoonAsync"/> for callers that go on regardless (window updates, resets, a stream's end).</summary>
+    public void FlushSoon() => Observe(FlushSoonAsync());
+
+    private static void Observe(ValueTask flushing)
+    {
         if (!flushing.IsCompleted)
         {
             _ = flushing.AsTask();

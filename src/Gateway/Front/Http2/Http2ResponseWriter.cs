@@ -152,7 +152,7 @@ internal sealed class Http2ResponseWriter(Http2Stream stream) : PipeWriter
             }
             if (endWithHead)
             {
-                await output.FlushAsync().ConfigureAwait(false);
+                await output.FlushSoonAsync().ConfigureAwait(false);
                 return default;
             }
         }
@@ -172,7 +172,7 @@ internal sealed class Http2ResponseWriter(Http2Stream stream) : PipeWriter
                 }
             }
         }
-        await output.FlushAsync().ConfigureAwait(false);
+        await output.FlushSoonAsync().ConfigureAwait(false);
         return default;
     }
 
