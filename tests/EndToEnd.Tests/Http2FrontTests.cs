@@ -70,6 +70,10 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         { "a response pseudo-header", [.. Get("/"), (":status", "200")] },
         { "a value with a line break", [.. Get("/"), ("x-a", "1\r\nx-b: 2")] },
         { "a content-length on a request without body", [.. Get("/"), ("content-length", "5")] },
+        { "a method that is not a token", [(":method", "GET /admin"), (":scheme", "http"), (":path", "/"), (":authority", "smiley.faces")] },
+        { "a path with a space", [(":method", "GET"), (":scheme", "http"), (":path", "/a b"), (":authority", "smiley.faces")] },
+        { "a path with a line break", [(":method", "GET"), (":scheme", "http"), (":path", "/a\r\nx: y"), (":authority", "smiley.faces")] },
+        { "a scheme that is not one", [(":method", "GET"), (":scheme", "ht tp"), (":path", "/"), (":authority", "smiley.faces")] },
     };
 
     [Theory]
@@ -129,6 +133,35 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 
         Assert.Equal("431", refused.Status);
         Assert.Equal("200", next.Status);
+    }
+
+    [Fact]
+    public async Task More_fields_than_Kestrel_takes_get_431_and_the_connection_carries_on()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendHeadersAsync(1, endStream: true, [.. Get("/many"), .. Enumerable.Range(0, 101).Select(i => ($"x-f{i}", "v"))]);
+        var refused = await client.ReadAnswerAsync(1);
+        await client.SendHeadersAsync(3, endStream: true, [.. Get("/after"), .. Enumerable.Range(0, 90).Select(i => ($"x-f{i}", "v"))]);
+        var next = await client.ReadAnswerAsync(3);
+
+        Assert.Equal("431", refused.Status);
+        Assert.Equal("200", next.Status);
+    }
+
+    [Fact]
+    public async Task A_client_that_gives_no_window_loses_the_stream_after_Kestrels_grace()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri, (0x4, 0)); // SETTINGS_INITIAL_WINDOW_SIZE 0
+
+        await client.SendHeadersAsync(1, endStream: true, Get("/starved"));
+        var answer = await client.ReadAnswerAsync(1); // Headers come; DATA never can.
+
+        Assert.Equal("200", answer.Status);
+        Assert.True(answer.Ended is { Type: RstStream, ErrorCode: 0x8 }, "the stream was not reset with CANCEL");
+        Assert.Empty(answer.DataFrames);
     }
 
     [Fact]
@@ -201,6 +234,61 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"{body.Length} {Convert.ToHexString(SHA256.HashData(body))}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Padding_is_given_back_to_the_stream_window_as_it_arrives()
+    {
+        await using var backend = await LoopbackServer.StartAsync(app => app.Run(async context =>
+        {
+            var total = 0L;
+            var buffer = new byte[4096];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+            }
+            await context.Response.WriteAsync($"{total}");
+        }));
+        await ServiceAsync("padded", backend);
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        // 4,000 frames of one byte and 255 of padding: more than the 768 KiB stream window, unless the
+        // padding is given back as it comes.
+        await client.SendHeadersAsync(1, endStream: false, Get("/upload", authority: "padded.h2", method: "POST"));
+        var frame = new byte[257];
+        frame[0] = 255;
+        frame[1] = (byte)'x';
+        for (var i = 0; i < 4000; i++)
+        {
+            await client.SendAsync(Data, (byte)(0x8 | (i == 3999 ? EndStream : 0)), 1, frame);
+        }
+        var answer = await client.ReadAnswerAsync(1);
+
+        Assert.Null(answer.Ended);
+        Assert.Equal("4000", answer.Text);
+    }
+
+    [Fact]
+    public async Task A_body_held_back_for_100_continue_is_asked_for()
+    {
+        await using var backend = await LoopbackServer.StartAsync(app => app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            await context.Response.WriteAsync($"got '{await reader.ReadToEndAsync()}'");
+        }));
+        await ServiceAsync("continued", backend);
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendHeadersAsync(1, endStream: false, [.. Get("/upload", authority: "continued.h2", method: "POST"), ("expect", "100-continue")]);
+        var interim = await client.ReadUntilAsync(f => f.Stream == 1);
+        await client.SendAsync(Data, EndStream, 1, "held back"u8.ToArray());
+        var answer = await client.ReadAnswerAsync(1);
+
+        Assert.Equal(Headers, interim!.Type);
+        Assert.Equal(0, interim.Flags & EndStream);
+        Assert.Equal("200", answer.Status);
+        Assert.Equal("got 'held back'", answer.Text);
     }
 
     [Fact]

@@ -341,7 +341,9 @@ internal sealed class LeanConnection : IDisposable
     {
         if (_http2 is not null)
         {
-            return; // Always reading: a client that leaves ends the connection, and its streams, at once.
+            // Always reading, so a client that leaves ends the connection at once; a slow one loses its streams.
+            _http2.CheckStreams(now);
+            return;
         }
         if (_bodyRate.TooSlow(now) || _sendRate.TooSlow(now))
         {

@@ -34,8 +34,7 @@ internal static class FlushAfterBatch
         {
             return false;
         }
-        kick.Add(output);
-        return true;
+        return kick.Add(output);
     }
 
     private static async Task FindKicksAsync()
@@ -65,6 +64,7 @@ internal static class FlushAfterBatch
         private List<Http2Output> _held = [];
         private List<Http2Output> _flushing = [];
         private bool _kicked;
+        private bool _dead;
         private readonly TaskCompletionSource<int?> _firstThread = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>Kicks itself once; the thread its kick is read on, when a socket thread.</summary>
@@ -77,14 +77,19 @@ internal static class FlushAfterBatch
             return await _firstThread.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
 
-        public void Add(Http2Output output)
+        /// <summary>Holds the flush back; false when this kick no longer works (flush now).</summary>
+        public bool Add(Http2Output output)
         {
             bool kick;
             lock (_sync)
             {
+                if (_dead)
+                {
+                    return false;
+                }
                 if (output.FlushHeld)
                 {
-                    return;
+                    return true;
                 }
                 output.FlushHeld = true;
                 _held.Add(output);
@@ -102,6 +107,7 @@ internal static class FlushAfterBatch
                     FlushHeld();
                 }
             }
+            return true;
         }
 
         private async Task ReadKicksAsync()
@@ -123,7 +129,20 @@ internal static class FlushAfterBatch
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
+                // A kick that stopped working must not hold flushes: the thread flushes at once from now on.
+                lock (_sync)
+                {
+                    _dead = true;
+                }
+                foreach (var (thread, kick) in Kicks)
+                {
+                    if (kick == this)
+                    {
+                        Kicks.TryRemove(thread, out _);
+                    }
+                }
                 _firstThread.TrySetResult(null);
+                FlushHeld();
             }
         }
 

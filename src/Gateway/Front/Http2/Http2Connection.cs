@@ -13,6 +13,7 @@ namespace Mesh.Gateway.Front.Http2;
 /// streams' answers go out through <see cref="Http2Output"/>, which gathers the frames of answers that
 /// finish together into one write. Limits are Kestrel's defaults, so clients see what they saw before.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Its reading loop disposes what it owns as it ends (End).")]
 internal sealed class Http2Connection
 {
     private const int ReadBufferSize = 32 * 1024;
@@ -39,7 +40,10 @@ internal sealed class Http2Connection
     private int _end;
     private int _lastStreamId;
     private bool _settingsReceived;
-    private bool _goingAway;
+    private volatile bool _goingAway;
+
+    /// <summary>Cancels the reading loop's receive when the connection should close while idle (GOAWAY sent, last stream ended).</summary>
+    private readonly CancellationTokenSource _wake = new();
     private long _peerInitialWindow = Http2Limits.DefaultWindow;
     private long _receiveWindow = Http2Limits.ConnectionReceiveWindow;
     private int _unacknowledged;
@@ -89,13 +93,13 @@ internal sealed class Http2Connection
                     {
                         Output.AppendGoAway(_lastStreamId, e.Code);
                     }
-                    await Output.FlushAsync().ConfigureAwait(false);
-                    await LingerAsync().ConfigureAwait(false);
+                    await CloseAsync().ConfigureAwait(false);
                     return;
                 }
                 await Output.FlushAsync().ConfigureAwait(false);
                 if (_goingAway && IsIdle)
                 {
+                    await CloseAsync().ConfigureAwait(false);
                     return;
                 }
                 if (_start == _end)
@@ -112,7 +116,7 @@ internal sealed class Http2Connection
                 {
                     SocketThreadTurns.EndTurnIfLong();
                 }
-                var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
+                var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, _wake.Token);
                 if (!receiving.IsCompleted)
                 {
                     _readyStreak = 0;
@@ -123,7 +127,16 @@ internal sealed class Http2Connection
                     _readyStreak = 0;
                     await Task.Yield();
                 }
-                var read = await receiving.ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await receiving.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_wake.IsCancellationRequested)
+                {
+                    await CloseAsync().ConfigureAwait(false); // Woken to close: GOAWAY went out, no stream is open.
+                    return;
+                }
                 if (read == 0)
                 {
                     return;
@@ -134,6 +147,25 @@ internal sealed class Http2Connection
         finally
         {
             End();
+        }
+    }
+
+    /// <summary>Ends the connection from this side, losing nothing already promised: every frame written, then the linger.</summary>
+    private async Task CloseAsync()
+    {
+        await Output.DrainAsync().ConfigureAwait(false);
+        await LingerAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Has the reading loop close the connection (it owns the socket's end).</summary>
+    private void Wake()
+    {
+        try
+        {
+            _wake.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 
@@ -494,7 +526,9 @@ internal sealed class Http2Connection
                 throw new Http2StreamException(streamId, Http2ErrorCode.FlowControlError, "DATA beyond the stream's window");
             }
             stream.ReceiveWindow -= frameLength;
-            CreditLocked(frameLength - data.Length); // Padding is never read out.
+            // Padding is never read out: given back to both windows now (RFC 9113 §6.1 counts it in both).
+            CreditLocked(frameLength - data.Length);
+            CreditStreamLocked(stream, frameLength - data.Length);
             stream.ReceivedLength += data.Length;
             if ((flags & Http2FrameFlags.EndStream) != 0)
             {
@@ -600,7 +634,7 @@ internal sealed class Http2Connection
         bool refused;
         lock (Output.Sync)
         {
-            refused = _goingAway || _streams.Count >= Http2Limits.MaxConcurrentStreams;
+            refused = _goingAway || !HasRoomForStreamLocked();
             if (!refused && _lean.GatewayStopping)
             {
                 // This stream is served and is the last: GOAWAY tells the client to take later requests elsewhere.
@@ -633,12 +667,61 @@ internal sealed class Http2Connection
         {
             throw new Http2ConnectionException(Http2ErrorCode.CompressionError, e.Message);
         }
+        if (_headReader.TooManyFields && !selfDependent)
+        {
+            _headReader.Complete();
+            Start(stream, endStream, tooLarge: true);
+            return;
+        }
         if (selfDependent || !_headReader.Complete() || !HasValidLength(stream, endStream))
         {
             Keep(stream);
             throw new Http2StreamException(streamId, Http2ErrorCode.ProtocolError, _headReader.Error ?? "a malformed request");
         }
         Start(stream, endStream, tooLarge: false);
+    }
+
+    /// <summary>
+    /// The client may have as many streams open as SETTINGS said, counted as it counts them (closed once both
+    /// ends were sent or a reset); streams whose request path still runs after that count as well beyond
+    /// twice the limit, so a client resetting streams as fast as it opens them cannot pile up work.
+    /// </summary>
+    private bool HasRoomForStreamLocked()
+    {
+        if (_streams.Count < Http2Limits.MaxConcurrentStreams)
+        {
+            return true;
+        }
+        if (_streams.Count >= 2 * Http2Limits.MaxConcurrentStreams)
+        {
+            return false;
+        }
+        var open = 0;
+        foreach (var stream in _streams.Values)
+        {
+            open += stream.IsClosed ? 0 : 1;
+        }
+        return open < Http2Limits.MaxConcurrentStreams;
+    }
+
+    /// <summary>Resets the streams whose client is below Kestrel's minimum data rates (called by the sweeper, once a second, while streams are open).</summary>
+    internal void CheckStreams(long now)
+    {
+        List<Http2Stream>? slow = null;
+        lock (Output.Sync)
+        {
+            foreach (var stream in _streams.Values)
+            {
+                if (!stream.IsReset && (stream.SendRate.TooSlow(now) || stream.BodyRate.TooSlow(now)))
+                {
+                    (slow ??= []).Add(stream);
+                }
+            }
+        }
+        foreach (var stream in slow ?? [])
+        {
+            Reset(stream, Http2ErrorCode.Cancel);
+        }
     }
 
     private static bool HasValidLength(Http2Stream stream, bool endStream)
@@ -718,18 +801,25 @@ internal sealed class Http2Connection
         lock (Output.Sync)
         {
             CreditLocked(bytes);
-            if (!stream.RemoteEnded && !stream.IsReset)
-            {
-                stream.Unacknowledged += bytes;
-                if (stream.Unacknowledged >= Http2Limits.StreamReceiveWindow / 2)
-                {
-                    Output.AppendWindowUpdate(stream.Id, stream.Unacknowledged);
-                    stream.ReceiveWindow += stream.Unacknowledged;
-                    stream.Unacknowledged = 0;
-                }
-            }
+            CreditStreamLocked(stream, bytes);
         }
         Output.FlushSoon();
+    }
+
+    /// <summary>Stream window given back, while the client may still send on it; under the output lock.</summary>
+    private void CreditStreamLocked(Http2Stream stream, int bytes)
+    {
+        if (stream.RemoteEnded || stream.IsReset || bytes == 0)
+        {
+            return;
+        }
+        stream.Unacknowledged += bytes;
+        if (stream.Unacknowledged >= Http2Limits.StreamReceiveWindow / 2)
+        {
+            Output.AppendWindowUpdate(stream.Id, stream.Unacknowledged);
+            stream.ReceiveWindow += stream.Unacknowledged;
+            stream.Unacknowledged = 0;
+        }
     }
 
     /// <summary>Connection window given back; under the output lock.</summary>
@@ -803,12 +893,13 @@ internal sealed class Http2Connection
         Output.FlushSoon();
         if (idle && _goingAway)
         {
-            _lean.Abort();
+            Wake();
         }
     }
 
     private void Keep(Http2Stream stream)
     {
+        stream.Writer.Release(); // A kept stream holds no answer buffer: one that grew for a large answer would stay large.
         lock (Output.Sync)
         {
             if (_kept.Count < StreamsKept)
@@ -817,7 +908,6 @@ internal sealed class Http2Connection
                 return;
             }
         }
-        stream.Writer.Release();
     }
 
     internal void RequestFailed(Exception e) => _lean.RequestFailed(e);
@@ -834,8 +924,7 @@ internal sealed class Http2Connection
             _goingAway = true;
             Output.AppendGoAway(_lastStreamId, Http2ErrorCode.NoError);
         }
-        Output.FlushInBackground();
-        _lean.Abort();
+        Wake();
     }
 
     /// <summary>The connection is gone: every stream still open is aborted.</summary>
@@ -855,6 +944,7 @@ internal sealed class Http2Connection
             stream.Abort(new IOException("the client connection ended"));
         }
         Output.Close();
+        _wake.Dispose();
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
     }

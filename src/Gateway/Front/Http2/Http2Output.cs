@@ -138,6 +138,35 @@ internal sealed class Http2Output(Socket socket, Action<Exception> failed)
         return FlushAfterBatch.TryDefer(this) ? default : FlushAsync();
     }
 
+    /// <summary>Sends everything appended and waits until it has all been written (or the connection failed): before a close.</summary>
+    public async ValueTask DrainAsync()
+    {
+        while (true)
+        {
+            Task? sending = null;
+            lock (Sync)
+            {
+                if (_closed || (_pendingLength == 0 && !_sending))
+                {
+                    return;
+                }
+                if (_sending)
+                {
+                    _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    sending = _drained.Task;
+                }
+            }
+            if (sending is null)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await sending.ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>A flush for callers that go on regardless: a send it starts finishes on its own.</summary>
     public void FlushInBackground() => Observe(FlushAsync());
 

@@ -13,59 +13,86 @@ internal sealed class Http2RequestBody(Http2Stream stream) : Stream
     private static readonly PipeOptions Options = new(pauseWriterThreshold: 0, readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
 
-    private Pipe? _pipe;
+    // One per stream object, reused with it. The reading loop writes; a stream's end or reset may also end
+    // it, from another thread: both under the lock, so no write follows the writer's completion.
+    private readonly Pipe _pipe = new(Options);
+    private readonly Lock _sync = new();
     private bool _ended;
     private long _read;
 
-    /// <summary>Ready for the next request: empty, and ended at once when the request has no body.</summary>
+    /// <summary>The request said "Expect: 100-continue": the first read sends the interim answer (RFC 9110 §10.1.1).</summary>
+    internal bool ExpectsContinue { get; set; }
+
+    /// <summary>Ready for the next request (on the reading loop, the stream ended): empty, and ended at once when the request has no body.</summary>
     internal void Begin(bool hasBody)
     {
-        if (_pipe is not null)
+        lock (_sync)
         {
             _pipe.Reader.Complete();
             _pipe.Writer.Complete();
             _pipe.Reset();
+            _ended = !hasBody;
+            if (_ended)
+            {
+                _pipe.Writer.Complete();
+            }
+            _read = 0;
+            ExpectsContinue = false;
         }
-        _ended = !hasBody;
-        _read = 0;
     }
 
-    /// <summary>DATA from the client (on the reading loop).</summary>
+    /// <summary>DATA from the client (on the reading loop); dropped once the body has ended.</summary>
     internal void Received(ReadOnlySpan<byte> data)
     {
-        if (_ended || data.IsEmpty)
+        lock (_sync)
         {
-            return;
-        }
-        var pipe = _pipe ??= new Pipe(Options);
-        data.CopyTo(pipe.Writer.GetSpan(data.Length));
-        pipe.Writer.Advance(data.Length);
-        var flushing = pipe.Writer.FlushAsync(); // Never waits: no pause threshold, flow control bounds what is held.
-        if (flushing.IsCompleted)
-        {
-            flushing.GetAwaiter().GetResult();
+            if (_ended || data.IsEmpty)
+            {
+                return;
+            }
+            data.CopyTo(_pipe.Writer.GetSpan(data.Length));
+            _pipe.Writer.Advance(data.Length);
+            var flushing = _pipe.Writer.FlushAsync(); // Never waits: no pause threshold, flow control bounds what is held.
+            if (flushing.IsCompleted)
+            {
+                flushing.GetAwaiter().GetResult();
+            }
         }
     }
 
     /// <summary>The client's END_STREAM, or its reset (<paramref name="error"/>), or the stream's end.</summary>
     internal void End(Exception? error = null)
     {
-        if (_ended)
+        lock (_sync)
         {
-            return;
+            if (_ended)
+            {
+                return;
+            }
+            _ended = true;
+            _pipe.Writer.Complete(error);
         }
-        _ended = true;
-        (_pipe ??= new Pipe(Options)).Writer.Complete(error);
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (buffer.IsEmpty || (_pipe is null && _ended))
+        if (buffer.IsEmpty)
         {
             return 0;
         }
-        var reader = (_pipe ??= new Pipe(Options)).Reader;
-        var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (ExpectsContinue)
+        {
+            ExpectsContinue = false;
+            stream.SendContinue();
+        }
+        var reader = _pipe.Reader;
+        var reading = reader.ReadAsync(cancellationToken);
+        if (!reading.IsCompleted)
+        {
+            stream.BodyRate.Waiting();
+        }
+        var result = await reading.ConfigureAwait(false);
+        stream.BodyRate.Moved((int)Math.Min(buffer.Length, result.Buffer.Length));
         var taken = (int)Math.Min(buffer.Length, result.Buffer.Length);
         result.Buffer.Slice(0, taken).CopyTo(buffer.Span);
         reader.AdvanceTo(result.Buffer.GetPosition(taken));

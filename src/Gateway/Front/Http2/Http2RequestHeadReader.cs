@@ -17,8 +17,19 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
     /// <summary>Request field names of the HPACK static table (RFC 7541 Appendix A), in the casing ASP.NET Core gives them.</summary>
     private static readonly string?[] StaticNames = BuildStaticNames();
 
+    /// <summary>Kestrel's MaxRequestHeaderCount, which it applies to HTTP/2 too: beyond it, 431.</summary>
+    public const int MaxFields = 100;
+
     private static readonly SearchValues<byte> TokenBytes =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"u8);
+
+    /// <summary>A method is a token (RFC 9110 §9.1), in any case.</summary>
+    private static readonly SearchValues<byte> MethodBytes =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"u8);
+
+    /// <summary>A scheme (RFC 3986 §3.1).</summary>
+    private static readonly SearchValues<byte> SchemeBytes =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-."u8);
 
     private readonly string?[] _lastValueByStaticName = new string?[StaticNames.Length];
     private readonly List<KeyValuePair<string, string>> _lastOtherFields = [];
@@ -31,16 +42,22 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
     private string? _authority;
     private string? _lastPath;
     private string? _lastAuthority;
+    private int _fields;
 
     /// <summary>What was wrong with the block, or null.</summary>
     public string? Error { get; private set; }
+
+    /// <summary>More than <see cref="MaxFields"/> fields: the request is answered 431, as an oversized one is.</summary>
+    public bool TooManyFields { get; private set; }
 
     public void Begin(Http2Stream stream)
     {
         _stream = stream;
         _regularSeen = false;
         _method = _scheme = _path = _authority = null;
+        _fields = 0;
         Error = null;
+        TooManyFields = false;
         _lastOtherFields.Clear();
         _lastOtherFields.AddRange(_otherFields);
         _otherFields.Clear();
@@ -48,8 +65,13 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
 
     public void OnField(int staticIndex, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
-        if (Error is not null || _stream is null)
+        if (Error is not null || _stream is null || TooManyFields)
         {
+            return;
+        }
+        if (++_fields > MaxFields)
+        {
+            TooManyFields = true; // Also bounds the work of repeated names.
             return;
         }
         if (name.IsEmpty)
@@ -72,6 +94,11 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
         if (_regularSeen)
         {
             Error = "a pseudo-header field after a regular field";
+            return;
+        }
+        if (value.IsEmpty || !IsValidPseudoValue(name, value))
+        {
+            Error = $"an empty or malformed {Encoding.Latin1.GetString(name)}";
             return;
         }
         if (name.SequenceEqual(":method"u8))
@@ -97,6 +124,23 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
         {
             Error = $"the pseudo-header field {Encoding.Latin1.GetString(name)}, which requests do not have"; // :status, :protocol (not offered), unknown.
         }
+    }
+
+    /// <summary>
+    /// Pseudo-header values are held to their grammar: they become the upstream request line, where a space
+    /// or line break would let a request say one thing to routing and another to the upstream.
+    /// </summary>
+    private static bool IsValidPseudoValue(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        if (name.SequenceEqual(":method"u8))
+        {
+            return value.IndexOfAnyExcept(MethodBytes) < 0;
+        }
+        if (name.SequenceEqual(":scheme"u8))
+        {
+            return value.IndexOfAnyExcept(SchemeBytes) < 0;
+        }
+        return value.IndexOfAnyInRange((byte)0, (byte)' ') < 0 && value.IndexOfAnyInRange((byte)0x7f, (byte)0xff) < 0; // :path, :authority
     }
 
     private string? Once(string? already, string value)
@@ -150,7 +194,7 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
         {
             headers[name] = value;
         }
-        else if (ReferenceEquals(name, HeaderNames.Cookie))
+        else if (string.Equals(name, HeaderNames.Cookie, StringComparison.OrdinalIgnoreCase)) // Static or dynamic table, or literal.
         {
             headers[name] = existing.ToString() + "; " + value;
         }
@@ -200,14 +244,13 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
     private static string Reuse(string? last, ReadOnlySpan<byte> value) =>
         last is not null && SameText(last, value) ? last : Encoding.Latin1.GetString(value);
 
+    /// <summary>A field whose name the static table lacks: its strings reused from the previous request's field in the same place, when alike.</summary>
     private KeyValuePair<string, string> ReuseOther(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
-        foreach (var (lastName, lastValue) in _lastOtherFields)
+        var at = _otherFields.Count;
+        if (at < _lastOtherFields.Count && _lastOtherFields[at] is var (lastName, lastValue) && SameText(lastName, name))
         {
-            if (SameText(lastName, name))
-            {
-                return new(lastName, SameText(lastValue, value) ? lastValue : Encoding.Latin1.GetString(value));
-            }
+            return new(lastName, SameText(lastValue, value) ? lastValue : Encoding.Latin1.GetString(value));
         }
         return new(Encoding.Latin1.GetString(name), Encoding.Latin1.GetString(value));
     }

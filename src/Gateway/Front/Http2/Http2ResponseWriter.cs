@@ -208,6 +208,7 @@ internal sealed class Http2ResponseWriter(Http2Stream stream) : PipeWriter
                     var take = Math.Min(room, body.Length);
                     var end = endStream && take == body.Length;
                     body.Span[..take].CopyTo(output.AppendFrame(Http2FrameType.Data, end ? Http2FrameFlags.EndStream : 0, stream.Id, take));
+                    stream.SendRate.Moved(take);
                     stream.SendWindow -= take;
                     output.ConnectionWindow -= take;
                     body = body[take..];
@@ -218,6 +219,7 @@ internal sealed class Http2ResponseWriter(Http2Stream stream) : PipeWriter
                     }
                 }
                 wait = stream.WaitForWindowLocked();
+                stream.SendRate.Waiting();
             }
             await output.FlushAsync().ConfigureAwait(false);
             await wait.ConfigureAwait(false);

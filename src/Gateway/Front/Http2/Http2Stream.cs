@@ -80,6 +80,14 @@ internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, I
 
     internal long ReceivedLength { get; set; }
 
+    /// <summary>Kestrel's minimum rates: the client must give window for the answer, and send the body, at 240 bytes a second once waited on for 5 s.</summary>
+    internal ClientDataRate SendRate { get; } = new();
+
+    internal ClientDataRate BodyRate { get; } = new();
+
+    /// <summary>Both sides sent END_STREAM, or either reset it: closed, as the client counts streams, even if its request path is still finishing.</summary>
+    internal bool IsClosed => IsReset || (LocalEnded && RemoteEnded);
+
     /// <summary>Readies the stream for a new request whose header block is about to be read.</summary>
     internal void Begin(int id, long sendWindow, long receiveWindow)
     {
@@ -90,6 +98,8 @@ internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, I
         RemoteEnded = LocalEnded = IsReset = false;
         DeclaredLength = null;
         ReceivedLength = 0;
+        SendRate.Reset();
+        BodyRate.Reset();
         _windowWait = null;
         if (!_aborted.TryReset())
         {
@@ -139,6 +149,8 @@ internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, I
         CanHaveBody = !endStream;
         DeclaredLength = RequestHeaders.ContentLength;
         RequestBody.Begin(hasBody: !endStream);
+        RequestBody.ExpectsContinue = !endStream
+            && string.Equals(((IHeaderDictionary)RequestHeaders).Expect.ToString(), "100-continue", StringComparison.OrdinalIgnoreCase);
         Writer.Begin(HttpMethods.IsHead(Method));
         _features.Reset();
         Context.Uninitialize();
@@ -227,8 +239,32 @@ internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, I
         WakeWindowWaiter();
     }
 
-    /// <summary>Under the output lock: a task that completes when the client gives more window (or the stream ends).</summary>
-    internal Task WaitForWindowLocked() => (_windowWait ??= new TaskCompletionSource()).Task;
+    /// <summary>
+    /// Under the output lock: a task that completes when the client gives more window (or the stream ends).
+    /// Its continuation runs on the pool, not inline on the reading loop that handles the WINDOW_UPDATE.
+    /// </summary>
+    internal Task WaitForWindowLocked() => (_windowWait ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>The interim 100 (Continue) answer, on the request path's first read of a body the client holds back for it.</summary>
+    internal void SendContinue()
+    {
+        if (HasStarted)
+        {
+            return;
+        }
+        Span<byte> block = stackalloc byte[8];
+        HpackEncoder.TryWriteStatus(StatusCodes.Status100Continue, block, out var written);
+        var output = Connection.Output;
+        lock (output.Sync)
+        {
+            if (IsReset)
+            {
+                return;
+            }
+            output.AppendHeaderBlock(Id, block[..written], endStream: false);
+        }
+        output.FlushInBackground();
+    }
 
     internal void WakeWindowWaiter()
     {
