@@ -6,20 +6,24 @@ second and p50/p99 latency, with ratios to HAProxy.
     python3 bench/load/loadtest.py            # DURATION=10 CONNECTIONS=32 to change the load
     TARGETS=haproxy,mesh PROTOCOLS=http/1.1 python3 bench/load/loadtest.py   # a subset, while iterating
     APPHOST_ARGS="--gateway-lean-http1-upstream false" python3 bench/load/loadtest.py   # a gateway option, for A/B runs
+    ROUNDS=5 TARGETS=haproxy,mesh python3 bench/load/loadtest.py   # interleaved rounds, medians (this VM swings ±30%)
 
 Each proxy runs as it would by default on this machine: HAProxy with its default threads (one per
-CPU), nginx with a worker per CPU, the gateway with its defaults (HTTP/1.1 on its lean front's socket
-threads, h2c through Kestrel and the .NET thread pool); the origin is one nginx
-worker. Everything listens on 127.0.0.1 only; every load run is bounded in time. Needs: haproxy, nginx
-(nginx-light), wrk, h2load (nghttp2-client) from Debian, and the .NET SDK; missing Debian packages are
-installed with apt-get when run as root.
+CPU), nginx with a worker per CPU, the gateway with its defaults (HTTP/1.1 and h2c on its lean front's
+socket threads); the origin is one nginx worker. Everything listens on 127.0.0.1 only; every load run
+is bounded in time. Needs: haproxy, nginx (nginx-light), wrk, h2load (nghttp2-client) from Debian, and
+the .NET SDK; missing Debian packages are installed with apt-get when run as root.
 """
-import os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.request
+import os, random, re, shutil, signal, statistics, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DURATION = int(os.environ.get("DURATION", "10"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "32"))
 WARMUP = int(os.environ.get("WARMUP", "15"))
+# Rounds of one run per target and protocol, in a new random order each round, reported as medians. A
+# target waiting its turn sits idle, so from the second round each run has a short warm-up of its own.
+ROUNDS = int(os.environ.get("ROUNDS", "1"))
+REWARM = int(os.environ.get("REWARM", "3"))
 TARGETS = os.environ.get("TARGETS", "direct,haproxy,nginx,mesh").split(",")
 PROTOCOLS = os.environ.get("PROTOCOLS", "http/1.1,h2c").split(",")
 # Extra AppHost arguments, for A/B runs of gateway options (e.g. "--gateway-lean-http1-upstream false").
@@ -120,14 +124,15 @@ def to_ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def warm_up(port, protocol="http/1.1"):
+def warm_up(port, protocol="http/1.1", seconds=None):
     """Fifteen seconds of the same load first: the gateway's JIT (tiered, with PGO) takes about that long to
     settle, and HTTP/2 runs code that HTTP/1.1 load never reaches. Every target gets the same warm-up."""
+    seconds = WARMUP if seconds is None else seconds
     if protocol == "h2c":
-        subprocess.run(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{WARMUP}", "-H", f":authority: {HOST}", f"http://127.0.0.1:{port}/"],
+        subprocess.run(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{seconds}", "-H", f":authority: {HOST}", f"http://127.0.0.1:{port}/"],
                        capture_output=True, text=True)
     else:
-        subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{WARMUP}s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
+        subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
                        capture_output=True, text=True)
 
 
@@ -143,6 +148,8 @@ def run_wrk(port):
 
 def run_h2load(port, work):
     log = os.path.join(work, f"h2load-{port}.log")
+    if os.path.exists(log):
+        os.remove(log)  # h2load appends: a second round must not count the first's requests.
     out = subprocess.run(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{DURATION}", "-H", f":authority: {HOST}",
                           "--log-file", log, f"http://127.0.0.1:{port}/"], capture_output=True, text=True).stdout
     match = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out)
@@ -160,6 +167,12 @@ def run_h2load(port, work):
     times.sort()
     p = lambda q: times[min(len(times) - 1, int(q * len(times)))] if times else None
     return float(match.group(1)), p(0.5), p(0.99), failed, len(times)
+
+
+def medians(values):
+    """Column by column, the median of the rounds (columns a run could not measure stay None)."""
+    columns = list(zip(*values))
+    return tuple(statistics.median(c) if all(v is not None for v in c) else None for c in columns)
 
 
 def main():
@@ -213,17 +226,23 @@ backend origin
         gateway = [pid for pid in descendants(apphost.pid) if b" gateway " in open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ")]
         processes = {"direct": descendants(origin.pid), "haproxy": descendants(haproxy.pid), "nginx": descendants(nginx.pid), "mesh": gateway}
         targets = [("direct", ORIGIN, None), ("haproxy", HAPROXY_H1, HAPROXY_H2), ("nginx", NGINX_H1, NGINX_H2), ("mesh", GATEWAY, GATEWAY)]
-        results = {}
+        runs = []  # (name, protocol, port, run)
         for name, h1, h2 in targets:
             if name not in TARGETS:
                 continue
             if "http/1.1" in PROTOCOLS:
-                warm_up(h1)
-                results[(name, "http/1.1")] = measured(lambda: run_wrk(h1), processes[name], name == "mesh")
+                runs.append((name, "http/1.1", h1, lambda port=h1: run_wrk(port)))
             if h2 and "h2c" in PROTOCOLS:
-                warm_up(h2, "h2c")
-                results[(name, "h2c")] = measured(lambda: run_h2load(h2, work), processes[name], name == "mesh")
-        print(f"\nload: {CONNECTIONS} connections, {DURATION}s each, 2 cores shared by client, proxy and origin\n")
+                runs.append((name, "h2c", h2, lambda port=h2: run_h2load(port, work)))
+        rounds = {}
+        for round_number in range(ROUNDS):
+            order = runs if round_number == 0 else random.sample(runs, len(runs))
+            for name, proto, port, run in order:
+                warm_up(port, proto, WARMUP if round_number == 0 else REWARM)
+                rounds.setdefault((name, proto), []).append(measured(run, processes[name], name == "mesh"))
+        results = {key: medians(values) for key, values in rounds.items()}
+        print(f"\nload: {CONNECTIONS} connections, {DURATION}s each, 2 cores shared by client, proxy and origin"
+              + (f"; medians of {ROUNDS} interleaved rounds" if ROUNDS > 1 else "") + "\n")
         print("cpu µs/req: CPU time of the proxy's own processes (the origin's, for direct) per request served;")
         print("alloc B/req: bytes the gateway allocated per request (from its /metrics).\n")
         print(f"{'target':<10}{'protocol':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}{'rps/haproxy':>13}{'p99/haproxy':>13}"
@@ -235,6 +254,13 @@ backend origin
             fmt = lambda v: f"{v:.2f}" if v is not None else "-"
             print(f"{name:<10}{proto:<10}{(rps or 0):>12.0f}{fmt(p50):>10}{fmt(p99):>10}{errors:>9}{ratio:>13}{lat:>13}"
                   f"{(f'{cpu_us:.1f}' if cpu_us else '-'):>12}{(f'{alloc:.0f}' if alloc is not None else '-'):>13}")
+        if ROUNDS > 1:
+            print("\nreq/s against HAProxy's in the same round:")
+            for (name, proto), values in rounds.items():
+                base = rounds.get(("haproxy", proto))
+                if name != "haproxy" and base:
+                    ratios = [f"{v[0] / b[0]:.2f}" for v, b in zip(values, base) if v[0] and b[0]]
+                    print(f"  {name:<8}{proto:<10}{' '.join(ratios)}")
     finally:
         for proc in procs:
             try:
