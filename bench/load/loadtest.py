@@ -255,12 +255,12 @@ backend origin
             print(f"{name:<10}{proto:<10}{(rps or 0):>12.0f}{fmt(p50):>10}{fmt(p99):>10}{errors:>9}{ratio:>13}{lat:>13}"
                   f"{(f'{cpu_us:.1f}' if cpu_us else '-'):>12}{(f'{alloc:.0f}' if alloc is not None else '-'):>13}")
         if ROUNDS > 1:
-            print("\nreq/s against HAProxy's in the same round:")
+            print("\nagainst HAProxy in the same round (req/s; p99):")
             for (name, proto), values in rounds.items():
                 base = rounds.get(("haproxy", proto))
                 if name != "haproxy" and base:
-                    ratios = [f"{v[0] / b[0]:.2f}" for v, b in zip(values, base) if v[0] and b[0]]
-                    print(f"  {name:<8}{proto:<10}{' '.join(ratios)}")
+                    ratio = lambda i: " ".join(f"{v[i] / b[i]:.2f}" if v[i] and b[i] else "-" for v, b in zip(values, base))
+                    print(f"  {name:<8}{proto:<10}{ratio(0)};  {ratio(2)}")
     finally:
         for proc in procs:
             try:
