@@ -4,13 +4,11 @@ namespace Mesh.Gateway.Front.Http2;
 
 /// <summary>
 /// A request's Path as Kestrel gives it: percent-decoded as UTF-8, except "%2F", which stays encoded so a
-/// decoded slash never splits a segment; then without "." and ".." segments (RFC 3986 §5.2.4). The raw
-/// target, which routing uses, is left as received.
+/// decoded slash never splits a segment, and bytes that are not UTF-8, which stay as written; then
+/// without "." and ".." segments (RFC 3986 §5.2.4). The raw target, which routing uses, is left as received.
 /// </summary>
 internal static class RequestPath
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public static string Decode(string raw)
     {
         if (raw.AsSpan().IndexOfAny('%', '.') < 0)
@@ -22,29 +20,46 @@ internal static class RequestPath
 
     private static string PercentDecode(string raw)
     {
-        var bytes = new byte[raw.Length];
-        var length = 0;
-        for (var i = 0; i < raw.Length; i++)
+        var output = new StringBuilder(raw.Length);
+        Span<byte> run = stackalloc byte[Math.Min(raw.Length / 3 + 1, 256)];
+        var i = 0;
+        while (i < raw.Length)
         {
-            if (raw[i] == '%' && i + 2 < raw.Length && Hex(raw[i + 1]) is var high and >= 0 && Hex(raw[i + 2]) is var low and >= 0)
+            // A run of encoded bytes (but "%2F"), decoded together: a character may take several.
+            var start = i;
+            var length = 0;
+            while (length < run.Length && i + 2 < raw.Length && raw[i] == '%'
+                   && Hex(raw[i + 1]) is var high and >= 0 && Hex(raw[i + 2]) is var low and >= 0 && ((high << 4) | low) != '/')
             {
-                var value = (byte)((high << 4) | low);
-                if (value != (byte)'/')
-                {
-                    bytes[length++] = value;
-                    i += 2;
-                    continue;
-                }
+                run[length++] = (byte)((high << 4) | low);
+                i += 3;
             }
-            bytes[length++] = (byte)raw[i];
+            if (length == 0)
+            {
+                output.Append(raw[i++]);
+                continue;
+            }
+            AppendUtf8(output, run[..length], raw.AsSpan(start, 3 * length));
         }
-        try
+        return output.ToString();
+    }
+
+    /// <summary>The run's characters; a byte that does not start valid UTF-8 stays as it was written ("%FF"), as Kestrel leaves it.</summary>
+    private static void AppendUtf8(StringBuilder output, ReadOnlySpan<byte> run, ReadOnlySpan<char> written)
+    {
+        var at = 0;
+        while (at < run.Length)
         {
-            return StrictUtf8.GetString(bytes, 0, length);
-        }
-        catch (DecoderFallbackException)
-        {
-            return raw; // Not UTF-8 once decoded: left as it came, as Kestrel leaves such sequences.
+            if (Rune.DecodeFromUtf8(run[at..], out var rune, out var consumed) == System.Buffers.OperationStatus.Done)
+            {
+                output.Append(rune.ToString());
+                at += consumed;
+            }
+            else
+            {
+                output.Append(written.Slice(3 * at, 3));
+                at++;
+            }
         }
     }
 
