@@ -4,7 +4,7 @@ namespace Mesh.Gateway.Front;
 /// A request body of declared length on a lean connection: what arrived with the head first, then
 /// straight from the socket, never past the body's end (the next request may follow it).
 /// </summary>
-internal sealed class LeanRequestBody(LeanConnection connection) : Stream
+internal sealed class LeanRequestBody(LeanConnection connection) : RequestBodyStream
 {
     private long _length;
 
@@ -32,22 +32,6 @@ internal sealed class LeanRequestBody(LeanConnection connection) : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        throw new InvalidOperationException("Synchronous operations are disallowed.");
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length;
     public override long Position { get => _length - Remaining; set => throw new NotSupportedException(); }
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -8,7 +8,7 @@ namespace Mesh.Gateway.Front.Http2;
 /// never holds more than the stream's receive window, since the client may send no more than that
 /// until the bytes read out are given back to it as WINDOW_UPDATE (<see cref="Http2Connection.BodyConsumed"/>).
 /// </summary>
-internal sealed class Http2RequestBody(Http2Stream stream) : Stream
+internal sealed class Http2RequestBody(Http2Stream stream) : RequestBodyStream
 {
     private static readonly PipeOptions Options = new(pauseWriterThreshold: 0, readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
@@ -104,22 +104,6 @@ internal sealed class Http2RequestBody(Http2Stream stream) : Stream
         return taken;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        throw new InvalidOperationException("Synchronous operations are disallowed.");
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
     public override long Position { get => _read; set => throw new NotSupportedException(); }
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -12,8 +12,8 @@ namespace Mesh.Gateway.Front.Http2;
 /// ended streams and reuses them, as Kestrel does.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Kept by its connection for reuse; the token source holds no unmanaged resource once its registrations are gone.")]
-internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, IHttpResponseBodyFeature, IHttpConnectionFeature,
-    IHttpRequestLifetimeFeature, IHttpRequestBodyDetectionFeature, IHttpResponseTrailersFeature, IHttpResetFeature, IOwnFeatures
+internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeature, IHttpRequestBodyDetectionFeature, IHttpResponseTrailersFeature,
+    IHttpResetFeature, IOwnFeatures
 {
     public static Type[] OwnFeatureTypes { get; } =
     [
@@ -23,26 +23,17 @@ internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, I
     ];
 
     private readonly LeanFeatures<Http2Stream> _features;
-    private readonly Stream _responseStream;
     private CancellationTokenSource _aborted = new();
-    private List<(Func<object, Task> Callback, object State)>? _onStarting;
-    private List<(Func<object, Task> Callback, object State)>? _onCompleted;
     private TaskCompletionSource? _windowWait;
     private readonly HeaderDictionary _trailers = new();
 
     public Http2Stream(Http2Connection connection)
+        : base("HTTP/2", connection.Id, connection.EndPoints.Local, connection.EndPoints.Remote)
     {
         Connection = connection;
         _features = new LeanFeatures<Http2Stream>(this);
         Writer = new Http2ResponseWriter(this);
-        _responseStream = Writer.AsStream(leaveOpen: true);
         RequestBody = new Http2RequestBody(this);
-        var (local, remote) = connection.EndPoints;
-        LocalIpAddress = local.Address;
-        LocalPort = local.Port;
-        RemoteIpAddress = remote.Address;
-        RemotePort = remote.Port;
-        ConnectionId = connection.Id;
         Context = new DefaultHttpContext(_features);
     }
 
@@ -110,11 +101,7 @@ internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, I
         _trailers.IsReadOnly = false;
         _trailers.Clear();
         Trailers = _trailers;
-        StatusCode = StatusCodes.Status200OK;
-        ReasonPhrase = null;
-        ResponseHeaders.Clear();
-        _onStarting?.Clear();
-        _onCompleted?.Clear();
+        ResetResponse();
         PathBase = "";
         QueryString = "";
     }
@@ -179,7 +166,7 @@ internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, I
         try
         {
             await Writer.EndAsync().ConfigureAwait(false);
-            await RunOnceAsync(_onCompleted).ConfigureAwait(false);
+            await RunOnCompletedAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -204,9 +191,6 @@ internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, I
             Connection.StreamEnded(this);
         }
     }
-
-    /// <summary>1xx, 204 and 304 answers carry no body (RFC 9110 §6.4.1).</summary>
-    internal bool StatusCodeForbidsBody() => StatusCode is < 200 or StatusCodes.Status204NoContent or StatusCodes.Status304NotModified;
 
     private void FailWith500()
     {
@@ -272,75 +256,17 @@ internal sealed class Http2Stream : IHttpRequestFeature, IHttpResponseFeature, I
         wait?.TrySetResult();
     }
 
-    internal ValueTask RunOnStartingAsync() => RunOnceAsync(_onStarting);
+    protected override Stream RequestBodyStream => RequestBody;
 
-    /// <summary>Runs callbacks last registered first (as Kestrel does), once.</summary>
-    private static async ValueTask RunOnceAsync(List<(Func<object, Task> Callback, object State)>? callbacks)
-    {
-        if (callbacks is not { Count: > 0 })
-        {
-            return;
-        }
-        for (var i = callbacks.Count - 1; i >= 0; i--)
-        {
-            await callbacks[i].Callback(callbacks[i].State).ConfigureAwait(false);
-        }
-        callbacks.Clear();
-    }
+    protected override PipeWriter BodyWriter => Writer;
 
-    // Request.
-    public string Protocol { get; set; } = "HTTP/2";
-    public string Scheme { get; set; } = "http";
-    public string Method { get; set; } = HttpMethods.Get;
-    public string PathBase { get; set; } = "";
-    public string Path { get; set; } = "/";
-    public string QueryString { get; set; } = "";
-    public string RawTarget { get; set; } = "/";
-    public HeaderDictionary RequestHeaders { get; } = new();
-    IHeaderDictionary IHttpRequestFeature.Headers { get => RequestHeaders; set => throw new NotSupportedException(); }
-    Stream IHttpRequestFeature.Body { get => RequestBody; set => throw new NotSupportedException("the lean front's request body cannot be replaced"); }
     public bool CanHaveBody { get; private set; }
 
-    // Response.
-    public int StatusCode { get; set; }
-    public string? ReasonPhrase { get; set; }
-    public HeaderDictionary ResponseHeaders { get; } = new();
-    IHeaderDictionary IHttpResponseFeature.Headers { get => ResponseHeaders; set => throw new NotSupportedException(); }
-    Stream IHttpResponseFeature.Body { get => _responseStream; set => throw new NotSupportedException(); }
-    public bool HasStarted => Writer.HeadSent;
+    public override bool HasStarted => Writer.HeadSent;
+
     public IHeaderDictionary Trailers { get; set; } = new HeaderDictionary(); // Replaced by the pooled one in Begin.
 
-    public void OnStarting(Func<object, Task> callback, object state)
-    {
-        if (HasStarted)
-        {
-            throw new InvalidOperationException("the response has already started");
-        }
-        (_onStarting ??= []).Add((callback, state));
-    }
-
-    public void OnCompleted(Func<object, Task> callback, object state) => (_onCompleted ??= []).Add((callback, state));
-
-    // Response body.
-    public Stream Stream => _responseStream;
-    PipeWriter IHttpResponseBodyFeature.Writer => Writer;
-    public void DisableBuffering()
-    {
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken = default) => Writer.StartAsync(cancellationToken);
-
-    public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
-        SendFileFallback.SendFileAsync(_responseStream, path, offset, count, cancellationToken);
-
-    public Task CompleteAsync() => Writer.CompleteAsync().AsTask();
-
-    // Connection.
-    public string ConnectionId { get; set; }
-    public IPAddress? RemoteIpAddress { get; set; }
-    public IPAddress? LocalIpAddress { get; set; }
-    public int RemotePort { get; set; }
-    public int LocalPort { get; set; }
+    public override Task StartAsync(CancellationToken cancellationToken = default) => Writer.StartAsync(cancellationToken);
 
     // Lifetime: aborting a request resets its stream only (as Kestrel does), not the connection.
     public CancellationToken RequestAborted { get => _aborted.Token; set => throw new NotSupportedException(); }
