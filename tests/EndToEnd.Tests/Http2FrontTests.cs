@@ -165,6 +165,31 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task Window_updates_that_never_reach_the_stream_do_not_keep_it_alive()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri, (0x4, 0));
+
+        await client.SendHeadersAsync(1, endStream: true, Get("/starved"));
+        var head = await client.ReadUntilAsync(f => f.Stream == 1);
+        // A byte of connection window every half second wakes the stream, which still cannot send.
+        using var stop = new CancellationTokenSource();
+        var trickle = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(500);
+                await client.SendAsync(WindowUpdate, 0, 0, [0, 0, 0, 1]);
+            }
+        });
+        var answer = await client.ReadAnswerAsync(1);
+        stop.Cancel();
+        await trickle;
+
+        Assert.True(answer.Ended is { Type: RstStream, ErrorCode: 0x8 }, "the stream was not reset with CANCEL");
+    }
+
+    [Fact]
     public async Task An_answer_waits_for_the_clients_flow_control_window()
     {
         await SmileyServesAsync();

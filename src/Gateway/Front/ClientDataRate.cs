@@ -11,41 +11,61 @@ internal sealed class ClientDataRate
     private const long GraceMilliseconds = 5000;
     private const long BytesPerSecond = 240;
 
+    private readonly Lock _sync = new(); // The sweeper reads what the connection's thread writes.
     private long _waitingSince;
     private long _waitedMilliseconds;
     private long _bytes;
 
     public void Reset()
     {
-        _waitingSince = 0;
-        _waitedMilliseconds = 0;
-        _bytes = 0;
+        lock (_sync)
+        {
+            _waitingSince = 0;
+            _waitedMilliseconds = 0;
+            _bytes = 0;
+        }
     }
 
-    /// <summary>An operation on the client's socket did not complete at once: the gateway waits from now.</summary>
-    public void Waiting() => Volatile.Write(ref _waitingSince, Math.Max(1, Environment.TickCount64));
+    /// <summary>
+    /// An operation on the client did not complete at once: the gateway waits from now, or from when it
+    /// began waiting already (waking to find nothing to do does not start the wait anew).
+    /// </summary>
+    public void Waiting()
+    {
+        lock (_sync)
+        {
+            if (_waitingSince == 0)
+            {
+                _waitingSince = Math.Max(1, Environment.TickCount64);
+            }
+        }
+    }
 
     /// <summary>The operation completed, having moved <paramref name="bytes"/>.</summary>
     public void Moved(int bytes)
     {
-        var since = _waitingSince;
-        if (since != 0)
+        lock (_sync)
         {
-            _waitedMilliseconds += Environment.TickCount64 - since;
-            Volatile.Write(ref _waitingSince, 0);
+            if (_waitingSince != 0)
+            {
+                _waitedMilliseconds += Environment.TickCount64 - _waitingSince;
+                _waitingSince = 0;
+            }
+            _bytes += bytes;
         }
-        _bytes += bytes;
     }
 
     /// <summary>Whether the client is below the rate, counting the wait in progress (read by the sweeper).</summary>
     public bool TooSlow(long now)
     {
-        var since = Volatile.Read(ref _waitingSince);
-        if (since == 0)
+        lock (_sync)
         {
-            return false;
+            if (_waitingSince == 0)
+            {
+                return false;
+            }
+            var waited = _waitedMilliseconds + (now - _waitingSince);
+            return waited > GraceMilliseconds && _bytes * 1000 < BytesPerSecond * waited;
         }
-        var waited = _waitedMilliseconds + (now - since);
-        return waited > GraceMilliseconds && _bytes * 1000 < BytesPerSecond * waited;
     }
 }

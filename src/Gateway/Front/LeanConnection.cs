@@ -184,6 +184,9 @@ internal sealed class LeanConnection : IDisposable
 
     internal bool GatewayStopping => _listener.IsStopping;
 
+    /// <summary>Concurrent HTTP/2 streams a client may open (the gateway's MaxStreamsPerConnection).</summary>
+    internal int MaxStreamsPerConnection => _listener.MaxStreamsPerConnection;
+
     private void BeginServing(LeanExchange exchange, long? contentLength)
     {
         exchange.Begin(contentLength);

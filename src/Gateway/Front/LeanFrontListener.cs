@@ -41,9 +41,10 @@ internal sealed class LeanFrontListener : IConnectionListener
     private readonly Counter _servedLean;
     private readonly Counter _handedOverCount;
 
-    private LeanFrontListener(Socket socket, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, bool servesHttp2, ILogger logger, MemoryPool<byte> memoryPool)
+    private LeanFrontListener(Socket socket, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, (bool Serve, int MaxStreams) http2, ILogger logger, MemoryPool<byte> memoryPool)
     {
-        ServesHttp2 = servesHttp2;
+        ServesHttp2 = http2.Serve;
+        MaxStreamsPerConnection = http2.MaxStreams;
         _servedLean = metrics.FrontConnections.WithLabels(new LabelValues("lean"));
         _handedOverCount = metrics.FrontConnections.WithLabels(new LabelValues("kestrel"));
         _memoryPool = memoryPool;
@@ -56,7 +57,7 @@ internal sealed class LeanFrontListener : IConnectionListener
         _accepting = AcceptLoopAsync();
     }
 
-    public static LeanFrontListener Bind(LeanFrontEndPoint endpoint, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, bool servesHttp2, ILogger logger, MemoryPool<byte> memoryPool)
+    public static LeanFrontListener Bind(LeanFrontEndPoint endpoint, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, (bool Serve, int MaxStreams) http2, ILogger logger, MemoryPool<byte> memoryPool)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -77,7 +78,7 @@ internal sealed class LeanFrontListener : IConnectionListener
             }
             throw;
         }
-        return new LeanFrontListener(socket, proxy, metrics, maxConnections, servesHttp2, logger, memoryPool);
+        return new LeanFrontListener(socket, proxy, metrics, maxConnections, http2, logger, memoryPool);
     }
 
     public EndPoint EndPoint { get; }
@@ -86,6 +87,9 @@ internal sealed class LeanFrontListener : IConnectionListener
 
     /// <summary>h2c connections are served here (Front/Http2) rather than handed to Kestrel.</summary>
     public bool ServesHttp2 { get; }
+
+    /// <summary>Concurrent streams an HTTP/2 client may open.</summary>
+    public int MaxStreamsPerConnection { get; }
 
     private async Task AcceptLoopAsync()
     {

@@ -28,6 +28,14 @@ public class RequestPathTests
     public void Decodes_and_normalises_as_Kestrel_does(string raw, string expected) => Assert.Equal(expected, RequestPath.Decode(raw));
 
     [Fact]
+    public void A_long_run_of_encoded_characters_is_decoded_whole()
+    {
+        var raw = "/" + string.Concat(Enumerable.Repeat("%E4%B8%AD", 300));
+
+        Assert.Equal("/" + new string('中', 300), RequestPath.Decode(raw));
+    }
+
+    [Fact]
     public void A_path_with_nothing_to_decode_is_the_same_string() =>
         Assert.Same("/no/escapes", RequestPath.Decode(string.Intern("/no/escapes")));
 }

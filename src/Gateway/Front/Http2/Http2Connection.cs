@@ -43,7 +43,10 @@ internal sealed class Http2Connection
     private volatile bool _goingAway;
 
     /// <summary>Cancels the reading loop's receive when the connection should close while idle (GOAWAY sent, last stream ended).</summary>
-    private readonly CancellationTokenSource _wake = new();
+    private CancellationTokenSource _wake = new();
+
+    /// <summary>The last stream id a GOAWAY announced: a later one may not announce more (RFC 9113 §6.8).</summary>
+    private int _goAwayLastId = int.MaxValue;
     private long _peerInitialWindow = Http2Limits.DefaultWindow;
     private long _receiveWindow = Http2Limits.ConnectionReceiveWindow;
     private int _unacknowledged;
@@ -91,7 +94,7 @@ internal sealed class Http2Connection
                 {
                     lock (Output.Sync)
                     {
-                        Output.AppendGoAway(_lastStreamId, e.Code);
+                        AppendGoAwayLocked(_lastStreamId, e.Code);
                     }
                     await CloseAsync().ConfigureAwait(false);
                     return;
@@ -134,6 +137,13 @@ internal sealed class Http2Connection
                 }
                 catch (OperationCanceledException) when (_wake.IsCancellationRequested)
                 {
+                    if (!IsIdle)
+                    {
+                        // Only woken when idle with no more streams to come; should one be open all the same, it is served.
+                        _wake.Dispose();
+                        _wake = new CancellationTokenSource();
+                        continue;
+                    }
                     await CloseAsync().ConfigureAwait(false); // Woken to close: GOAWAY went out, no stream is open.
                     return;
                 }
@@ -153,8 +163,23 @@ internal sealed class Http2Connection
     /// <summary>Ends the connection from this side, losing nothing already promised: every frame written, then the linger.</summary>
     private async Task CloseAsync()
     {
-        await Output.DrainAsync().ConfigureAwait(false);
+        try
+        {
+            // A client that stopped reading must not keep the connection: 5 s to take what is left.
+            await Output.DrainAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _lean.Abort();
+            return;
+        }
         await LingerAsync().ConfigureAwait(false);
+    }
+
+    private void AppendGoAwayLocked(int lastStreamId, Http2ErrorCode code)
+    {
+        _goAwayLastId = Math.Min(_goAwayLastId, lastStreamId);
+        Output.AppendGoAway(_goAwayLastId, code);
     }
 
     /// <summary>Has the reading loop close the connection (it owns the socket's end).</summary>
@@ -206,7 +231,7 @@ internal sealed class Http2Connection
         lock (Output.Sync)
         {
             var settings = Output.AppendFrame(Http2FrameType.Settings, 0, 0, 18);
-            WriteSetting(settings, Http2SettingId.MaxConcurrentStreams, Http2Limits.MaxConcurrentStreams);
+            WriteSetting(settings, Http2SettingId.MaxConcurrentStreams, _lean.MaxStreamsPerConnection);
             WriteSetting(settings[6..], Http2SettingId.InitialWindowSize, Http2Limits.StreamReceiveWindow);
             WriteSetting(settings[12..], Http2SettingId.MaxHeaderListSize, Http2Limits.MaxHeaderListSize);
             Output.AppendWindowUpdate(0, Http2Limits.ConnectionReceiveWindow - Http2Limits.DefaultWindow);
@@ -639,12 +664,15 @@ internal sealed class Http2Connection
             {
                 // This stream is served and is the last: GOAWAY tells the client to take later requests elsewhere.
                 _goingAway = true;
-                Output.AppendGoAway(streamId, Http2ErrorCode.NoError);
+                AppendGoAwayLocked(streamId, Http2ErrorCode.NoError);
             }
             if (!refused)
             {
+                // In the table from here, so that no one closes the connection as idle while its block is read.
                 stream = _kept.TryPop(out var kept) ? kept : new Http2Stream(this);
                 stream.Begin(streamId, _peerInitialWindow, Http2Limits.StreamReceiveWindow);
+                _streams[streamId] = stream;
+                _lean.MarkBusy();
             }
         }
         if (stream is null)
@@ -675,6 +703,7 @@ internal sealed class Http2Connection
         }
         if (selfDependent || !_headReader.Complete() || !HasValidLength(stream, endStream))
         {
+            Forget(stream);
             Keep(stream);
             throw new Http2StreamException(streamId, Http2ErrorCode.ProtocolError, _headReader.Error ?? "a malformed request");
         }
@@ -688,11 +717,12 @@ internal sealed class Http2Connection
     /// </summary>
     private bool HasRoomForStreamLocked()
     {
-        if (_streams.Count < Http2Limits.MaxConcurrentStreams)
+        var limit = _lean.MaxStreamsPerConnection;
+        if (_streams.Count < limit)
         {
             return true;
         }
-        if (_streams.Count >= 2 * Http2Limits.MaxConcurrentStreams)
+        if (_streams.Count >= 2 * limit)
         {
             return false;
         }
@@ -701,26 +731,26 @@ internal sealed class Http2Connection
         {
             open += stream.IsClosed ? 0 : 1;
         }
-        return open < Http2Limits.MaxConcurrentStreams;
+        return open < limit;
     }
 
     /// <summary>Resets the streams whose client is below Kestrel's minimum data rates (called by the sweeper, once a second, while streams are open).</summary>
     internal void CheckStreams(long now)
     {
-        List<Http2Stream>? slow = null;
+        List<(Http2Stream Stream, int Id)>? slow = null;
         lock (Output.Sync)
         {
             foreach (var stream in _streams.Values)
             {
-                if (!stream.IsReset && (stream.SendRate.TooSlow(now) || stream.BodyRate.TooSlow(now)))
+                if (!stream.IsReset && (stream.SendRate.TooSlow(now) || (stream.BodyRateApplies && stream.BodyRate.TooSlow(now))))
                 {
-                    (slow ??= []).Add(stream);
+                    (slow ??= []).Add((stream, stream.Id));
                 }
             }
         }
-        foreach (var stream in slow ?? [])
+        foreach (var (stream, id) in slow ?? [])
         {
-            Reset(stream, Http2ErrorCode.Cancel);
+            Reset(stream, Http2ErrorCode.Cancel, id);
         }
     }
 
@@ -734,13 +764,21 @@ internal sealed class Http2Connection
         return !headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentLength); // Present but not a length.
     }
 
-    private void Start(Http2Stream stream, bool endStream, bool tooLarge)
+    /// <summary>A stream refused after its admission leaves the table.</summary>
+    private void Forget(Http2Stream stream)
     {
         lock (Output.Sync)
         {
-            _streams[stream.Id] = stream;
+            _streams.Remove(stream.Id);
+            if (_streams.Count == 0)
+            {
+                _lean.MarkIdle();
+            }
         }
-        _lean.MarkBusy();
+    }
+
+    private void Start(Http2Stream stream, bool endStream, bool tooLarge)
+    {
         stream.Ready(endStream);
         if (tooLarge)
         {
@@ -835,13 +873,13 @@ internal sealed class Http2Connection
     }
 
     /// <summary>Resets a stream from this side: the client is told, the request path sees RequestAborted.</summary>
-    internal void Reset(Http2Stream stream, Http2ErrorCode code)
+    internal void Reset(Http2Stream stream, Http2ErrorCode code, int? onlyStreamId = null)
     {
         lock (Output.Sync)
         {
-            if (stream.IsReset)
+            if (stream.IsReset || (onlyStreamId is { } id && stream.Id != id))
             {
-                return;
+                return; // Reset already, or ended and reused for another request since it was picked.
             }
             if (!stream.LocalEnded || !stream.RemoteEnded)
             {
@@ -883,13 +921,13 @@ internal sealed class Http2Connection
             CreditLocked((int)Math.Max(0, stream.ReceivedLength - stream.RequestBody.Position));
             _streams.Remove(stream.Id);
             idle = _streams.Count == 0;
+            if (idle)
+            {
+                _lean.MarkIdle();
+            }
         }
         stream.RequestBody.End();
         Keep(stream);
-        if (idle)
-        {
-            _lean.MarkIdle();
-        }
         Output.FlushSoon();
         if (idle && _goingAway)
         {
@@ -917,12 +955,12 @@ internal sealed class Http2Connection
     {
         lock (Output.Sync)
         {
-            if (_streams.Count > 0)
+            if (_streams.Count > 0 || _goingAway)
             {
                 return;
             }
             _goingAway = true;
-            Output.AppendGoAway(_lastStreamId, Http2ErrorCode.NoError);
+            AppendGoAwayLocked(_lastStreamId, Http2ErrorCode.NoError);
         }
         Wake();
     }

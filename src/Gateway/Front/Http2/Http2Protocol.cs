@@ -73,9 +73,7 @@ internal static class Http2Limits
 
     public const int LargestWindow = int.MaxValue;
 
-    /// <summary>Kestrel's defaults, so the front behaves as it did when Kestrel served h2c.</summary>
-    public const int MaxConcurrentStreams = 100;
-
+    /// <summary>Kestrel's defaults, so the front behaves as it did when Kestrel served h2c (the stream limit is the gateway's MaxStreamsPerConnection).</summary>
     public const int StreamReceiveWindow = 768 * 1024;
 
     public const int ConnectionReceiveWindow = 1024 * 1024;

@@ -91,7 +91,15 @@ internal sealed class Http2RequestBody(Http2Stream stream) : RequestBodyStream
         {
             stream.BodyRate.Waiting();
         }
-        var result = await reading.ConfigureAwait(false);
+        ReadResult result;
+        try
+        {
+            result = await reading.ConfigureAwait(false);
+        }
+        finally
+        {
+            stream.BodyRate.Moved(0); // The wait is over, whatever ended it; the bytes are counted below.
+        }
         stream.BodyRate.Moved((int)Math.Min(buffer.Length, result.Buffer.Length));
         var taken = (int)Math.Min(buffer.Length, result.Buffer.Length);
         result.Buffer.Slice(0, taken).CopyTo(buffer.Span);

@@ -69,11 +69,6 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
         {
             return;
         }
-        if (++_fields > MaxFields)
-        {
-            TooManyFields = true; // Also bounds the work of repeated names.
-            return;
-        }
         if (name.IsEmpty)
         {
             Error = "an empty field name";
@@ -81,6 +76,10 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
         else if (name[0] == (byte)':')
         {
             OnPseudoField(name, value);
+        }
+        else if (++_fields > MaxFields)
+        {
+            TooManyFields = true; // Regular fields, as Kestrel counts them; this also bounds the work of repeated names.
         }
         else
         {

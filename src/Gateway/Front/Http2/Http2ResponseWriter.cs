@@ -148,6 +148,7 @@ internal sealed class Http2ResponseWriter(Http2Stream stream) : PipeWriter
                     return new FlushResult(isCanceled: false, isCompleted: true);
                 }
                 output.AppendHeaderBlock(stream.Id, head.Span, endWithHead);
+                stream.HeadAppended = true;
                 stream.LocalEnded |= endWithHead;
             }
             if (endWithHead)

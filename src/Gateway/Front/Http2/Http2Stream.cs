@@ -76,6 +76,15 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
 
     internal ClientDataRate BodyRate { get; } = new();
 
+    /// <summary>
+    /// Not for gRPC: a streaming call's client may rightly stay silent for long (Grpc.AspNetCore turns
+    /// Kestrel's body rate off for it too). Its answers still need window.
+    /// </summary>
+    internal bool BodyRateApplies { get; private set; }
+
+    /// <summary>The final answer's HEADERS were appended (under the output lock): no interim 100 may follow them.</summary>
+    internal bool HeadAppended { get; set; }
+
     /// <summary>Both sides sent END_STREAM, or either reset it: closed, as the client counts streams, even if its request path is still finishing.</summary>
     internal bool IsClosed => IsReset || (LocalEnded && RemoteEnded);
 
@@ -91,6 +100,7 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
         ReceivedLength = 0;
         SendRate.Reset();
         BodyRate.Reset();
+        HeadAppended = false;
         _windowWait = null;
         if (!_aborted.TryReset())
         {
@@ -138,6 +148,7 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
         RequestBody.Begin(hasBody: !endStream);
         RequestBody.ExpectsContinue = !endStream
             && string.Equals(((IHeaderDictionary)RequestHeaders).Expect.ToString(), "100-continue", StringComparison.OrdinalIgnoreCase);
+        BodyRateApplies = !((IHeaderDictionary)RequestHeaders).ContentType.ToString().StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
         Writer.Begin(HttpMethods.IsHead(Method));
         _features.Reset();
         Context.Uninitialize();
@@ -232,16 +243,12 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
     /// <summary>The interim 100 (Continue) answer, on the request path's first read of a body the client holds back for it.</summary>
     internal void SendContinue()
     {
-        if (HasStarted)
-        {
-            return;
-        }
         Span<byte> block = stackalloc byte[8];
         HpackEncoder.TryWriteStatus(StatusCodes.Status100Continue, block, out var written);
         var output = Connection.Output;
         lock (output.Sync)
         {
-            if (IsReset)
+            if (IsReset || HeadAppended)
             {
                 return;
             }

@@ -21,7 +21,10 @@ internal static class RequestPath
     private static string PercentDecode(string raw)
     {
         var output = new StringBuilder(raw.Length);
-        Span<byte> run = stackalloc byte[Math.Min(raw.Length / 3 + 1, 256)];
+        // Room for every encoded byte the path could hold, so a run is never cut inside a character.
+        var longest = raw.Length / 3 + 1;
+        var rented = longest > 256 ? System.Buffers.ArrayPool<byte>.Shared.Rent(longest) : null;
+        Span<byte> run = rented ?? stackalloc byte[256];
         var i = 0;
         while (i < raw.Length)
         {
@@ -40,6 +43,10 @@ internal static class RequestPath
                 continue;
             }
             AppendUtf8(output, run[..length], raw.AsSpan(start, 3 * length));
+        }
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
         return output.ToString();
     }
