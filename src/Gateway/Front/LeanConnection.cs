@@ -18,11 +18,8 @@ internal sealed class LeanConnection : IDisposable
     /// <summary>A request body left unread up to this size is read and dropped to keep the connection; a longer one closes it.</summary>
     private const int MaxBodyToDrain = 64 * 1024;
 
-    /// <summary>Requests in a row whose bytes were already there before the connection steps off the socket thread.</summary>
-    private const int ReadyStreakBeforeYield = 4;
-
     private static long _lastId;
-    private int _readyStreak;
+    private ReadyStreak _readyStreak;
 
     private readonly Socket _socket;
     private readonly LeanFrontListener _listener;
@@ -245,26 +242,15 @@ internal sealed class LeanConnection : IDisposable
         }
     }
 
-    /// <summary>
-    /// Starts reading the next request's bytes. When they were already there request after request, the
-    /// client and the upstream are fast enough that this connection would keep the socket thread to
-    /// itself, its other connections waiting; every few such requests it steps off that thread onto the
-    /// pool (<paramref name="stepOffFirst"/>).
-    /// </summary>
+    /// <summary>Starts reading the next request's bytes; <paramref name="stepOffFirst"/> when the connection should leave the socket thread first (<see cref="ReadyStreak"/>).</summary>
     private ValueTask<int> ReceiveNext(out bool stepOffFirst)
     {
         var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
-        stepOffFirst = false;
         if (!receiving.IsCompleted)
         {
-            _readyStreak = 0;
             _exchange?.Writer.Release(); // Idle until the client speaks: an idle connection holds no answer buffer.
         }
-        else if (++_readyStreak >= ReadyStreakBeforeYield && !Thread.CurrentThread.IsThreadPoolThread)
-        {
-            _readyStreak = 0;
-            stepOffFirst = true;
-        }
+        stepOffFirst = _readyStreak.StepOffAfter(receiving.IsCompleted);
         return receiving;
     }
 

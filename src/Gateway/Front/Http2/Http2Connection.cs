@@ -24,9 +24,6 @@ internal sealed class Http2Connection
     /// <summary>A header block split over CONTINUATION frames may grow to this before the connection is refused.</summary>
     private const int MaxHeaderBlock = 2 * Http2Limits.MaxHeaderListSize;
 
-    /// <summary>Reads in a row that found bytes waiting before the loop steps off the socket thread (as <see cref="LeanConnection"/> does).</summary>
-    private const int ReadyStreakBeforeYield = 4;
-
     private readonly Socket _socket;
     private readonly LeanConnection _lean;
     private readonly MeshProxy _proxy;
@@ -50,7 +47,7 @@ internal sealed class Http2Connection
     private long _peerInitialWindow = Http2Limits.DefaultWindow;
     private long _receiveWindow = Http2Limits.ConnectionReceiveWindow;
     private int _unacknowledged;
-    private int _readyStreak;
+    private ReadyStreak _readyStreak;
 
     // A header block continued in CONTINUATION frames.
     private int _blockStream;
@@ -114,21 +111,14 @@ internal sealed class Http2Connection
                     _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
                     (_end, _start) = (_end - _start, 0);
                 }
-                var onSocketThread = !Thread.CurrentThread.IsThreadPoolThread;
-                if (onSocketThread)
+                if (!Thread.CurrentThread.IsThreadPoolThread)
                 {
                     SocketThreadTurns.EndTurnIfLong();
                 }
                 var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, _wake.Token);
-                if (!receiving.IsCompleted)
+                if (_readyStreak.StepOffAfter(receiving.IsCompleted))
                 {
-                    _readyStreak = 0;
-                }
-                else if (++_readyStreak >= ReadyStreakBeforeYield && onSocketThread)
-                {
-                    // Frames always waiting: a busy client would keep the socket thread from its other connections.
-                    _readyStreak = 0;
-                    await Task.Yield();
+                    await Task.Yield(); // Frames always waiting: a busy client would keep the socket thread from its other connections.
                 }
                 int read;
                 try

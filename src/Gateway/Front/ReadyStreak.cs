@@ -1,0 +1,30 @@
+namespace Mesh.Gateway.Front;
+
+/// <summary>
+/// Counts a connection's receives in a row that found bytes already there. A client (and upstream) fast
+/// enough for that would keep the socket thread to this one connection, its other connections waiting;
+/// every few such receives the connection steps off the socket thread onto the pool.
+/// </summary>
+internal struct ReadyStreak
+{
+    /// <summary>Ready receives in a row before a step off.</summary>
+    private const int Limit = 4;
+
+    private int _count;
+
+    /// <summary>After a receive was started: true when the connection should step off the socket thread before it goes on.</summary>
+    public bool StepOffAfter(bool completedAtOnce)
+    {
+        if (!completedAtOnce)
+        {
+            _count = 0;
+            return false;
+        }
+        if (++_count < Limit || Thread.CurrentThread.IsThreadPoolThread)
+        {
+            return false;
+        }
+        _count = 0;
+        return true;
+    }
+}
