@@ -163,7 +163,7 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
             Error = "a field value with a line break, a NUL, or whitespace at either end";
             return;
         }
-        if (IsConnectionSpecific(name))
+        if (ConnectionSpecificFields.Contains(name))
         {
             Error = "a connection-specific field";
             return;
@@ -235,10 +235,6 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
     }
 
     private static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\t';
-
-    private static bool IsConnectionSpecific(ReadOnlySpan<byte> name) =>
-        name.SequenceEqual("connection"u8) || name.SequenceEqual("keep-alive"u8) || name.SequenceEqual("proxy-connection"u8)
-        || name.SequenceEqual("transfer-encoding"u8) || name.SequenceEqual("upgrade"u8);
 
     private static string Reuse(string? last, ReadOnlySpan<byte> value) =>
         last is not null && SameText(last, value) ? last : Encoding.Latin1.GetString(value);

@@ -290,7 +290,7 @@ internal sealed class Http2ResponseWriter(Http2Stream stream) : PipeWriter
 
     private static bool TryEncodeField(string name, StringValues values, Span<byte> block, ref int written)
     {
-        if (IsConnectionSpecific(name))
+        if (ConnectionSpecificFields.Contains(name))
         {
             return true;
         }
@@ -308,9 +308,4 @@ internal sealed class Http2ResponseWriter(Http2Stream stream) : PipeWriter
         }
         return true;
     }
-
-    private static bool IsConnectionSpecific(string name) =>
-        name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase) || name.Equals(HeaderNames.KeepAlive, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase) || name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.ProxyConnection, StringComparison.OrdinalIgnoreCase);
 }
