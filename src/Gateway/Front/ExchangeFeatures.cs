@@ -42,6 +42,19 @@ internal abstract class ExchangeFeatures : IHttpRequestFeature, IHttpResponseFea
         _onCompleted?.Clear();
     }
 
+    /// <summary>The request path threw before its answer started: a bare 500 instead (Kestrel's rule), what it wrote dropped.</summary>
+    internal virtual void FailWith500()
+    {
+        DiscardPendingBody();
+        StatusCode = StatusCodes.Status500InternalServerError;
+        ReasonPhrase = null;
+        ResponseHeaders.Clear();
+        ResponseHeaders.ContentLength = 0;
+    }
+
+    /// <summary>Drops the body written but not yet sent.</summary>
+    protected abstract void DiscardPendingBody();
+
     /// <summary>1xx, 204 and 304 answers carry no body (RFC 9110 §6.4.1).</summary>
     internal bool StatusCodeForbidsBody() => StatusCode is < 200 or StatusCodes.Status204NoContent or StatusCodes.Status304NotModified;
 

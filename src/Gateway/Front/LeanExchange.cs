@@ -48,15 +48,7 @@ internal sealed class LeanExchange : ExchangeFeatures, IHttpRequestLifetimeFeatu
         Context.Initialize(_features);
     }
 
-    /// <summary>The request path threw before its answer started: a bare 500 instead (Kestrel's rule).</summary>
-    internal void FailWith500()
-    {
-        Writer.DiscardPending();
-        StatusCode = StatusCodes.Status500InternalServerError;
-        ReasonPhrase = null;
-        ResponseHeaders.Clear();
-        ResponseHeaders.ContentLength = 0;
-    }
+    protected override void DiscardPendingBody() => Writer.DiscardPending();
 
     private List<KeyValuePair<string, string>> _fields = [];
     private List<KeyValuePair<string, string>> _previousFields = [];

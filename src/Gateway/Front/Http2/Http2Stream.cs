@@ -203,15 +203,14 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
         }
     }
 
-    private void FailWith500()
+    /// <summary>As for HTTP/1.1, and no trailers either.</summary>
+    internal override void FailWith500()
     {
-        Writer.DiscardPending();
-        StatusCode = StatusCodes.Status500InternalServerError;
-        ReasonPhrase = null;
-        ResponseHeaders.Clear();
-        ResponseHeaders.ContentLength = 0;
+        base.FailWith500();
         Trailers.Clear();
     }
+
+    protected override void DiscardPendingBody() => Writer.DiscardPending();
 
     /// <summary>The stream was reset (by either side) or its connection ended: the request path sees RequestAborted.</summary>
     internal void MarkReset()
