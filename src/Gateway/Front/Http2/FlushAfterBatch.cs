@@ -39,19 +39,15 @@ internal static class FlushAfterBatch
 
     private static async Task FindKicksAsync()
     {
-        var engines = 0;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var kick = new Kick();
             var thread = await kick.StartAsync().ConfigureAwait(false);
-            if (thread is { } id && Kicks.TryAdd(id, kick))
+            if (thread is not { } id || !Kicks.TryAdd(id, kick))
             {
-                engines++;
-                continue;
+                kick.Dispose(); // A thread that has one already, or not a socket thread.
             }
-            kick.Dispose(); // A thread that has one already, or not a socket thread.
         }
-        _ = engines;
     }
 
     /// <summary>One socket thread's kick and the flushes held back for it.</summary>

@@ -379,7 +379,7 @@ internal sealed class Http2Connection
             }
             Output.AppendFrame(Http2FrameType.Settings, Http2FrameFlags.Ack, 0, 0);
         }
-        Wake(woken);
+        WakeWindowWaiters(woken);
     }
 
     private void OnPing(Http2FrameFlags flags, int streamId, ReadOnlySpan<byte> payload)
@@ -424,7 +424,7 @@ internal sealed class Http2Connection
                 }
                 woken = [.. _streams.Values];
             }
-            Wake(woken);
+            WakeWindowWaiters(woken);
             return;
         }
         CheckNotIdle(streamId, "WINDOW_UPDATE");
@@ -448,7 +448,7 @@ internal sealed class Http2Connection
         target.WakeWindowWaiter();
     }
 
-    private static void Wake(List<Http2Stream>? streams)
+    private static void WakeWindowWaiters(List<Http2Stream>? streams)
     {
         if (streams is null)
         {
@@ -933,7 +933,6 @@ internal sealed class Http2Connection
             if (_kept.Count < StreamsKept)
             {
                 _kept.Push(stream);
-                return;
             }
         }
     }

@@ -124,18 +124,17 @@ internal sealed class Http2Output(Socket socket, Action<Exception> failed)
     /// </summary>
     public ValueTask FlushSoonAsync()
     {
+        bool tooMuchHeld;
         lock (Sync)
         {
             if (_closed || _pendingLength == 0)
             {
                 return default;
             }
-            if (_pendingLength > SoftLimit)
-            {
-                return FlushAsync();
-            }
+            tooMuchHeld = _pendingLength > SoftLimit;
         }
-        return FlushAfterBatch.TryDefer(this) ? default : FlushAsync();
+        // Outside the lock: a flush made now may send, and no socket write happens under it.
+        return tooMuchHeld || !FlushAfterBatch.TryDefer(this) ? FlushAsync() : default;
     }
 
     /// <summary>Sends everything appended and waits until it has all been written (or the connection failed): before a close.</summary>
@@ -250,7 +249,7 @@ internal sealed class Http2Output(Socket socket, Action<Exception> failed)
         }
     }
 
-    /// <summary>No more frames: what waits is dropped, and the buffers go back once no send holds them.</summary>
+    /// <summary>No more frames: what waits is dropped, and the spare buffer goes back to the pool (the one being appended to is left to the collector, since a late appender may still write to it).</summary>
     public void Close()
     {
         TaskCompletionSource? drained;

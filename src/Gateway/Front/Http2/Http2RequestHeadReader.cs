@@ -245,7 +245,7 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
         var at = _otherFields.Count;
         if (at < _lastOtherFields.Count && _lastOtherFields[at] is var (lastName, lastValue) && SameText(lastName, name))
         {
-            return new(lastName, SameText(lastValue, value) ? lastValue : Encoding.Latin1.GetString(value));
+            return new(lastName, Reuse(lastValue, value));
         }
         return new(Encoding.Latin1.GetString(name), Encoding.Latin1.GetString(value));
     }
