@@ -48,8 +48,8 @@ public sealed partial class AppHostProcessTests
     }
 
     /// <summary>
-    /// In its own process the gateway serves h2c on the socket threads, where answers finishing together
-    /// are written together at the end of the thread's batch (FlushAfterBatch): none may be left unsent.
+    /// In its own process the gateway serves h2c on its event loops, where answers finishing together are
+    /// written together at the end of the loop's batch (Http2Output.FlushSoonAsync): none may be left unsent.
     /// </summary>
     private static async Task ManyH2cStreamsAreAnsweredAsync(Uri gateway)
     {

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Mesh.Gateway.Sockets;
 
 namespace Mesh.Gateway.Front;
 
@@ -16,7 +17,7 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
     IConnectionLifetimeFeature, IConnectionEndPointFeature, IMemoryPoolFeature
 {
 
-    private readonly Socket _socket;
+    private readonly PolledSocket _socket;
     private readonly byte[] _prefix;
     private readonly Action _closed;
     private readonly Pipe _input;
@@ -26,7 +27,7 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
     private Task _sending = Task.CompletedTask;
     private int _disposed;
 
-    public HandedOverConnection(Socket socket, byte[] prefix, MemoryPool<byte> memoryPool, string id, Action closed)
+    public HandedOverConnection(PolledSocket socket, byte[] prefix, MemoryPool<byte> memoryPool, string id, Action closed)
     {
         MemoryPool = memoryPool;
         // Kestrel's defaults: MaxRequestBufferSize 1 MiB, MaxResponseBufferSize 64 KiB.
@@ -79,7 +80,7 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
             while (true)
             {
                 var memory = _input.Writer.GetMemory(4096);
-                var read = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                var read = await _socket.ReceiveAsync(memory).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -116,7 +117,7 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
                 }
                 foreach (var segment in result.Buffer)
                 {
-                    await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
+                    await _socket.SendAsync(segment).ConfigureAwait(false);
                 }
                 _output.Reader.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted)

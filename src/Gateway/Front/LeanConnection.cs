@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Mesh.Gateway.Proxy;
+using Mesh.Gateway.Sockets;
 
 namespace Mesh.Gateway.Front;
 
@@ -21,7 +22,7 @@ internal sealed class LeanConnection : IDisposable
     private static long _lastId;
     private ReadyStreak _readyStreak;
 
-    private readonly Socket _socket;
+    private readonly PolledSocket _socket;
     private readonly LeanFrontListener _listener;
     private readonly MeshProxy _proxy;
     private readonly CancellationTokenSource _aborted = new();
@@ -35,7 +36,7 @@ internal sealed class LeanConnection : IDisposable
     private volatile bool _isAborted;
     private bool _handedOver;
 
-    public LeanConnection(Socket socket, LeanFrontListener listener, MeshProxy proxy)
+    public LeanConnection(PolledSocket socket, LeanFrontListener listener, MeshProxy proxy)
     {
         _socket = socket;
         _listener = listener;
@@ -245,7 +246,7 @@ internal sealed class LeanConnection : IDisposable
     /// <summary>Starts reading the next request's bytes; <paramref name="stepOffFirst"/> when the connection should leave the socket thread first (<see cref="ReadyStreak"/>).</summary>
     private ValueTask<int> ReceiveNext(out bool stepOffFirst)
     {
-        var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
+        var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end));
         if (!receiving.IsCompleted)
         {
             _exchange?.Writer.Release(); // Idle until the client speaks: an idle connection holds no answer buffer.
@@ -266,7 +267,7 @@ internal sealed class LeanConnection : IDisposable
             return take;
         }
         using var linked = ct.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(ct, _aborted.Token) : null;
-        var receiving = _socket.ReceiveAsync(into, SocketFlags.None, linked?.Token ?? _aborted.Token);
+        var receiving = _socket.ReceiveAsync(into, linked?.Token ?? _aborted.Token);
         if (!receiving.IsCompleted)
         {
             _bodyRate.Waiting();
@@ -282,7 +283,7 @@ internal sealed class LeanConnection : IDisposable
     {
         try
         {
-            var sending = _socket.SendAsync(bytes, SocketFlags.None, ct);
+            var sending = _socket.SendAsync(bytes, ct);
             if (!sending.IsCompleted)
             {
                 _sendRate.Waiting();

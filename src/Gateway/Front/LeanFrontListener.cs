@@ -8,6 +8,7 @@ using Mesh.Gateway.Proxy;
 using Mesh.Hosting.Metrics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using Mesh.Gateway.Sockets;
 
 namespace Mesh.Gateway.Front;
 
@@ -121,9 +122,25 @@ internal sealed class LeanFrontListener : IConnectionListener
                 client.Dispose(); // Over the cap: closed at once, as Kestrel does.
                 continue;
             }
-            client.NoDelay = true;
+            PolledSocket polled;
+            try
+            {
+                client.NoDelay = true;
+                polled = PolledSocket.Wrap(client);
+            }
+            catch (SocketException e)
+            {
+                // The client reset already, or the event loop could not watch the socket (out of memory): closed.
+                Interlocked.Decrement(ref _open);
+                client.Dispose();
+                if (e.SocketErrorCode != SocketError.ConnectionReset)
+                {
+                    _logger.LogWarning(e, "could not watch an accepted connection");
+                }
+                continue;
+            }
             _servedLean.Add();
-            var connection = new LeanConnection(client, this, _proxy);
+            var connection = new LeanConnection(polled, this, _proxy);
             _connections[connection] = 0;
             _ = connection.RunAsync();
         }
@@ -142,10 +159,10 @@ internal sealed class LeanFrontListener : IConnectionListener
         }
     }
 
-    internal void HandOver(Socket socket, byte[] alreadyRead)
+    internal void HandOver(PolledSocket socket, byte[] alreadyRead)
     {
         var connection = new HandedOverConnection(socket, alreadyRead, _memoryPool,
-            "K" + socket.Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture), () => Interlocked.Decrement(ref _open));
+            "K" + socket.Socket.Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture), () => Interlocked.Decrement(ref _open));
         connection.Start();
         _handedOverCount.Add();
         if (!_handedOver.Writer.TryWrite(connection))

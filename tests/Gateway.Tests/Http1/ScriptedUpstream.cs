@@ -62,8 +62,9 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
                 _ = ServeAsync(socket, Interlocked.Increment(ref _connections));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
+            // Stopped; InvalidOperationException when the last connection's exchange ran to its end before the loop asked again.
         }
     }
 

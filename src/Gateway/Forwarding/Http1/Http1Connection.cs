@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Mesh.Gateway.Sockets;
 
 namespace Mesh.Gateway.Forwarding.Http1;
 
@@ -12,20 +13,23 @@ internal sealed class Http1Connection : IDisposable
 {
     private const int InitialBufferSize = 8 * 1024;
 
-    private readonly Socket _socket;
+    private readonly PolledSocket _socket;
     private byte[] _buffer = new byte[InitialBufferSize];
     private int _start;
     private int _end;
     private ValueTask<int> _watch;
     private bool _watching;
 
-    private Http1Connection(Socket socket, IPEndPoint endpoint)
+    private Http1Connection(PolledSocket socket, IPEndPoint endpoint)
     {
         _socket = socket;
         Endpoint = endpoint;
     }
 
     public IPEndPoint Endpoint { get; }
+
+    /// <summary>The event loop its socket waits on (null off Linux): where its answers complete.</summary>
+    public EventLoop? Loop => _socket.Loop;
 
     /// <summary>Exchanges completed on this connection; 0 while it is fresh.</summary>
     public int Exchanges { get; set; }
@@ -48,30 +52,21 @@ internal sealed class Http1Connection : IDisposable
 
     public static async Task<Http1Connection> ConnectAsync(IPEndPoint endpoint, TimeSpan timeout, CancellationToken ct)
     {
-        Socket? socket = null;
         try
         {
-            socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(timeout);
-            await socket.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
+            var socket = await PolledSocket.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
             return new Http1Connection(socket, endpoint);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            socket?.Dispose();
             throw new HttpRequestException(HttpRequestError.ConnectionError, $"connect to {endpoint} timed out");
         }
         catch (SocketException e)
         {
             // Refused, unreachable, or no socket to be had (EMFILE): all a failed connection to the caller.
-            socket?.Dispose();
             throw new HttpRequestException(HttpRequestError.ConnectionError, $"connect to {endpoint} failed: {e.SocketErrorCode}", e);
-        }
-        catch
-        {
-            socket?.Dispose();
-            throw;
         }
     }
 
@@ -92,7 +87,7 @@ internal sealed class Http1Connection : IDisposable
         {
             while (!data.IsEmpty)
             {
-                var sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
+                var sent = await _socket.SendAsync(data, ct).ConfigureAwait(false);
                 data = data[sent..];
             }
         }
@@ -151,7 +146,7 @@ internal sealed class Http1Connection : IDisposable
             _end -= _start;
             _start = 0;
         }
-        return _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+        return _socket.ReceiveAsync(_buffer.AsMemory(_end), ct);
     }
 
     /// <summary>Counts the bytes a receive put after those buffered; returns the count.</summary>
@@ -190,7 +185,7 @@ internal sealed class Http1Connection : IDisposable
         {
             // Kept to be consumed once later, by StartReceivingAnswer; or never, when the connection is dropped.
 #pragma warning disable CA2012
-            _watch = _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None);
+            _watch = _socket.ReceiveAsync(_buffer.AsMemory());
 #pragma warning restore CA2012
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)

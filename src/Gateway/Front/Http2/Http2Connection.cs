@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Mesh.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
+using Mesh.Gateway.Sockets;
 
 namespace Mesh.Gateway.Front.Http2;
 
@@ -24,7 +25,7 @@ internal sealed class Http2Connection
     /// <summary>A header block split over CONTINUATION frames may grow to this before the connection is refused.</summary>
     private const int MaxHeaderBlock = 2 * Http2Limits.MaxHeaderListSize;
 
-    private readonly Socket _socket;
+    private readonly PolledSocket _socket;
     private readonly LeanConnection _lean;
     private readonly MeshProxy _proxy;
     private readonly HpackDecoder _decoder = new(Http2Limits.HeaderTableSize, Http2Limits.MaxHeaderListSize);
@@ -56,7 +57,7 @@ internal sealed class Http2Connection
     private byte[] _block = [];
     private int _blockLength;
 
-    public Http2Connection(Socket socket, LeanConnection lean, MeshProxy proxy)
+    public Http2Connection(PolledSocket socket, LeanConnection lean, MeshProxy proxy)
     {
         _socket = socket;
         _lean = lean;
@@ -115,7 +116,7 @@ internal sealed class Http2Connection
                 {
                     SocketThreadTurns.EndTurnIfLong();
                 }
-                var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, _wake.Token);
+                var receiving = _socket.ReceiveAsync(_buffer.AsMemory(_end), _wake.Token);
                 if (_readyStreak.StepOffAfter(receiving.IsCompleted))
                 {
                     await Task.Yield(); // Frames always waiting: a busy client would keep the socket thread from its other connections.
@@ -195,7 +196,7 @@ internal sealed class Http2Connection
         using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
-            while (await _socket.ReceiveAsync(_buffer, SocketFlags.None, linger.Token).ConfigureAwait(false) > 0)
+            while (await _socket.ReceiveAsync(_buffer, linger.Token).ConfigureAwait(false) > 0)
             {
             }
         }

@@ -1,0 +1,428 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Mesh.Gateway.Sockets;
+
+/// <summary>
+/// A TCP socket whose receives and sends wait on an <see cref="EventLoop"/> rather than on .NET's socket
+/// engine. A receive or send is made at once while the socket is known ready, and otherwise waits for the
+/// loop's next event without a syscall; its continuation then runs on the loop's thread. One receive and
+/// one send may be outstanding at a time, as with <see cref="Socket"/>'s own awaitable calls.
+/// Off Linux every call goes to the wrapped <see cref="Socket"/>.
+/// </summary>
+internal sealed class PolledSocket : IDisposable
+{
+    private const int Parked = -1;
+    private const int Failed = -2;
+
+    private static readonly Action<object?, CancellationToken> CancelReceive = static (s, token) => ((PolledSocket)s!).Cancel(((PolledSocket)s!)._receive, token);
+    private static readonly Action<object?, CancellationToken> CancelSend = static (s, token) => ((PolledSocket)s!).Cancel(((PolledSocket)s!)._send, token);
+
+    private readonly Socket _socket;
+    private readonly EventLoop? _loop;
+    private readonly int _fd;
+    private readonly Lock _sync = new();
+    private readonly SocketOperation _receive = new();
+    private readonly SocketOperation _send = new();
+    private GCHandle _handle;
+
+    // Readiness as the loop last reported it, and a count of its reports: a call that found the socket
+    // drained marks it not ready only if no report came in since it looked, or it would miss that report.
+    private bool _readable = true;
+    private bool _writable = true;
+    private int _readReports;
+    private int _writeReports;
+
+    // The peer closed its side or the connection failed: the end (or the error) is read after whatever
+    // data is left, with no further edge to announce it, so the socket never counts as drained again.
+    private bool _readEnded;
+    private bool _disposed;
+
+    private PolledSocket(Socket socket, EventLoop? loop, bool writable)
+    {
+        _socket = socket;
+        _loop = loop;
+        _writable = writable;
+        if (loop is null)
+        {
+            return;
+        }
+        socket.Blocking = false;
+        _fd = (int)socket.SafeHandle.DangerousGetHandle();
+        _handle = GCHandle.Alloc(this);
+        var error = loop.Add(_fd, _handle);
+        if (error != 0)
+        {
+            _handle.Free();
+            throw SocketErrors.From(error);
+        }
+    }
+
+    /// <summary>Takes over a socket accepted by .NET: from now on only this wrapper reads and writes it.</summary>
+    public static PolledSocket Wrap(Socket accepted) =>
+        new(accepted, EventLoops.Supported ? EventLoops.ForNewSocket() : null, writable: true);
+
+    /// <summary>A new connection to <paramref name="endpoint"/>, waited for on an event loop.</summary>
+    public static async ValueTask<PolledSocket> ConnectAsync(IPEndPoint endpoint, CancellationToken ct)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (!EventLoops.Supported)
+            {
+                await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
+                return new PolledSocket(socket, null, writable: true);
+            }
+            socket.Blocking = false;
+            if (NativeConnect.Start(socket, endpoint))
+            {
+                return new PolledSocket(socket, EventLoops.ForNewSocket(), writable: true);
+            }
+            // Watched only now, after connect(): watched before it, the unconnected socket reports itself writable.
+            var connecting = new PolledSocket(socket, EventLoops.ForNewSocket(), writable: false);
+            try
+            {
+                await connecting.SendAsync(ReadOnlyMemory<byte>.Empty, ct).ConfigureAwait(false);
+                var error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                if (error != 0)
+                {
+                    throw new SocketException(error); // .NET reads SO_ERROR as a SocketError already.
+                }
+                return connecting;
+            }
+            catch
+            {
+                connecting.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public Socket Socket => _socket;
+
+    /// <summary>The loop this socket waits on; null off Linux.</summary>
+    public EventLoop? Loop => _loop;
+
+    public EndPoint? LocalEndPoint => _socket.LocalEndPoint;
+
+    public EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;
+
+    public void Shutdown(SocketShutdown how) => _socket.Shutdown(how);
+
+    public bool Poll(int microseconds, SelectMode mode) => _socket.Poll(microseconds, mode);
+
+    public int Available => _socket.Available;
+
+    /// <summary>Receives into <paramref name="buffer"/>: the count, 0 once the peer has closed its side.</summary>
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        if (_loop is null)
+        {
+            return _socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+        }
+        if (ct.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(ct);
+        }
+        var op = _receive;
+        var task = op.Begin(ct);
+        var version = op.Version; // Read now: once it waits, the loop may finish it and a continuation begin the next.
+        op.Buffer = buffer;
+        var result = TryReceive(op, out var error);
+        return result >= 0 ? new ValueTask<int>(result)
+            : result == Failed ? ValueTask.FromException<int>(error!)
+            : Wait(op, task, version, CancelReceive, ct);
+    }
+
+    /// <summary>Sends all of <paramref name="data"/>; returns its length.</summary>
+    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
+    {
+        if (_loop is null)
+        {
+            return _socket.SendAsync(data, SocketFlags.None, ct);
+        }
+        if (ct.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(ct);
+        }
+        var op = _send;
+        var task = op.Begin(ct);
+        var version = op.Version;
+        op.Data = data;
+        op.Sent = 0;
+        var result = TrySend(op, out var error);
+        return result >= 0 ? new ValueTask<int>(result)
+            : result == Failed ? ValueTask.FromException<int>(error!)
+            : Wait(op, task, version, CancelSend, ct);
+    }
+
+    /// <summary>The loop reports readiness: a waiting receive or send is tried again, here on the loop's thread.</summary>
+    internal void OnEvents(uint events)
+    {
+        bool resumeReceive = false, resumeSend = false;
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            if ((events & (LibC.EpollIn | LibC.EpollRdHup | LibC.EpollHup | LibC.EpollErr)) != 0)
+            {
+                _readReports++;
+                _readable = true;
+                _readEnded |= (events & (LibC.EpollRdHup | LibC.EpollHup | LibC.EpollErr)) != 0;
+                resumeReceive = _receive.TakeWaiting();
+            }
+            if ((events & (LibC.EpollOut | LibC.EpollHup | LibC.EpollErr)) != 0)
+            {
+                _writeReports++;
+                _writable = true;
+                resumeSend = _send.TakeWaiting();
+            }
+        }
+        if (resumeReceive)
+        {
+            var result = TryReceive(_receive, out var error);
+            Finish(_receive, result, error);
+        }
+        if (resumeSend)
+        {
+            var result = TrySend(_send, out var error);
+            Finish(_send, result, error);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_loop is null)
+        {
+            _socket.Dispose();
+            return;
+        }
+        bool receiveWaited, sendWaited;
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            receiveWaited = _receive.TakeWaiting();
+            sendWaited = _send.TakeWaiting();
+        }
+        _loop.Remove(_fd, _handle);
+        _socket.Dispose();
+        if (receiveWaited)
+        {
+            Finish(_receive, Failed, SocketErrors.Aborted());
+        }
+        if (sendWaited)
+        {
+            Finish(_send, Failed, SocketErrors.Aborted());
+        }
+    }
+
+    /// <summary>Bytes received, 0 at the end of the stream, <see cref="Parked"/> when left waiting, or <see cref="Failed"/>.</summary>
+    private int TryReceive(SocketOperation op, out Exception? error)
+    {
+        error = null;
+        while (true)
+        {
+            int seen;
+            lock (_sync)
+            {
+                if (_disposed)
+                {
+                    error = new ObjectDisposedException(nameof(PolledSocket));
+                    return Failed;
+                }
+                if (!_readable)
+                {
+                    return op.Park();
+                }
+                seen = _readReports;
+            }
+            var (count, errno) = Call(op.Buffer.Span, receive: true);
+            if (count > 0)
+            {
+                if (count < op.Buffer.Length)
+                {
+                    MarkReadDrained(seen); // Short: all there was, and the next arrival is a new edge.
+                }
+                return count;
+            }
+            if (count == 0 || errno == LibC.EINTR)
+            {
+                if (count == 0)
+                {
+                    return 0;
+                }
+                continue;
+            }
+            if (errno == LibC.EAGAIN)
+            {
+                MarkReadDrained(seen);
+                continue;
+            }
+            error = SocketErrors.From(errno);
+            return Failed;
+        }
+    }
+
+    private void MarkReadDrained(int seen)
+    {
+        lock (_sync)
+        {
+            if (_readReports == seen && !_readEnded)
+            {
+                _readable = false;
+            }
+        }
+    }
+
+    /// <summary>All of the operation's data sent (its length), <see cref="Parked"/>, or <see cref="Failed"/>.</summary>
+    private int TrySend(SocketOperation op, out Exception? error)
+    {
+        error = null;
+        while (true)
+        {
+            int seen;
+            lock (_sync)
+            {
+                if (_disposed)
+                {
+                    error = new ObjectDisposedException(nameof(PolledSocket));
+                    return Failed;
+                }
+                if (!_writable)
+                {
+                    return op.Park();
+                }
+                if (op.Data.IsEmpty)
+                {
+                    return op.Sent;
+                }
+                seen = _writeReports;
+            }
+            var (count, errno) = Call(op.Data.Span, receive: false);
+            if (count >= 0)
+            {
+                op.Sent += count;
+                op.Data = op.Data[count..]; // A short write is tried again: the kernel's EAGAIN is what promises an edge.
+                continue;
+            }
+            if (errno == LibC.EINTR)
+            {
+                continue;
+            }
+            if (errno == LibC.EAGAIN)
+            {
+                lock (_sync)
+                {
+                    if (_writeReports == seen)
+                    {
+                        _writable = false;
+                    }
+                }
+                continue;
+            }
+            error = SocketErrors.From(errno);
+            return Failed;
+        }
+    }
+
+    /// <summary>One recv or send on the descriptor, held open meanwhile so a concurrent Dispose cannot hand its number to another socket.</summary>
+    private unsafe (int Count, int Errno) Call(ReadOnlySpan<byte> span, bool receive)
+    {
+        var handle = _socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            nint count;
+            fixed (byte* bytes = span)
+            {
+                count = receive ? LibC.Recv(_fd, bytes, span.Length, 0) : LibC.Send(_fd, bytes, span.Length, LibC.MsgNoSignal);
+            }
+            return count >= 0 ? ((int)count, 0) : (-1, Marshal.GetLastPInvokeError());
+        }
+        catch (ObjectDisposedException)
+        {
+            return (-1, 9); // EBADF: closed by Dispose meanwhile.
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>An operation left waiting: its cancellation is watched from here on.</summary>
+    private ValueTask<int> Wait(SocketOperation op, ValueTask<int> task, short version, Action<object?, CancellationToken> cancel, CancellationToken ct)
+    {
+        if (ct.CanBeCanceled)
+        {
+            var registration = ct.UnsafeRegister(cancel, this);
+            lock (_sync)
+            {
+                if (op.IsWaiting && op.Version == version)
+                {
+                    op.Registration = registration;
+                    registration = default;
+                }
+            }
+            registration.Unregister(); // Finished meanwhile: nothing to cancel.
+        }
+        return task;
+    }
+
+    private void Cancel(SocketOperation op, CancellationToken token)
+    {
+        lock (_sync)
+        {
+            if (!op.IsWaiting || op.Token != token)
+            {
+                return;
+            }
+            op.TakeWaiting();
+        }
+        op.Registration = default; // This callback is it.
+        op.Fail(new OperationCanceledException(token));
+    }
+
+    /// <summary>Completes an operation taken off waiting, unless the retry left it waiting again.</summary>
+    private void Finish(SocketOperation op, int result, Exception? error)
+    {
+        if (result == Parked)
+        {
+            // A cancellation that came while it was off waiting found nothing to cancel: honour it now.
+            lock (_sync)
+            {
+                if (!op.Token.IsCancellationRequested || !op.TakeWaiting())
+                {
+                    return;
+                }
+            }
+            result = Failed;
+            error = new OperationCanceledException(op.Token);
+        }
+        op.Registration.Unregister();
+        op.Registration = default;
+        if (result == Failed)
+        {
+            op.Fail(error!);
+        }
+        else
+        {
+            op.Complete(result);
+        }
+    }
+}
