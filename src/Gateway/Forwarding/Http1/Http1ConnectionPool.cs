@@ -1,3 +1,5 @@
+using Mesh.Gateway.Sockets;
+
 namespace Mesh.Gateway.Forwarding.Http1;
 
 /// <summary>
@@ -10,7 +12,11 @@ internal sealed class Http1ConnectionPool
     /// <summary>Idle connections kept per endpoint; more than this are closed when handed back.</summary>
     public const int MaxIdle = 1024;
 
-    private readonly Stack<Http1Connection> _idle = new();
+    /// <summary>How far below the top a rental looks for a connection on its own event loop.</summary>
+    private const int LoopSearchDepth = 8;
+
+    // A stack with its top at the end: a rental may take one a little below the top.
+    private readonly List<Http1Connection> _idle = [];
     private long _lastActivityMs = Environment.TickCount64;
     private int _rented;
     private bool _retired;
@@ -30,7 +36,7 @@ internal sealed class Http1ConnectionPool
                 return null;
             }
             _rented++;
-            return takeIdle && _idle.TryPop(out var connection) ? connection : null;
+            return takeIdle ? TakeIdle() : null;
         }
     }
 
@@ -39,8 +45,36 @@ internal sealed class Http1ConnectionPool
     {
         lock (_idle)
         {
-            return _idle.TryPop(out var connection) ? connection : null;
+            return TakeIdle();
         }
+    }
+
+    /// <summary>
+    /// The most recently used idle connection on this thread's event loop, if one is near the top, else the
+    /// top one. Its answer then completes on the loop the request runs on, so the request stays on one
+    /// thread, as HAProxy keeps idle server connections per thread. Under the lock.
+    /// </summary>
+    private Http1Connection? TakeIdle()
+    {
+        if (_idle.Count == 0)
+        {
+            return null;
+        }
+        var take = _idle.Count - 1;
+        if (EventLoop.Current is { } loop)
+        {
+            for (var i = take; i >= 0 && i >= _idle.Count - LoopSearchDepth; i--)
+            {
+                if (_idle[i].Loop == loop)
+                {
+                    take = i;
+                    break;
+                }
+            }
+        }
+        var connection = _idle[take];
+        _idle.RemoveAt(take);
+        return connection;
     }
 
     /// <summary>Ends a rental; a reusable connection goes back to the idle stack, any other is closed.</summary>
@@ -55,7 +89,7 @@ internal sealed class Http1ConnectionPool
             if (connection is not null && reusable && !_retired && _idle.Count < MaxIdle)
             {
                 connection.IdleSinceMs = _lastActivityMs;
-                _idle.Push(connection);
+                _idle.Add(connection);
                 return;
             }
         }
@@ -68,41 +102,18 @@ internal sealed class Http1ConnectionPool
     /// </summary>
     public bool Sweep(long idleBeforeMs)
     {
-        List<Http1Connection>? stale = null;
+        List<Http1Connection> stale;
         bool retire;
         lock (_idle)
         {
-            if (_idle.Count > 0 && _idle.Peek().IdleSinceMs >= idleBeforeMs)
-            {
-                // The newest is fresh; keep the fresh ones and close those below them that are not.
-                var keep = new List<Http1Connection>();
-                while (_idle.TryPop(out var connection))
-                {
-                    if (connection.IdleSinceMs >= idleBeforeMs)
-                    {
-                        keep.Add(connection);
-                    }
-                    else
-                    {
-                        (stale ??= []).Add(connection);
-                    }
-                }
-                for (var i = keep.Count - 1; i >= 0; i--)
-                {
-                    _idle.Push(keep[i]);
-                }
-            }
-            else
-            {
-                while (_idle.TryPop(out var connection))
-                {
-                    (stale ??= []).Add(connection);
-                }
-            }
+            // Those idle since before the cut are closed. Rentals take from near the top, so the order
+            // is only roughly by age: look at every one.
+            stale = _idle.FindAll(c => c.IdleSinceMs < idleBeforeMs);
+            _idle.RemoveAll(c => c.IdleSinceMs < idleBeforeMs);
             retire = _idle.Count == 0 && _rented == 0 && _lastActivityMs < idleBeforeMs;
             _retired |= retire;
         }
-        stale?.ForEach(c => c.Dispose());
+        stale.ForEach(c => c.Dispose());
         return retire;
     }
 
@@ -123,10 +134,8 @@ internal sealed class Http1ConnectionPool
         lock (_idle)
         {
             _retired = true;
-            while (_idle.TryPop(out var connection))
-            {
-                connection.Dispose();
-            }
+            _idle.ForEach(c => c.Dispose());
+            _idle.Clear();
         }
     }
 }
