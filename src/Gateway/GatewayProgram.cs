@@ -14,7 +14,9 @@ public static class GatewayProgram
     {
         // Socket completions run on the epoll thread instead of hopping to the thread pool: on a small
         // node this raised proxied HTTP/1.1 throughput by about a fifth here. Read once, before the
-        // first socket exists; the request path never blocks, which this setting requires.
+        // first socket exists; the request path never blocks, which this setting requires. On Linux the
+        // traffic's own sockets wait on the gateway's event loops (Sockets/) instead; this still serves
+        // the accept loop and the sockets .NET opens (Kestrel's listeners, SocketsHttpHandler).
         if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
         {
             Environment.SetEnvironmentVariable(InlineCompletions, "1");

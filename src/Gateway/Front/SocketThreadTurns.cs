@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Mesh.Gateway.Front;
 
 /// <summary>
-/// Lets a socket thread that has run for a while give its core to a sibling waiting for it. The
-/// scheduler may put two busy event loops on one core; they then take turns only at its tick (4 ms),
+/// Lets a socket thread (an event loop, Sockets/) that has run for a while give its core to a sibling
+/// waiting for it. The scheduler may put two busy event loops on one core; they then take turns only at its tick (4 ms),
 /// and every connection of the loop that waits stalls that long. On 2026-12-06 that was most of the
 /// saturated HTTP/1.1 latency tail: p99 7.5 ms, 3.1 ms with turns of 0.5 ms (docs/performance.md).
 /// </summary>
