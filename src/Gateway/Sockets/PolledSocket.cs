@@ -13,6 +13,7 @@ namespace Mesh.Gateway.Sockets;
 /// </summary>
 internal sealed class PolledSocket : IDisposable
 {
+    private const int Ready = 0;
     private const int Parked = -1;
     private const int Failed = -2;
 
@@ -231,47 +232,55 @@ internal sealed class PolledSocket : IDisposable
     /// <summary>Bytes received, 0 at the end of the stream, <see cref="Parked"/> when left waiting, or <see cref="Failed"/>.</summary>
     private int TryReceive(SocketOperation op, out Exception? error)
     {
-        error = null;
         while (true)
         {
-            int seen;
-            lock (_sync)
+            var state = Look(op, ref _readable, ref _readReports, out var seen, out error);
+            if (state != Ready)
             {
-                if (_disposed)
-                {
-                    error = new ObjectDisposedException(nameof(PolledSocket));
-                    return Failed;
-                }
-                if (!_readable)
-                {
-                    return op.Park();
-                }
-                seen = _readReports;
+                return state;
             }
             var (count, errno) = Call(op.Buffer.Span, receive: true);
-            if (count > 0)
+            if (count >= 0)
             {
-                if (count < op.Buffer.Length)
+                if (count > 0 && count < op.Buffer.Length)
                 {
                     MarkReadDrained(seen); // Short: all there was, and the next arrival is a new edge.
                 }
                 return count;
             }
-            if (count == 0 || errno == LibC.EINTR)
-            {
-                if (count == 0)
-                {
-                    return 0;
-                }
-                continue;
-            }
             if (errno == LibC.EAGAIN)
             {
                 MarkReadDrained(seen);
-                continue;
             }
-            error = SocketErrors.From(errno);
-            return Failed;
+            else if (errno != LibC.EINTR)
+            {
+                error = SocketErrors.From(errno);
+                return Failed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Under the lock, whether the call can be made: <see cref="Ready"/> with the count of reports seen,
+    /// <see cref="Parked"/> (the operation now waits for the loop), or <see cref="Failed"/> once disposed.
+    /// </summary>
+    private int Look(SocketOperation op, ref bool ready, ref int reports, out int seen, out Exception? error)
+    {
+        error = null;
+        seen = 0;
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                error = new ObjectDisposedException(nameof(PolledSocket));
+                return Failed;
+            }
+            if (!ready)
+            {
+                return op.Park();
+            }
+            seen = reports;
+            return Ready;
         }
     }
 
@@ -289,39 +298,24 @@ internal sealed class PolledSocket : IDisposable
     /// <summary>All of the operation's data sent (its length), <see cref="Parked"/>, or <see cref="Failed"/>.</summary>
     private int TrySend(SocketOperation op, out Exception? error)
     {
-        error = null;
         while (true)
         {
-            int seen;
-            lock (_sync)
+            var state = Look(op, ref _writable, ref _writeReports, out var seen, out error);
+            if (state != Ready)
             {
-                if (_disposed)
-                {
-                    error = new ObjectDisposedException(nameof(PolledSocket));
-                    return Failed;
-                }
-                if (!_writable)
-                {
-                    return op.Park();
-                }
-                if (op.Data.IsEmpty)
-                {
-                    return op.Sent;
-                }
-                seen = _writeReports;
+                return state;
+            }
+            if (op.Data.IsEmpty)
+            {
+                return op.Sent; // All written, or a connect that waited for writable.
             }
             var (count, errno) = Call(op.Data.Span, receive: false);
             if (count >= 0)
             {
                 op.Sent += count;
                 op.Data = op.Data[count..]; // A short write is tried again: the kernel's EAGAIN is what promises an edge.
-                continue;
             }
-            if (errno == LibC.EINTR)
-            {
-                continue;
-            }
-            if (errno == LibC.EAGAIN)
+            else if (errno == LibC.EAGAIN)
             {
                 lock (_sync)
                 {
@@ -330,10 +324,12 @@ internal sealed class PolledSocket : IDisposable
                         _writable = false;
                     }
                 }
-                continue;
             }
-            error = SocketErrors.From(errno);
-            return Failed;
+            else if (errno != LibC.EINTR)
+            {
+                error = SocketErrors.From(errno);
+                return Failed;
+            }
         }
     }
 
