@@ -35,13 +35,15 @@ internal sealed unsafe class EventLoop
             throw SocketErrors.From(Marshal.GetLastPInvokeError());
         }
         _wake = LibC.EventFd(0, LibC.EfdCloexec | LibC.EfdNonBlock);
-        if (_wake < 0)
-        {
-            throw SocketErrors.From(Marshal.GetLastPInvokeError());
-        }
-        var error = LibC.Control(_epoll, LibC.EpollCtlAdd, _wake, LibC.EpollIn | LibC.EpollEdgeTriggered, 0);
+        var error = _wake < 0 ? Marshal.GetLastPInvokeError()
+            : LibC.Control(_epoll, LibC.EpollCtlAdd, _wake, LibC.EpollIn | LibC.EpollEdgeTriggered, 0);
         if (error != 0)
         {
+            LibC.Close(_epoll);
+            if (_wake >= 0)
+            {
+                LibC.Close(_wake);
+            }
             throw SocketErrors.From(error);
         }
         new Thread(Run) { IsBackground = true, Name = $"mesh loop {index}" }.Start();
@@ -53,7 +55,7 @@ internal sealed unsafe class EventLoop
     /// <summary>Watches <paramref name="fd"/> for both directions, edge-triggered; events go to <paramref name="handle"/>'s target.</summary>
     public int Add(int fd, GCHandle handle) =>
         LibC.Control(_epoll, LibC.EpollCtlAdd, fd,
-            LibC.EpollIn | LibC.EpollOut | LibC.EpollRdHup | LibC.EpollEdgeTriggered, (ulong)GCHandle.ToIntPtr(handle));
+            LibC.EpollIn | LibC.EpollPri | LibC.EpollOut | LibC.EpollRdHup | LibC.EpollEdgeTriggered, (ulong)GCHandle.ToIntPtr(handle));
 
     /// <summary>Stops watching <paramref name="fd"/>. Its handle is freed after the batch in hand, which may still name it.</summary>
     public void Remove(int fd, GCHandle handle)
@@ -122,11 +124,12 @@ internal sealed unsafe class EventLoop
 
     private void RunPosted()
     {
-        if (Volatile.Read(ref _wakePending) == 0)
+        // A full fence, not a plain write: the queue must be read after the flag is cleared, or a Post
+        // that saw the flag still set (and so wrote no wake-up) could leave its work stranded.
+        if (Volatile.Read(ref _wakePending) == 0 || Interlocked.Exchange(ref _wakePending, 0) == 0)
         {
             return;
         }
-        Volatile.Write(ref _wakePending, 0);
         while (_posted.TryDequeue(out var item))
         {
             try

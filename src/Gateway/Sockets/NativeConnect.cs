@@ -21,22 +21,16 @@ internal static unsafe class NativeConnect
         try
         {
             handle.DangerousAddRef(ref added);
-            while (true)
+            if (LibC.Connect((int)handle.DangerousGetHandle(), address, length) == 0)
             {
-                if (LibC.Connect((int)handle.DangerousGetHandle(), address, length) == 0)
-                {
-                    return true;
-                }
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.EINPROGRESS)
-                {
-                    return false;
-                }
-                if (errno != LibC.EINTR)
-                {
-                    throw SocketErrors.From(errno);
-                }
+                return true;
             }
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is LibC.EINPROGRESS or LibC.EINTR)
+            {
+                return false; // Under way; an interrupted connect() goes on too, and calling it again would be EALREADY.
+            }
+            throw SocketErrors.From(errno);
         }
         finally
         {

@@ -38,6 +38,10 @@ internal sealed class PolledSocket : IDisposable
     // The peer closed its side or the connection failed: the end (or the error) is read after whatever
     // data is left, with no further edge to announce it, so the socket never counts as drained again.
     private bool _readEnded;
+
+    // Urgent data (MSG_OOB) arrived: a read stops short at its mark with more queued, so from then on only
+    // EAGAIN proves the socket drained.
+    private bool _urgentSeen;
     private bool _disposed;
 
     private PolledSocket(Socket socket, EventLoop? loop, bool writable)
@@ -135,7 +139,7 @@ internal sealed class PolledSocket : IDisposable
         var task = op.Begin(ct);
         var version = op.Version; // Read now: once it waits, the loop may finish it and a continuation begin the next.
         op.Buffer = buffer;
-        var result = TryReceive(op, out var error);
+        var result = TryReceive(op, resumed: false, out var error);
         return result >= 0 ? new ValueTask<int>(result)
             : result == Failed ? ValueTask.FromException<int>(error!)
             : Wait(op, task, version, CancelReceive, ct);
@@ -157,7 +161,7 @@ internal sealed class PolledSocket : IDisposable
         var version = op.Version;
         op.Data = data;
         op.Sent = 0;
-        var result = TrySend(op, out var error);
+        var result = TrySend(op, resumed: false, out var error);
         return result >= 0 ? new ValueTask<int>(result)
             : result == Failed ? ValueTask.FromException<int>(error!)
             : Wait(op, task, version, CancelSend, ct);
@@ -173,11 +177,12 @@ internal sealed class PolledSocket : IDisposable
             {
                 return;
             }
-            if ((events & (LibC.EpollIn | LibC.EpollRdHup | LibC.EpollHup | LibC.EpollErr)) != 0)
+            if ((events & (LibC.EpollIn | LibC.EpollPri | LibC.EpollRdHup | LibC.EpollHup | LibC.EpollErr)) != 0)
             {
                 _readReports++;
                 _readable = true;
                 _readEnded |= (events & (LibC.EpollRdHup | LibC.EpollHup | LibC.EpollErr)) != 0;
+                _urgentSeen |= (events & LibC.EpollPri) != 0;
                 resumeReceive = _receive.TakeWaiting();
             }
             if ((events & (LibC.EpollOut | LibC.EpollHup | LibC.EpollErr)) != 0)
@@ -189,12 +194,12 @@ internal sealed class PolledSocket : IDisposable
         }
         if (resumeReceive)
         {
-            var result = TryReceive(_receive, out var error);
+            var result = TryReceive(_receive, resumed: true, out var error);
             Finish(_receive, result, error);
         }
         if (resumeSend)
         {
-            var result = TrySend(_send, out var error);
+            var result = TrySend(_send, resumed: true, out var error);
             Finish(_send, result, error);
         }
     }
@@ -230,11 +235,11 @@ internal sealed class PolledSocket : IDisposable
     }
 
     /// <summary>Bytes received, 0 at the end of the stream, <see cref="Parked"/> when left waiting, or <see cref="Failed"/>.</summary>
-    private int TryReceive(SocketOperation op, out Exception? error)
+    private int TryReceive(SocketOperation op, bool resumed, out Exception? error)
     {
         while (true)
         {
-            var state = Look(op, ref _readable, ref _readReports, out var seen, out error);
+            var state = Look(op, resumed, ref _readable, ref _readReports, out var seen, out error);
             if (state != Ready)
             {
                 return state;
@@ -244,13 +249,13 @@ internal sealed class PolledSocket : IDisposable
             {
                 if (count > 0 && count < op.Buffer.Length)
                 {
-                    MarkReadDrained(seen); // Short: all there was, and the next arrival is a new edge.
+                    MarkReadDrained(seen, shortRead: true); // Short: all there was, and the next arrival is a new edge.
                 }
                 return count;
             }
             if (errno == LibC.EAGAIN)
             {
-                MarkReadDrained(seen);
+                MarkReadDrained(seen, shortRead: false);
             }
             else if (errno != LibC.EINTR)
             {
@@ -262,9 +267,10 @@ internal sealed class PolledSocket : IDisposable
 
     /// <summary>
     /// Under the lock, whether the call can be made: <see cref="Ready"/> with the count of reports seen,
-    /// <see cref="Parked"/> (the operation now waits for the loop), or <see cref="Failed"/> once disposed.
+    /// <see cref="Parked"/> (the operation now waits for the loop), or <see cref="Failed"/> once disposed:
+    /// a call begun after Dispose fails as disposed, one that was waiting as aborted, as with .NET's sockets.
     /// </summary>
-    private int Look(SocketOperation op, ref bool ready, ref int reports, out int seen, out Exception? error)
+    private int Look(SocketOperation op, bool resumed, ref bool ready, ref int reports, out int seen, out Exception? error)
     {
         error = null;
         seen = 0;
@@ -272,7 +278,7 @@ internal sealed class PolledSocket : IDisposable
         {
             if (_disposed)
             {
-                error = new ObjectDisposedException(nameof(PolledSocket));
+                error = resumed ? SocketErrors.Aborted() : new ObjectDisposedException(nameof(PolledSocket));
                 return Failed;
             }
             if (!ready)
@@ -284,11 +290,11 @@ internal sealed class PolledSocket : IDisposable
         }
     }
 
-    private void MarkReadDrained(int seen)
+    private void MarkReadDrained(int seen, bool shortRead)
     {
         lock (_sync)
         {
-            if (_readReports == seen && !_readEnded)
+            if (_readReports == seen && !_readEnded && !(shortRead && _urgentSeen))
             {
                 _readable = false;
             }
@@ -296,11 +302,11 @@ internal sealed class PolledSocket : IDisposable
     }
 
     /// <summary>All of the operation's data sent (its length), <see cref="Parked"/>, or <see cref="Failed"/>.</summary>
-    private int TrySend(SocketOperation op, out Exception? error)
+    private int TrySend(SocketOperation op, bool resumed, out Exception? error)
     {
         while (true)
         {
-            var state = Look(op, ref _writable, ref _writeReports, out var seen, out error);
+            var state = Look(op, resumed, ref _writable, ref _writeReports, out var seen, out error);
             if (state != Ready)
             {
                 return state;

@@ -125,6 +125,25 @@ public sealed class PolledSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bytes_after_urgent_data_are_read_though_a_read_stops_short_at_its_mark()
+    {
+        await _peer.SendAsync("before"u8.ToArray());
+        await _peer.SendAsync("!"u8.ToArray(), SocketFlags.OutOfBand);
+        await _peer.SendAsync("after"u8.ToArray());
+        await Task.Delay(50); // All in before the first receive, announced by the edges already seen.
+        var received = new System.Text.StringBuilder();
+        var buffer = new byte[64];
+
+        while (!received.ToString().EndsWith("after", StringComparison.Ordinal))
+        {
+            var read = await _socket.ReceiveAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            received.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        Assert.Equal("beforeafter", received.ToString()); // The urgent byte itself is out of band.
+    }
+
+    [Fact]
     public async Task Disposing_ends_a_waiting_receive_with_an_aborted_operation()
     {
         var receiving = _socket.ReceiveAsync(new byte[16]).AsTask();
