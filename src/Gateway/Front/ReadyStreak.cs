@@ -7,8 +7,12 @@ namespace Mesh.Gateway.Front;
 /// </summary>
 internal struct ReadyStreak
 {
-    /// <summary>Ready receives in a row before a step off.</summary>
-    private const int Limit = 4;
+    /// <summary>
+    /// Ready receives in a row before a step off. 16 on the gateway's own event loops: interleaved with 4
+    /// (5 rounds, twice) it served 42.2k and 42.4k req/s against 38.6k and 40.5k, at a p99 as low
+    /// (2.47 against 2.60, 2.54 against 2.54 ms); never stepping off raised the p99 (2.78 ms).
+    /// </summary>
+    internal const int Limit = 16;
 
     private int _count;
 
