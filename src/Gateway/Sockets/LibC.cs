@@ -23,6 +23,7 @@ internal static unsafe partial class LibC
     public const int MsgNoSignal = 0x4000;
 
     public const int EINTR = 4;
+    public const int EBADF = 9;
     public const int EAGAIN = 11;
     public const int EINPROGRESS = 115;
 

@@ -356,7 +356,7 @@ internal sealed class PolledSocket : IDisposable
         }
         catch (ObjectDisposedException)
         {
-            return (-1, 9); // EBADF: closed by Dispose meanwhile.
+            return (-1, LibC.EBADF); // Closed by Dispose meanwhile.
         }
         finally
         {

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using Mesh.Gateway.Sockets;
 using System.Runtime.CompilerServices;
+using Mesh.Gateway.Sockets;
 
 namespace Mesh.Gateway.Front.Http2;
 
