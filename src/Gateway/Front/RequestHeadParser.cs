@@ -93,7 +93,7 @@ internal static class RequestHeadParser
                     }
                     break;
                 case "Content-Length":
-                    if (contentLength is not null || !TryDigits(rawValue, out var length))
+                    if (contentLength is not null || !FieldSyntax.TryParseLength(rawValue, out var length))
                     {
                         return HeadParse.HandOver;
                     }
@@ -200,24 +200,6 @@ internal static class RequestHeadParser
 
     /// <summary>A host[:port] of the characters a Service name or an IP address uses, at least one.</summary>
     private static bool IsAuthority(ReadOnlySpan<byte> host) => !host.IsEmpty && host.IndexOfAnyExcept(AuthorityBytes) < 0;
-
-    private static bool TryDigits(ReadOnlySpan<byte> value, out long number)
-    {
-        number = 0;
-        if (value.IsEmpty || value.Length > 18)
-        {
-            return false;
-        }
-        foreach (var b in value)
-        {
-            if (b is < (byte)'0' or > (byte)'9')
-            {
-                return false;
-            }
-            number = number * 10 + (b - '0');
-        }
-        return true;
-    }
 
     /// <summary>"keep-alive" and "close" are understood here; any other connection option is Kestrel's.</summary>
     private static bool TryConnection(ReadOnlySpan<byte> value, ref bool close)

@@ -249,6 +249,17 @@ public sealed class Http1ForwardingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_value_with_tabs_and_spaces_inside_is_passed_on_as_sent()
+    {
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\nX-Spaced: \ta \tb~\t \r\nContent-Length: 007\r\n\r\nhello!!");
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "hello!!"), (answer.Status, answer.Body));
+        Assert.Equal("a \tb~", answer.Headers["X-Spaced"].ToString()); // Trimmed at the ends only (RFC 9110 §5.5).
+    }
+
+    [Fact]
     public async Task A_repeated_equal_Content_Length_is_passed_on_once()
     {
         await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello");
@@ -388,6 +399,13 @@ public sealed class Http1ForwardingTests : IDisposable
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nhi")] // Conflicting lengths.
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nhi")] // Whitespace before the colon.
     [InlineData("HTTP/1.1 200 OK\r\nX-Nul: a\0b\r\nContent-Length: 0\r\n\r\n")] // A control character in a value.
+    [InlineData("HTTP/1.1 200 OK\r\nX-Del: a\u007fb\r\nContent-Length: 0\r\n\r\n")] // DEL, a control too.
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\nhi")] // Digits only: no sign.
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2x\r\n\r\nhi")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 1 1\r\n\r\nhi")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 9999999999999999999\r\n\r\n")] // Beyond any body.
     public async Task An_invalid_answer_is_a_502(string reply)
     {
         await using var upstream = new ScriptedUpstream().Then(reply);

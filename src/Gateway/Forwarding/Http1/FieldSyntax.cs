@@ -12,6 +12,9 @@ internal static class FieldSyntax
     private static readonly SearchValues<byte> TokenBytes =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
+    /// <summary>What a field value may hold here: visible ASCII, spaces and tabs.</summary>
+    private static readonly SearchValues<byte> ValueBytes = SearchValues.Create(ValueByteSet());
+
     /// <summary>RFC 9110 token characters, at least one.</summary>
     public static bool IsToken(ReadOnlySpan<byte> bytes) => !bytes.IsEmpty && bytes.IndexOfAnyExcept(TokenBytes) < 0;
 
@@ -25,18 +28,39 @@ internal static class FieldSyntax
         var colon = line.IndexOf((byte)':');
         name = colon < 0 ? default : line[..colon];
         value = colon < 0 ? default : line[(colon + 1)..].Trim(" \t"u8);
-        if (!IsToken(name))
+        return IsToken(name) && value.IndexOfAnyExcept(ValueBytes) < 0;
+    }
+
+    /// <summary>
+    /// A Content-Length value: decimal digits only (no sign, no spaces; RFC 9110 §8.6), at most 18 of them so
+    /// the number cannot overflow.
+    /// </summary>
+    public static bool TryParseLength(ReadOnlySpan<byte> digits, out long length)
+    {
+        length = 0;
+        if (digits.IsEmpty || digits.Length > 18)
         {
             return false;
         }
-        foreach (var b in value)
+        foreach (var digit in digits)
         {
-            if ((b < 0x20 && b != (byte)'\t') || b >= 0x7F)
+            if (!char.IsAsciiDigit((char)digit))
             {
                 return false;
             }
+            length = (length * 10) + (digit - '0');
         }
         return true;
+    }
+
+    private static byte[] ValueByteSet()
+    {
+        var bytes = new List<byte> { (byte)'\t' };
+        for (var b = 0x20; b < 0x7F; b++)
+        {
+            bytes.Add((byte)b);
+        }
+        return [.. bytes];
     }
 
     /// <summary>The name as a string: one of <paramref name="common"/> (matched in any case) without allocating, else a new one.</summary>

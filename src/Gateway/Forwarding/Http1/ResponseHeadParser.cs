@@ -15,9 +15,11 @@ internal static class ResponseHeadParser
     private static readonly string[] CommonNames =
     [
         "Date", "Vary", "ETag", "Server", "Expires", "Location", "Connection", "Set-Cookie", "Keep-Alive", "Content-Type",
-        "Accept-Ranges", "Cache-Control", "Last-Modified", "Content-Length", "Content-Encoding", "Transfer-Encoding",
+        "Accept-Ranges", "Cache-Control", "Last-Modified", ContentLength, "Content-Encoding", "Transfer-Encoding",
         "grpc-status", "grpc-message", "X-Content-Type-Options", "Strict-Transport-Security", "Trailer",
     ];
+
+    private const string ContentLength = "Content-Length";
 
     /// <summary>No earlier fields to reuse strings from (trailers).</summary>
     private static readonly List<KeyValuePair<string, string>> NoFields = [];
@@ -106,12 +108,19 @@ internal static class ResponseHeadParser
 
     private static void ParseField(ReadOnlySpan<byte> line, ResponseHead head)
     {
-        var (name, value) = SplitField(line, head.PreviousFields, head.Fields.Count);
+        if (!FieldSyntax.TrySplit(line, out var nameBytes, out var valueBytes))
+        {
+            // No name, a line starting with whitespace (obsolete line folding, which a proxy must not pass
+            // on), whitespace before the colon, or bytes that are not field content.
+            throw Invalid(line.IndexOf((byte)':') <= 0 ? "malformed header line"
+                : FieldSyntax.IsToken(nameBytes) ? "invalid header value" : "invalid header name");
+        }
+        var name = FieldSyntax.NameOf(nameBytes, CommonNames);
+        var value = FieldSyntax.ValueOf(valueBytes, name, head.PreviousFields, head.Fields.Count);
         switch (name.Length)
         {
-            case 14 when name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase):
-                if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
-                    || (head.ContentLength is { } earlier && earlier != length))
+            case 14 when ReferenceEquals(name, ContentLength) || name.Equals(ContentLength, StringComparison.OrdinalIgnoreCase):
+                if (!FieldSyntax.TryParseLength(valueBytes, out var length) || (head.ContentLength is { } earlier && earlier != length))
                 {
                     throw Invalid("invalid or conflicting Content-Length");
                 }
@@ -134,20 +143,16 @@ internal static class ResponseHeadParser
         head.Fields.Add(new(name, value));
     }
 
-    /// <param name="previous">The same connection's previous response, whose value strings a repeat reuses (<see cref="FieldSyntax.ValueOf"/>).</param>
-    private static (string Name, string Value) SplitField(ReadOnlySpan<byte> line, List<KeyValuePair<string, string>>? previous = null, int index = 0)
+    /// <summary>Splits a trailer field; trailers have no previous answer to reuse strings from.</summary>
+    private static (string Name, string Value) SplitField(ReadOnlySpan<byte> line)
     {
-        if (line.IndexOf((byte)':') <= 0)
-        {
-            // No name, or a line starting with whitespace: obsolete line folding, which a proxy must not pass on.
-            throw Invalid("malformed header line");
-        }
         if (!FieldSyntax.TrySplit(line, out var nameBytes, out var valueBytes))
         {
-            throw Invalid(FieldSyntax.IsToken(nameBytes) ? "invalid header value" : "invalid header name");
+            throw Invalid(line.IndexOf((byte)':') <= 0 ? "malformed header line"
+                : FieldSyntax.IsToken(nameBytes) ? "invalid header value" : "invalid header name");
         }
         var name = FieldSyntax.NameOf(nameBytes, CommonNames);
-        return (name, FieldSyntax.ValueOf(valueBytes, name, previous ?? NoFields, index));
+        return (name, FieldSyntax.ValueOf(valueBytes, name, NoFields, 0));
     }
 
     private static HttpRequestException Invalid(string what) => new(HttpRequestError.InvalidResponse, $"upstream sent an invalid response: {what}");
