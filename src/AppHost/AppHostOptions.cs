@@ -33,4 +33,7 @@ public sealed class AppHostOptions
 
     /// <summary>Passed to the gateway as --lean-http2: false hands h2c connections to Kestrel (for A/B runs).</summary>
     public bool GatewayLeanHttp2 { get; set; } = true;
+
+    /// <summary>Passed to the gateway as --event-loops when set; unset, the gateway runs one per two cores.</summary>
+    public int? GatewayEventLoops { get; set; }
 }

@@ -24,6 +24,17 @@ public static class GatewayHost
     public static WebApplication Build(GatewayOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.EventLoops is { } loops)
+        {
+            if (loops < 1)
+            {
+                throw new ArgumentException($"--event-loops must be at least 1, not {loops}.");
+            }
+            if (!Sockets.EventLoops.Configure(loops))
+            {
+                throw new InvalidOperationException($"--event-loops {loops}: this process runs its event loops already, with another count.");
+            }
+        }
         var builder = MeshWebHost.CreateBuilder();
         // Kestrel hands each connection's reads to the thread pool rather than running requests on the
         // socket's I/O thread. Inline, a few busy connections could hold an I/O thread while the others

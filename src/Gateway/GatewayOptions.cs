@@ -67,6 +67,13 @@ public sealed class GatewayOptions
     /// </summary>
     public bool LeanHttp2 { get; set; } = true;
 
+    /// <summary>
+    /// Threads serving the lean front's sockets and the upstream HTTP/1.1 connections, each with its own
+    /// epoll set. Unset: half the cores, at least one (Sockets/EventLoops.cs says why); a node whose proxy
+    /// should take more of its cores says so here.
+    /// </summary>
+    public int? EventLoops { get; set; }
+
     /// <summary>When set, the gateway exits once this process does (the AppHost launching it).</summary>
     public int? ParentPid { get; set; }
 }

@@ -63,8 +63,9 @@ public sealed class LocalMesh : IAsyncDisposable
         string[] leanClient = options.GatewayLeanHttp1Upstream ? [] : ["--lean-http1-upstream", "false"];
         string[] leanFront = options.GatewayLeanFront ? [] : ["--lean-front", "false"];
         string[] leanHttp2 = options.GatewayLeanHttp2 ? [] : ["--lean-http2", "false"];
+        string[] eventLoops = options.GatewayEventLoops is { } loops ? ["--event-loops", Invariant(loops)] : [];
         var gateway = Launch("gateway",
-            ["--port", Invariant(gatewayPort), "--admin-port", Invariant(adminPort), "--silo", SiloUri.ToString(), .. accessLog, .. leanClient, .. leanFront, .. leanHttp2], GatewayProgram.ReadyLine);
+            ["--port", Invariant(gatewayPort), "--admin-port", Invariant(adminPort), "--silo", SiloUri.ToString(), .. accessLog, .. leanClient, .. leanFront, .. leanHttp2, .. eventLoops], GatewayProgram.ReadyLine);
         await gateway.ReadyLineSeen.WaitAsync(token).ConfigureAwait(false);
         Console.Out.WriteLine($"silo on {SiloUri}, gateway on {GatewayUri} (admin http://127.0.0.1:{adminPort}/metrics)");
     }

@@ -1,12 +1,42 @@
 namespace Mesh.Gateway.Sockets;
 
-/// <summary>The gateway's event loops: one per core, as .NET's socket engine and HAProxy have one thread per core.</summary>
+/// <summary>
+/// The gateway's event loops, each a thread of its own: by default one per two cores (<see cref="DefaultCount"/>),
+/// else as many as <c>--event-loops</c> says.
+/// </summary>
 internal static class EventLoops
 {
     private static readonly Lock Sync = new();
     private static readonly List<EventLoop> Made = [];
     private static EventLoop[]? _loops;
     private static int _next;
+    private static int _count = DefaultCount(Environment.ProcessorCount);
+
+    /// <summary>
+    /// Half the cores, at least one. A node's proxy shares its cores with the workloads whose traffic it
+    /// carries, and each request it passes on costs its client and its server at least as much again; on
+    /// the 2-core test machine one loop served more requests per second than two, for less CPU each, over
+    /// HTTP/1.1 and h2c alike, as fewer threads woke one another and slept less (docs/performance.md).
+    /// </summary>
+    public static int DefaultCount(int processors) => Math.Max(1, processors / 2);
+
+    /// <summary>
+    /// Sets how many loops to run; the loops are process-wide, so this holds only before the first socket
+    /// joins one. False when they are running already with another count.
+    /// </summary>
+    public static bool Configure(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        lock (Sync)
+        {
+            if (Made.Count > 0)
+            {
+                return _count == count; // Started (in tests, by an earlier gateway in the same process).
+            }
+            _count = count;
+            return true;
+        }
+    }
 
     /// <summary>epoll is Linux's; elsewhere sockets go through .NET's own engine.</summary>
     public static bool Supported => OperatingSystem.IsLinux();
@@ -36,7 +66,7 @@ internal static class EventLoops
             while (_loops is null)
             {
                 Made.Add(new EventLoop(Made.Count));
-                if (Made.Count == Environment.ProcessorCount)
+                if (Made.Count == _count)
                 {
                     _loops = [.. Made];
                 }
