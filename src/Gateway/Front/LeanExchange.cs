@@ -50,17 +50,6 @@ internal sealed class LeanExchange : ExchangeFeatures, IHttpRequestLifetimeFeatu
 
     protected override void DiscardPendingBody() => Writer.DiscardPending();
 
-    private List<KeyValuePair<string, string>> _fields = [];
-    private List<KeyValuePair<string, string>> _previousFields = [];
-
-    /// <summary>For the head parser: the previous request's fields (whose strings a repeat reuses), and an empty list for this one's.</summary>
-    internal (List<KeyValuePair<string, string>> Previous, List<KeyValuePair<string, string>> Current) StartReadingFields()
-    {
-        (_previousFields, _fields) = (_fields, _previousFields);
-        _fields.Clear();
-        return (_previousFields, _fields);
-    }
-
     protected override Stream RequestBodyStream => RequestBody;
 
     protected override PipeWriter BodyWriter => Writer;

@@ -65,7 +65,6 @@ internal static class RequestHeadParser
 
         IHeaderDictionary headers = exchange.RequestHeaders;
         headers.Clear();
-        var (previousFields, fieldsRead) = exchange.StartReadingFields();
         var rest = head[(lineEnd + 2)..];
         var fields = 0;
         var hosts = 0;
@@ -82,7 +81,7 @@ internal static class RequestHeadParser
             {
                 return HeadParse.HandOver; // Includes whitespace before the colon, obs-fold lines, controls and obs-text.
             }
-            var name = FieldSyntax.NameOf(rawName, CommonNames);
+            var name = FieldSyntax.NameOf(rawName, CommonNames, out var common);
             switch (name)
             {
                 case "Host":
@@ -108,8 +107,7 @@ internal static class RequestHeadParser
                 case "Transfer-Encoding" or "Upgrade" or "Expect" or "HTTP2-Settings":
                     return HeadParse.HandOver;
             }
-            var value = FieldSyntax.ValueOf(rawValue, name, previousFields, fieldsRead.Count);
-            fieldsRead.Add(new(name, value));
+            var value = FieldSyntax.ValueOf(rawValue, name, common);
             headers[name] = headers.TryGetValue(name, out var earlier) ? StringValues.Concat(earlier, value) : new StringValues(value);
         }
         if (hosts != 1)

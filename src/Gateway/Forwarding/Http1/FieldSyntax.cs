@@ -64,8 +64,9 @@ internal static class FieldSyntax
     }
 
     /// <summary>The name as a string: one of <paramref name="common"/> (matched in any case) without allocating, else a new one.</summary>
-    public static string NameOf(ReadOnlySpan<byte> name, string[] common)
+    public static string NameOf(ReadOnlySpan<byte> name, string[] common, out bool isCommon)
     {
+        isCommon = true;
         foreach (var known in common)
         {
             if (known.Length == name.Length && Ascii.EqualsIgnoreCase(name, known))
@@ -73,16 +74,15 @@ internal static class FieldSyntax
                 return known;
             }
         }
+        isCommon = false;
         return Encoding.ASCII.GetString(name);
     }
 
     /// <summary>
-    /// The value as a string: the very one the previous head on the connection had at the same place,
-    /// when a common field (its name one of the interned strings) repeats it byte for byte, since a peer
-    /// sends most of its fields alike every time; else a new one.
+    /// The value as a string: of a common field (its name one of the interned strings), one read before when
+    /// the bytes repeat (<see cref="FieldValueCache"/>), since a peer sends most of its fields alike every time;
+    /// else a new one.
     /// </summary>
-    public static string ValueOf(ReadOnlySpan<byte> value, string name, List<KeyValuePair<string, string>> previous, int index) =>
-        index < previous.Count && ReferenceEquals(previous[index].Key, name) && Ascii.Equals(value, previous[index].Value)
-            ? previous[index].Value
-            : value.IsEmpty ? "" : Encoding.ASCII.GetString(value);
+    public static string ValueOf(ReadOnlySpan<byte> value, string name, bool commonName) =>
+        commonName ? FieldValueCache.Get(name, value) : value.IsEmpty ? "" : Encoding.ASCII.GetString(value);
 }

@@ -18,10 +18,7 @@ internal sealed class ResponseHead
     public bool IsHttp10 { get; set; }
 
     /// <summary>Header fields in the order received, names as sent (common ones interned).</summary>
-    public List<KeyValuePair<string, string>> Fields { get; private set; } = [];
-
-    /// <summary>The fields of the response before this one on the connection, whose value strings a repeat reuses.</summary>
-    public List<KeyValuePair<string, string>> PreviousFields { get; private set; } = [];
+    public List<KeyValuePair<string, string>> Fields { get; } = [];
 
     public long? ContentLength { get; set; }
 
@@ -36,7 +33,6 @@ internal sealed class ResponseHead
     {
         Status = 0;
         IsHttp10 = false;
-        (PreviousFields, Fields) = (Fields, PreviousFields);
         Fields.Clear();
         ContentLength = null;
         Chunked = false;

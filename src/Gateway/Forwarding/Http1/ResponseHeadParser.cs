@@ -21,9 +21,6 @@ internal static class ResponseHeadParser
 
     private const string ContentLength = "Content-Length";
 
-    /// <summary>No earlier fields to reuse strings from (trailers).</summary>
-    private static readonly List<KeyValuePair<string, string>> NoFields = [];
-
     /// <summary>Header fields a response may carry; a proxy that took any number would spend unbounded work on one answer.</summary>
     public const int MaxFields = 256;
 
@@ -115,8 +112,8 @@ internal static class ResponseHeadParser
             throw Invalid(line.IndexOf((byte)':') <= 0 ? "malformed header line"
                 : FieldSyntax.IsToken(nameBytes) ? "invalid header value" : "invalid header name");
         }
-        var name = FieldSyntax.NameOf(nameBytes, CommonNames);
-        var value = FieldSyntax.ValueOf(valueBytes, name, head.PreviousFields, head.Fields.Count);
+        var name = FieldSyntax.NameOf(nameBytes, CommonNames, out var common);
+        var value = FieldSyntax.ValueOf(valueBytes, name, common);
         switch (name.Length)
         {
             case 14 when ReferenceEquals(name, ContentLength) || name.Equals(ContentLength, StringComparison.OrdinalIgnoreCase):
@@ -143,7 +140,7 @@ internal static class ResponseHeadParser
         head.Fields.Add(new(name, value));
     }
 
-    /// <summary>Splits a trailer field; trailers have no previous answer to reuse strings from.</summary>
+    /// <summary>Splits a trailer field.</summary>
     private static (string Name, string Value) SplitField(ReadOnlySpan<byte> line)
     {
         if (!FieldSyntax.TrySplit(line, out var nameBytes, out var valueBytes))
@@ -151,8 +148,8 @@ internal static class ResponseHeadParser
             throw Invalid(line.IndexOf((byte)':') <= 0 ? "malformed header line"
                 : FieldSyntax.IsToken(nameBytes) ? "invalid header value" : "invalid header name");
         }
-        var name = FieldSyntax.NameOf(nameBytes, CommonNames);
-        return (name, FieldSyntax.ValueOf(valueBytes, name, NoFields, 0));
+        var name = FieldSyntax.NameOf(nameBytes, CommonNames, out var common);
+        return (name, FieldSyntax.ValueOf(valueBytes, name, common));
     }
 
     private static HttpRequestException Invalid(string what) => new(HttpRequestError.InvalidResponse, $"upstream sent an invalid response: {what}");
