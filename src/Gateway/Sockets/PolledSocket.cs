@@ -266,14 +266,20 @@ internal sealed class PolledSocket : IDisposable
     }
 
     /// <summary>
-    /// Under the lock, whether the call can be made: <see cref="Ready"/> with the count of reports seen,
+    /// Whether the call can be made: <see cref="Ready"/> with the count of reports seen,
     /// <see cref="Parked"/> (the operation now waits for the loop), or <see cref="Failed"/> once disposed:
     /// a call begun after Dispose fails as disposed, one that was waiting as aborted, as with .NET's sockets.
     /// </summary>
     private int Look(SocketOperation op, bool resumed, ref bool ready, ref int reports, out int seen, out Exception? error)
     {
         error = null;
-        seen = 0;
+        // The common case without the lock: known ready and not disposed. The count is read before the
+        // call is made, so a report that comes after it still keeps the socket from being marked drained.
+        seen = Volatile.Read(ref reports);
+        if (Volatile.Read(ref ready) && !Volatile.Read(ref _disposed))
+        {
+            return Ready;
+        }
         lock (_sync)
         {
             if (_disposed)
