@@ -748,11 +748,11 @@ internal sealed class Http2Connection
     private static bool HasValidLength(Http2Stream stream, bool endStream)
     {
         var headers = stream.RequestHeaders;
-        if (headers.ContentLength is { } length)
+        if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentLength))
         {
-            return !endStream || length == 0;
+            return true; // Most requests: one lookup.
         }
-        return !headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentLength); // Present but not a length.
+        return headers.ContentLength is { } length && (!endStream || length == 0); // Present but not a length: malformed.
     }
 
     /// <summary>A stream refused after its admission leaves the table.</summary>
