@@ -37,6 +37,10 @@ public static class HopByHopHeaders
         {
             return false;
         }
+        if (Is(connectionHeader, "keep-alive"))
+        {
+            return Is(name, "keep-alive"); // What nearly every HTTP/1.1 peer sends, asked for each of its fields: no split.
+        }
         foreach (var range in connectionHeader.AsSpan().Split(','))
         {
             if (connectionHeader.AsSpan(range).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
