@@ -97,4 +97,45 @@ public sealed class AccessLogTests(LoggingMesh fixture) : IClassFixture<LoggingM
         Assert.Equal(0, line["attempts"]!.GetValue<int>());
         Assert.Equal(answer.Text.Length, line["bytes"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task Each_request_is_one_line_however_it_ends()
+    {
+        // Forwarded straight (the forwarder ends the request), forwarded after its body was read for a
+        // retry (the forwarder, with the proxy waiting around it), and answered by the proxy itself.
+        await using var backend = await RecordingBackend.StartAsync();
+        await Mesh.Api.ApplyNamespaceAsync(Ns);
+        await backend.RegisterAsync(Mesh.Api, Ns, "counted");
+        await Mesh.Api.ApplyRouteAsync(Ns, "counted", "counted", """
+            [{"matches":[{"path":{"type":"PathPrefix","value":"/retried"}}],"retry":{"codes":[503],"attempts":2},
+              "backendRefs":[{"name":"counted","port":80}]},
+             {"filters":[{"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"x-route","value":"counted"}]}}],
+              "backendRefs":[{"name":"counted","port":80}]}]
+            """);
+        using var client = await Mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+        await Eventually.HoldsAsync(() => client.EchoAsync("http://counted.accesslog/warmup"),
+            r => r.Headers.TryGetValue("x-route", out var mark) && mark == "counted", "the route is in force");
+        var id = Guid.NewGuid().ToString("N");
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(200, (await client.EchoAsync($"http://counted.accesslog/straight-{id}-{i}")).Status);
+        }
+        using (var retried = new HttpRequestMessage(HttpMethod.Post, $"http://counted.accesslog/retried/{id}") { Content = new StringContent("body") })
+        {
+            using var answer = await client.SendAsync(retried);
+            Assert.Equal(200, (int)answer.StatusCode);
+        }
+        Assert.Equal(404, (await client.EchoAsync($"http://nothing-here.nowhere/unrouted-{id}")).Status);
+
+        string[] paths = [$"/straight-{id}-0", $"/straight-{id}-1", $"/straight-{id}-2", $"/retried/{id}", $"/unrouted-{id}"];
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Lines()), lines => paths.All(p => lines.Any(l => l["path"]?.GetValue<string>() == p)),
+            "a line for every request");
+        await Task.Delay(200); // A second line, were one written, would follow at once.
+        var all = fixture.Lines();
+        foreach (var path in paths)
+        {
+            Assert.Single(all, l => l["path"]?.GetValue<string>() == path);
+        }
+    }
 }

@@ -43,112 +43,119 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
-        // Linked token sources only when a route sets a timeout: most requests need none.
-        using var exchange = plan.Timeouts.Request is { } requestTimeout
-            ? CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted)
-            : null;
-        exchange?.CancelAfter(plan.Timeouts.Request!.Value);
-        var exchangeToken = exchange?.Token ?? context.RequestAborted;
-        var maxTries = 1 + (plan.Retry is { } retry && replayable ? retry.Attempts : 0);
-        IUpstreamAnswer? response = null;
-        EndpointState? servedBy = null;
-        var servedFailed = false;
-        for (var attempt = 1; response is null; attempt++)
+        try
         {
-            if (attempt > 1)
-            {
-                metrics.Retries.WithLabels(new LabelValues(plan.Pool.Service)).Add();
-                if (!await PauseAsync(plan.Retry!.BackoffBefore(attempt - 1), exchangeToken).ConfigureAwait(false))
-                {
-                    await TimedOutAsync(context, "request timeout").ConfigureAwait(false);
-                    return;
-                }
-            }
-            var endpoint = plan.Pool.Pick();
-            if (endpoint is null)
-            {
-                await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {plan.Pool.Service}:{plan.Pool.Port}").ConfigureAwait(false);
-                return;
-            }
-            plan.Labels.Endpoint = endpoint.Address;
-            plan.Labels.Attempts = attempt;
-            using var attemptScope = plan.Timeouts.BackendRequest is { } backendTimeout
-                ? CancellationTokenSource.CreateLinkedTokenSource(exchangeToken)
+            // Linked token sources only when a route sets a timeout: most requests need none.
+            using var exchange = plan.Timeouts.Request is { } requestTimeout
+                ? CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted)
                 : null;
-            attemptScope?.CancelAfter(plan.Timeouts.BackendRequest!.Value);
-            var last = attempt >= maxTries;
-            var failed = true;
-            endpoint.Started();
-            try
+            exchange?.CancelAfter(plan.Timeouts.Request!.Value);
+            var exchangeToken = exchange?.Token ?? context.RequestAborted;
+            var maxTries = 1 + (plan.Retry is { } retry && replayable ? retry.Attempts : 0);
+            IUpstreamAnswer? response = null;
+            EndpointState? servedBy = null;
+            var servedFailed = false;
+            for (var attempt = 1; response is null; attempt++)
             {
-                var candidate = await SendAsync(context, plan, endpoint, bufferedBody, attemptScope?.Token ?? exchangeToken).ConfigureAwait(false);
-                // A trailers-only gRPC failure (UNAVAILABLE...) counts as the 5xx it stands for, for retries and ejection alike.
-                var status = candidate.EquivalentStatus;
-                failed = status >= 500;
-                if (!last && plan.Retry!.RetriesStatus(status))
+                if (attempt > 1)
                 {
-                    candidate.Dispose();
-                    continue;
+                    metrics.Retries.WithLabels(new LabelValues(plan.Pool.Service)).Add();
+                    if (!await PauseAsync(plan.Retry!.BackoffBefore(attempt - 1), exchangeToken).ConfigureAwait(false))
+                    {
+                        await TimedOutAsync(context, "request timeout").ConfigureAwait(false);
+                        return;
+                    }
                 }
-                response = candidate;
-                servedFailed = failed;
-                servedBy = endpoint; // Still in flight until its body has been relayed.
-            }
-            catch (UnsendableRequestException e)
-            {
-                failed = false;
-                await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"the request cannot be forwarded: {e.Message}").ConfigureAwait(false);
-                return;
-            }
-            catch (HttpRequestException e) when (!exchangeToken.IsCancellationRequested)
-            {
-                if (!last)
+                var endpoint = plan.Pool.Pick();
+                if (endpoint is null)
                 {
-                    continue;
-                }
-                var refused = e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError;
-                await ProxyErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
-                    refused ? $"upstream {endpoint.Address} refused the connection" : $"upstream {endpoint.Address} failed: {e.HttpRequestError}").ConfigureAwait(false);
-                return;
-            }
-            catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
-            {
-                if (context.RequestAborted.IsCancellationRequested)
-                {
-                    failed = false; // The client went away; the endpoint did nothing wrong.
+                    await ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {plan.Pool.Service}:{plan.Pool.Port}").ConfigureAwait(false);
                     return;
                 }
-                if (exchangeToken.IsCancellationRequested)
+                plan.Labels.Endpoint = endpoint.Address;
+                plan.Labels.Attempts = attempt;
+                using var attemptScope = plan.Timeouts.BackendRequest is { } backendTimeout
+                    ? CancellationTokenSource.CreateLinkedTokenSource(exchangeToken)
+                    : null;
+                attemptScope?.CancelAfter(plan.Timeouts.BackendRequest!.Value);
+                var last = attempt >= maxTries;
+                var failed = true;
+                endpoint.Started();
+                try
                 {
-                    await TimedOutAsync(context, "request timeout").ConfigureAwait(false);
+                    var candidate = await SendAsync(context, plan, endpoint, bufferedBody, attemptScope?.Token ?? exchangeToken).ConfigureAwait(false);
+                    // A trailers-only gRPC failure (UNAVAILABLE...) counts as the 5xx it stands for, for retries and ejection alike.
+                    var status = candidate.EquivalentStatus;
+                    failed = status >= 500;
+                    if (!last && plan.Retry!.RetriesStatus(status))
+                    {
+                        candidate.Dispose();
+                        continue;
+                    }
+                    response = candidate;
+                    servedFailed = failed;
+                    servedBy = endpoint; // Still in flight until its body has been relayed.
+                }
+                catch (UnsendableRequestException e)
+                {
+                    failed = false;
+                    await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"the request cannot be forwarded: {e.Message}").ConfigureAwait(false);
                     return;
                 }
-                if (!last)
+                catch (HttpRequestException e) when (!exchangeToken.IsCancellationRequested)
                 {
-                    continue; // This attempt's backendRequest timeout.
+                    if (!last)
+                    {
+                        continue;
+                    }
+                    var refused = e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError;
+                    await ProxyErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
+                        refused ? $"upstream {endpoint.Address} refused the connection" : $"upstream {endpoint.Address} failed: {e.HttpRequestError}").ConfigureAwait(false);
+                    return;
                 }
-                await TimedOutAsync(context, "backend request timeout").ConfigureAwait(false);
-                return;
-            }
-            finally
-            {
-                if (!ReferenceEquals(servedBy, endpoint))
+                catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
                 {
-                    endpoint.Finished(failed, Now());
+                    if (context.RequestAborted.IsCancellationRequested)
+                    {
+                        failed = false; // The client went away; the endpoint did nothing wrong.
+                        return;
+                    }
+                    if (exchangeToken.IsCancellationRequested)
+                    {
+                        await TimedOutAsync(context, "request timeout").ConfigureAwait(false);
+                        return;
+                    }
+                    if (!last)
+                    {
+                        continue; // This attempt's backendRequest timeout.
+                    }
+                    await TimedOutAsync(context, "backend request timeout").ConfigureAwait(false);
+                    return;
+                }
+                finally
+                {
+                    if (!ReferenceEquals(servedBy, endpoint))
+                    {
+                        endpoint.Finished(failed, Now());
+                    }
+                }
+            }
+
+            using (response)
+            {
+                try
+                {
+                    await response.RelayAsync(context, plan, exchangeToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    servedBy!.Finished(servedFailed, Now());
                 }
             }
         }
-
-        using (response)
+        finally
         {
-            try
-            {
-                await response.RelayAsync(context, plan, exchangeToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                servedBy!.Finished(servedFailed, Now());
-            }
+            plan.Ended?.Invoke(context, plan.Labels);
         }
     }
 

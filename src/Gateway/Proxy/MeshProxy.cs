@@ -19,26 +19,59 @@ namespace Mesh.Gateway.Proxy;
 public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, MirrorSender mirrors, GatewayMetrics metrics, AccessLog accessLog,
     ServiceDemand demand)
 {
-    public async Task HandleAsync(HttpContext context)
+    private readonly Action<HttpContext, RequestLabels> _ended = (context, labels) => End(context, labels, metrics, accessLog);
+
+    /// <remarks>
+    /// Not async itself: a forwarded request's metrics and log line are written by the forwarder as it
+    /// finishes (<see cref="ForwardPlan.Ended"/>), so the common request pays for no state machine here.
+    /// </remarks>
+    public Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var started = Stopwatch.GetTimestamp();
-        var labels = new RequestLabels();
-        var responseBytes = accessLog.Begin(context); // Null unless --access-log is set.
+        var labels = new RequestLabels { Started = Stopwatch.GetTimestamp(), ResponseBytes = accessLog.Begin(context) };
+        Task routing;
         try
         {
-            await RouteAsync(context, labels).ConfigureAwait(false);
+            routing = RouteAsync(context, labels);
+        }
+        catch
+        {
+            _ended(context, labels);
+            throw;
+        }
+        if (routing.IsCompleted)
+        {
+            _ended(context, labels);
+            return routing;
+        }
+        return labels.EndedByForwarder ? routing : EndAfterAsync(context, labels, routing);
+    }
+
+    private async Task EndAfterAsync(HttpContext context, RequestLabels labels, Task routing)
+    {
+        try
+        {
+            await routing.ConfigureAwait(false);
         }
         finally
         {
-            var code = GatewayMetrics.CodeClass(context.Response.StatusCode);
-            metrics.Requests.WithLabels(new LabelValues(labels.Service, labels.Route, labels.Backend, code)).Add();
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            metrics.Duration.WithLabels(new LabelValues(labels.Service)).Observe(elapsed.TotalSeconds);
-            if (responseBytes is not null)
-            {
-                accessLog.End(context, labels, responseBytes, elapsed);
-            }
+            _ended(context, labels);
+        }
+    }
+
+    private static void End(HttpContext context, RequestLabels labels, GatewayMetrics metrics, AccessLog accessLog)
+    {
+        if (!labels.TryEnd())
+        {
+            return;
+        }
+        var code = GatewayMetrics.CodeClass(context.Response.StatusCode);
+        metrics.Requests.WithLabels(new LabelValues(labels.Service, labels.Route, labels.Backend, code)).Add();
+        var elapsed = Stopwatch.GetElapsedTime(labels.Started);
+        metrics.Duration.WithLabels(new LabelValues(labels.Service)).Observe(elapsed.TotalSeconds);
+        if (labels.ResponseBytes is { } responseBytes)
+        {
+            accessLog.End(context, labels, responseBytes, elapsed);
         }
     }
 
@@ -195,11 +228,14 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             var name = pool is null ? "the backend" : $"{pool.Service}:{pool.Port}";
             return ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready endpoint for {name}");
         }
-        var plan = new ForwardPlan(pool, authority, pathAndQuery, pool.IsH2c || GrpcCalls.IsGrpc(context.Request), timeouts, retry, responseHeaders, labels);
-        var needsReplay = retry is not null || mirrorList.Count > 0;
-        return needsReplay
-            ? CaptureThenForwardAsync(context, plan, mirrorList, current)
-            : forwarder.ForwardAsync(context, plan, bufferedBody: null, replayable: false);
+        var plan = new ForwardPlan(pool, authority, pathAndQuery, pool.IsH2c || GrpcCalls.IsGrpc(context.Request), timeouts, retry, responseHeaders, labels,
+            _ended);
+        if (retry is not null || mirrorList.Count > 0)
+        {
+            return CaptureThenForwardAsync(context, plan, mirrorList, current);
+        }
+        labels.EndedByForwarder = true; // From here the forwarder's task is the request's, and it ends it.
+        return forwarder.ForwardAsync(context, plan, bufferedBody: null, replayable: false);
     }
 
     /// <summary>Retries and mirrors need the body more than once: read it first when it is small enough.</summary>
