@@ -11,6 +11,7 @@ internal static class EventLoops
     private static EventLoop[]? _loops;
     private static int _next;
     private static int _count = DefaultCount(Environment.ProcessorCount);
+    private static bool _configured;
 
     /// <summary>
     /// Half the cores, at least one. A node's proxy shares its cores with the workloads whose traffic it
@@ -21,19 +22,20 @@ internal static class EventLoops
     public static int DefaultCount(int processors) => Math.Max(1, processors / 2);
 
     /// <summary>
-    /// Sets how many loops to run; the loops are process-wide, so this holds only before the first socket
-    /// joins one. False when they are running already with another count.
+    /// Sets how many loops to run. The loops are process-wide, so the first count set (or the default, once
+    /// a socket has joined a loop) holds: false when another count was set or is running already.
     /// </summary>
     public static bool Configure(int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         lock (Sync)
         {
-            if (Made.Count > 0)
+            if (_configured || Made.Count > 0)
             {
-                return _count == count; // Started (in tests, by an earlier gateway in the same process).
+                return _count == count; // Set or started already (in tests, by an earlier gateway in the same process).
             }
             _count = count;
+            _configured = true;
             return true;
         }
     }

@@ -51,4 +51,19 @@ public sealed class FieldValueCacheTests
         Assert.NotSame(first, again);
         Assert.Same("", FieldValueCache.Get(ContentType, ""u8));
     }
+
+    [Theory]
+    [InlineData("Authorization")]
+    [InlineData("Cookie")]
+    [InlineData("Set-Cookie")]
+    [InlineData("traceparent")]
+    [InlineData("X-Request-Id")]
+    public void Credentials_and_per_request_ids_are_never_kept(string name)
+    {
+        var first = FieldValueCache.Get(name, "Bearer abc.def"u8);
+        var again = FieldValueCache.Get(name, "Bearer abc.def"u8);
+
+        Assert.Equal("Bearer abc.def", again);
+        Assert.NotSame(first, again);
+    }
 }

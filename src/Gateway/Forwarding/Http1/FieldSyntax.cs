@@ -32,13 +32,19 @@ internal static class FieldSyntax
     }
 
     /// <summary>
-    /// A Content-Length value: decimal digits only (no sign, no spaces; RFC 9110 §8.6), at most 18 of them so
-    /// the number cannot overflow.
+    /// A Content-Length value: decimal digits only (no sign, no spaces; RFC 9110 §8.6), leading zeros
+    /// allowed, at most 18 significant ones so the number cannot overflow.
     /// </summary>
     public static bool TryParseLength(ReadOnlySpan<byte> digits, out long length)
     {
         length = 0;
-        if (digits.IsEmpty || digits.Length > 18)
+        if (digits.IsEmpty)
+        {
+            return false;
+        }
+        var significant = digits.IndexOfAnyExcept((byte)'0');
+        digits = significant < 0 ? digits[^1..] : digits[significant..];
+        if (digits.Length > 18)
         {
             return false;
         }

@@ -30,7 +30,7 @@ internal static class FieldValueCache
         {
             return "";
         }
-        if (value.Length > MaxKeptLength)
+        if (value.Length > MaxKeptLength || NeverKept(name))
         {
             return Encoding.ASCII.GetString(value);
         }
@@ -44,6 +44,23 @@ internal static class FieldValueCache
         entry = new Entry(name, made);
         return made;
     }
+
+    /// <summary>
+    /// Credentials, which must not outlive their request in a table shared by every client on the thread,
+    /// and values new on every request (trace and request ids), which would only push out the ones that repeat.
+    /// </summary>
+    private static bool NeverKept(string name) => name.Length switch
+    {
+        6 => Is(name, "Cookie"),
+        7 => Is(name, "baggage"),
+        10 => Is(name, "Set-Cookie") || Is(name, "tracestate"),
+        11 => Is(name, "traceparent"),
+        12 => Is(name, "X-Request-Id"),
+        13 => Is(name, "Authorization"),
+        _ => false,
+    };
+
+    private static bool Is(string name, string other) => string.Equals(name, other, StringComparison.OrdinalIgnoreCase);
 
     // Length and the first and last eight bytes: cheap, and apart for the values that differ (a Date's
     // seconds are in its last eight bytes). Collisions only cost a new string.
