@@ -779,7 +779,7 @@ internal sealed class Http2Connection
             _ = stream.EndUnservedAsync();
             return;
         }
-        _ = stream.RunAsync(_proxy);
+        stream.Run(_proxy);
     }
 
     private void OnTrailers(int streamId, ReadOnlySpan<byte> block, bool endStream)

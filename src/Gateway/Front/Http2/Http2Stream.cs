@@ -27,6 +27,9 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
     private TaskCompletionSource? _windowWait;
     private readonly HeaderDictionary _trailers = new();
 
+    private readonly Action _handled;
+    private Task? _handling;
+
     public Http2Stream(Http2Connection connection)
         : base("HTTP/2", connection.Id, connection.EndPoints.Local, connection.EndPoints.Remote)
     {
@@ -35,6 +38,7 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
         Writer = new Http2ResponseWriter(this);
         RequestBody = new Http2RequestBody(this);
         Context = new DefaultHttpContext(_features);
+        _handled = OnHandled;
     }
 
     public Http2Connection Connection { get; }
@@ -155,12 +159,43 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
         Context.Initialize(_features);
     }
 
-    /// <summary>Serves the request, then ends the stream.</summary>
-    internal async Task RunAsync(MeshProxy proxy)
+    /// <summary>
+    /// Serves the request, then ends the stream. Not async: the stream, kept for the connection's next
+    /// requests, is itself the continuation of the request path, where an async method would be a new
+    /// state machine for every request that waits (every forwarded one).
+    /// </summary>
+    internal void Run(MeshProxy proxy)
+    {
+        Task handling;
+        try
+        {
+            handling = proxy.HandleAsync(Context);
+        }
+        catch (Exception e)
+        {
+            handling = Task.FromException(e);
+        }
+        if (handling.IsCompleted)
+        {
+            Handled(handling);
+            return;
+        }
+        _handling = handling;
+        handling.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_handled);
+    }
+
+    private void OnHandled()
+    {
+        var handling = _handling!;
+        _handling = null;
+        Handled(handling);
+    }
+
+    private void Handled(Task handling)
     {
         try
         {
-            await proxy.HandleAsync(Context).ConfigureAwait(false);
+            handling.GetAwaiter().GetResult();
         }
         catch (Exception e)
         {
@@ -174,6 +209,12 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
                 FailWith500();
             }
         }
+        _ = EndAsync(); // Its faults are caught within.
+    }
+
+    /// <summary>Ends the answer and the stream; without waiting (no state machine) when the answer is written at once.</summary>
+    private async Task EndAsync()
+    {
         try
         {
             await Writer.EndAsync().ConfigureAwait(false);
