@@ -46,21 +46,41 @@ public sealed class AccessLogTests(LoggingMesh fixture) : IClassFixture<LoggingM
         () => Task.FromResult(fixture.Lines().LastOrDefault(l => l["path"]?.GetValue<string>() == path)),
         line => line is not null, $"a line for {path}")!;
 
+    /// <summary>
+    /// A backend behind Service <paramref name="name"/> and its route, and a client once the route is in
+    /// force: the rule answering /warmup must set x-route to the name.
+    /// </summary>
+    private async Task<Routed> RoutedAsync(string name, string rulesJson)
+    {
+        var backend = await RecordingBackend.StartAsync();
+        await Mesh.Api.ApplyNamespaceAsync(Ns);
+        await backend.RegisterAsync(Mesh.Api, Ns, name);
+        await Mesh.Api.ApplyRouteAsync(Ns, name, name, rulesJson);
+        var client = await Mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+        await Eventually.HoldsAsync(() => client.EchoAsync($"http://{name}.{Ns}/warmup"),
+            r => r.Headers.TryGetValue("x-route", out var mark) && mark == name, "the route is in force");
+        return new Routed(backend, client);
+    }
+
+    private sealed record Routed(RecordingBackend Backend, PodClient Client) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await Backend.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task A_retried_request_is_one_line_with_its_route_endpoint_attempts_and_bytes()
     {
-        await using var backend = await RecordingBackend.StartAsync();
-        await Mesh.Api.ApplyNamespaceAsync(Ns);
-        await backend.RegisterAsync(Mesh.Api, Ns, "logged");
-        await Mesh.Api.ApplyRouteAsync(Ns, "logged", "logged", """
+        await using var routed = await RoutedAsync("logged", """
             [{"retry":{"codes":[503],"attempts":2},
               "filters":[{"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"x-route","value":"logged"}]}}],
               "backendRefs":[{"name":"logged","port":80}]}]
             """);
-        using var client = await Mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+        var (backend, client) = (routed.Backend, routed.Client);
         var podIP = client.Pod.IP;
-        await Eventually.HoldsAsync(() => client.EchoAsync("http://logged.accesslog/warmup"),
-            r => r.Headers.TryGetValue("x-route", out var mark) && mark == "logged", "the route is in force");
 
         backend.AnswerNext(503);
         using var request = new HttpRequestMessage(HttpMethod.Post, "http://logged.accesslog/order?id=7") { Content = new StringContent("payload") };
@@ -103,18 +123,13 @@ public sealed class AccessLogTests(LoggingMesh fixture) : IClassFixture<LoggingM
     {
         // Forwarded straight (the forwarder ends the request), forwarded after its body was read for a
         // retry (the forwarder, with the proxy waiting around it), and answered by the proxy itself.
-        await using var backend = await RecordingBackend.StartAsync();
-        await Mesh.Api.ApplyNamespaceAsync(Ns);
-        await backend.RegisterAsync(Mesh.Api, Ns, "counted");
-        await Mesh.Api.ApplyRouteAsync(Ns, "counted", "counted", """
+        await using var routed = await RoutedAsync("counted", """
             [{"matches":[{"path":{"type":"PathPrefix","value":"/retried"}}],"retry":{"codes":[503],"attempts":2},
               "backendRefs":[{"name":"counted","port":80}]},
              {"filters":[{"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"x-route","value":"counted"}]}}],
               "backendRefs":[{"name":"counted","port":80}]}]
             """);
-        using var client = await Mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
-        await Eventually.HoldsAsync(() => client.EchoAsync("http://counted.accesslog/warmup"),
-            r => r.Headers.TryGetValue("x-route", out var mark) && mark == "counted", "the route is in force");
+        var client = routed.Client;
         var id = Guid.NewGuid().ToString("N");
 
         for (var i = 0; i < 3; i++)
