@@ -40,6 +40,9 @@ internal static class EventLoops
         }
     }
 
+    /// <summary>How many loops run: 0 before the first socket joins one.</summary>
+    public static int Running => Volatile.Read(ref _loops)?.Length ?? 0;
+
     /// <summary>epoll is Linux's; elsewhere sockets go through .NET's own engine.</summary>
     public static bool Supported => OperatingSystem.IsLinux();
 

@@ -33,6 +33,7 @@ public sealed class EventLoopsTests
         }
         EventLoops.ForNewSocket(); // Starts them, if no other test has.
         var running = EventLoops.DefaultCount(Environment.ProcessorCount); // No test here sets another.
+        Assert.Equal(running, EventLoops.Running);
         Assert.True(EventLoops.Configure(running));
         Assert.False(EventLoops.Configure(running + 1));
         var loopThreads = Directory.GetDirectories("/proc/self/task").Count(task => ThreadName(task).StartsWith("mesh loop", StringComparison.Ordinal));
