@@ -32,7 +32,7 @@ public static class GatewayHost
             }
             if (!Sockets.EventLoops.Configure(loops))
             {
-                throw new InvalidOperationException($"--event-loops {loops}: this process runs its event loops already, with another count.");
+                throw new InvalidOperationException($"--event-loops {loops}: this process's event loops are set to another count already.");
             }
         }
         var builder = MeshWebHost.CreateBuilder();

@@ -116,7 +116,7 @@ internal static class ResponseHeadParser
         var value = FieldSyntax.ValueOf(valueBytes, name, common);
         switch (name.Length)
         {
-            case 14 when ReferenceEquals(name, ContentLength) || name.Equals(ContentLength, StringComparison.OrdinalIgnoreCase):
+            case 14 when name.Equals(ContentLength, StringComparison.OrdinalIgnoreCase):
                 if (!FieldSyntax.TryParseLength(valueBytes, out var length) || (head.ContentLength is { } earlier && earlier != length))
                 {
                     throw Invalid("invalid or conflicting Content-Length");
