@@ -43,9 +43,7 @@ internal sealed class LeanExchange : ExchangeFeatures, IHttpRequestLifetimeFeatu
         RequestBody.Begin(contentLength ?? 0);
         ResetResponse();
         Writer.Begin(HttpMethods.IsHead(Method));
-        _features.Reset();
-        Context.Uninitialize();
-        Context.Initialize(_features);
+        _features.ResetFor(Context);
     }
 
     protected override void DiscardPendingBody() => Writer.DiscardPending();

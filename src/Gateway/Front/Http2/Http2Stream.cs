@@ -154,9 +154,7 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
             && string.Equals(((IHeaderDictionary)RequestHeaders).Expect.ToString(), "100-continue", StringComparison.OrdinalIgnoreCase);
         BodyRateApplies = !((IHeaderDictionary)RequestHeaders).ContentType.ToString().StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
         Writer.Begin(HttpMethods.IsHead(Method));
-        _features.Reset();
-        Context.Uninitialize();
-        Context.Initialize(_features);
+        _features.ResetFor(Context);
     }
 
     /// <summary>
