@@ -7,6 +7,7 @@ second and p50/p99 latency, with ratios to HAProxy.
     TARGETS=haproxy,mesh PROTOCOLS=http/1.1 python3 bench/load/loadtest.py   # a subset, while iterating
     APPHOST_ARGS="--gateway-lean-http1-upstream false" python3 bench/load/loadtest.py   # a gateway option, for A/B runs
     ROUNDS=5 TARGETS=haproxy,mesh python3 bench/load/loadtest.py   # interleaved rounds, medians (this VM swings ±30%)
+    CONTENTION=1 ROUNDS=5 TARGETS=haproxy,mesh python3 bench/load/loadtest.py   # a busy-looping process shares the cores throughout
 
 Each proxy runs as it would by default on this machine: HAProxy with its default threads (one per
 CPU), nginx with a worker per CPU, the gateway with its defaults (HTTP/1.1 and h2c on its lean front's
@@ -26,6 +27,9 @@ ROUNDS = int(os.environ.get("ROUNDS", "1"))
 REWARM = int(os.environ.get("REWARM", "3"))
 TARGETS = os.environ.get("TARGETS", "direct,haproxy,nginx,mesh").split(",")
 PROTOCOLS = os.environ.get("PROTOCOLS", "http/1.1,h2c").split(",")
+# A node's proxy shares its cores with the workloads it serves: CONTENTION=N runs N busy-looping processes
+# from the first warm-up to the last run, to see which proxy holds up when CPU is short.
+CONTENTION = int(os.environ.get("CONTENTION", "0"))
 # Extra AppHost arguments, for A/B runs of gateway options (e.g. "--gateway-lean-http1-upstream false").
 APPHOST_ARGS = os.environ.get("APPHOST_ARGS", "").split()
 ORIGIN, HAPROXY_H1, HAPROXY_H2, NGINX_H1, NGINX_H2 = 18080, 18090, 18092, 18091, 18093
@@ -235,6 +239,8 @@ backend origin
             if h2 and "h2c" in PROTOCOLS:
                 runs.append((name, "h2c", h2, lambda port=h2: run_h2load(port, work)))
         rounds = {}
+        # Warm-ups run under the contention too: they are there for the JIT, which it does not change.
+        procs[:0] = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(CONTENTION)]
         for round_number in range(ROUNDS):
             order = runs if round_number == 0 else random.sample(runs, len(runs))
             for name, proto, port, run in order:
@@ -242,7 +248,8 @@ backend origin
                 rounds.setdefault((name, proto), []).append(measured(run, processes[name], name == "mesh"))
         results = {key: medians(values) for key, values in rounds.items()}
         print(f"\nload: {CONNECTIONS} connections, {DURATION}s each, 2 cores shared by client, proxy and origin"
-              + (f"; medians of {ROUNDS} interleaved rounds" if ROUNDS > 1 else "") + "\n")
+              + (f"; medians of {ROUNDS} interleaved rounds" if ROUNDS > 1 else "")
+              + (f"; {CONTENTION} busy-looping process(es) throughout" if CONTENTION else "") + "\n")
         print("cpu µs/req: CPU time of the proxy's own processes (the origin's, for direct) per request served;")
         print("alloc B/req: bytes the gateway allocated per request (from its /metrics).\n")
         print(f"{'target':<10}{'protocol':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}{'rps/haproxy':>13}{'p99/haproxy':>13}"
