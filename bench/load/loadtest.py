@@ -9,6 +9,11 @@ second and p50/p99 latency, with ratios to HAProxy.
     ROUNDS=5 TARGETS=haproxy,mesh python3 bench/load/loadtest.py   # interleaved rounds, medians (this VM swings ±30%)
     CONTENTION=1 ROUNDS=5 TARGETS=haproxy,mesh python3 bench/load/loadtest.py   # a busy-looping process shares the cores throughout
 
+Every process the script starts (origin, each proxy, each load run, each busy loop) has a session of
+its own. Where the kernel groups the scheduling of sessions (autogroup, on by default on many
+distributions, and here), the CPU is then shared between them the same way whichever proxy is
+measured, much as a node shares it between pods' cgroups (docs/performance.md says what it changed).
+
 Each proxy runs as it would by default on this machine: HAProxy with its default threads (one per
 CPU), nginx with a worker per CPU, the gateway with its defaults (HTTP/1.1 and h2c on its lean front's
 socket threads); the origin is one nginx worker. Everything listens on 127.0.0.1 only; every load run
@@ -59,7 +64,7 @@ http {{ access_log off; client_body_temp_path {work}; proxy_temp_path {work};
   upstream origin {{ server 127.0.0.1:{ORIGIN}; keepalive 64; }}
   {body} }}
 """)
-    return subprocess.Popen(["nginx", "-c", conf, "-p", work], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(["nginx", "-c", conf, "-p", work], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def wait_http(port, host=None, path="/"):
@@ -134,15 +139,15 @@ def warm_up(port, protocol="http/1.1", seconds=None):
     seconds = WARMUP if seconds is None else seconds
     if protocol == "h2c":
         subprocess.run(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{seconds}", "-H", f":authority: {HOST}", f"http://127.0.0.1:{port}/"],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, start_new_session=True)
     else:
         subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, start_new_session=True)
 
 
 def run_wrk(port):
     out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-H", f"Host: {HOST}",
-                          f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True).stdout
+                          f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True, start_new_session=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     pct = {p: to_ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -155,7 +160,7 @@ def run_h2load(port, work):
     if os.path.exists(log):
         os.remove(log)  # h2load appends: a second round must not count the first's requests.
     out = subprocess.run(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{DURATION}", "-H", f":authority: {HOST}",
-                          "--log-file", log, f"http://127.0.0.1:{port}/"], capture_output=True, text=True).stdout
+                          "--log-file", log, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, start_new_session=True).stdout
     match = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out)
     if not match:
         return None, None, None, -1, 0
@@ -212,7 +217,7 @@ backend origin
   http-reuse always
   server origin 127.0.0.1:{ORIGIN}
 """)
-        haproxy = subprocess.Popen(["haproxy", "-f", haproxy_cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        haproxy = subprocess.Popen(["haproxy", "-f", haproxy_cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         procs.append(haproxy)
         build = subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(ROOT, "src", "AppHost")], capture_output=True, text=True)
         if build.returncode != 0:
@@ -240,7 +245,7 @@ backend origin
                 runs.append((name, "h2c", h2, lambda port=h2: run_h2load(port, work)))
         rounds = {}
         # Warm-ups run under the contention too: they are there for the JIT, which it does not change.
-        procs[:0] = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(CONTENTION)]
+        procs[:0] = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(CONTENTION)]
         for round_number in range(ROUNDS):
             order = runs if round_number == 0 else random.sample(runs, len(runs))
             for name, proto, port, run in order:
