@@ -17,7 +17,8 @@ internal static class EventLoops
     /// Half the cores, at least one. A node's proxy shares its cores with the workloads whose traffic it
     /// carries, and each request it passes on costs its client and its server at least as much again; on
     /// the 2-core test machine one loop served more requests per second than two, for less CPU each, over
-    /// HTTP/1.1 and h2c alike, as fewer threads woke one another and slept less (docs/performance.md).
+    /// HTTP/1.1 and h2c alike, as fewer threads woke one another and slept less. Under a busy loop sharing
+    /// the cores, two did better than one (docs/performance.md): the right count depends on contention.
     /// </summary>
     public static int DefaultCount(int processors) => Math.Max(1, processors / 2);
 
