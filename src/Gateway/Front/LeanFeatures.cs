@@ -20,7 +20,6 @@ internal sealed class LeanFeatures<TExchange>(TExchange exchange) : IFeatureColl
 {
     private Dictionary<Type, object?>? _set;
     private int _revision;
-    private int _revisionAtReset;
 
     public bool IsReadOnly => false;
 
@@ -53,12 +52,12 @@ internal sealed class LeanFeatures<TExchange>(TExchange exchange) : IFeatureColl
     /// </remarks>
     public void ResetFor(DefaultHttpContext context)
     {
-        if (_revision == _revisionAtReset)
+        if (_set is not { Count: > 0 })
         {
-            return;
+            return; // Every set goes through the indexer, which leaves a key here until the next reset.
         }
-        _set?.Clear();
-        _revisionAtReset = ++_revision;
+        _set.Clear();
+        _revision++;
         context.Uninitialize();
         context.Initialize(this);
     }
