@@ -50,6 +50,16 @@ def ensure_tools():
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
+def start_alone(cmd, **kwargs):
+    """Starts a process in a session of its own: see the module's notes on sessions."""
+    return subprocess.Popen(cmd, start_new_session=True, **kwargs)
+
+
+def run_alone(cmd, **kwargs):
+    """Runs a process to its end, in a session of its own."""
+    return subprocess.run(cmd, start_new_session=True, **kwargs)
+
+
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
@@ -64,7 +74,7 @@ http {{ access_log off; client_body_temp_path {work}; proxy_temp_path {work};
   upstream origin {{ server 127.0.0.1:{ORIGIN}; keepalive 64; }}
   {body} }}
 """)
-    return subprocess.Popen(["nginx", "-c", conf, "-p", work], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return start_alone(["nginx", "-c", conf, "-p", work], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def wait_http(port, host=None, path="/"):
@@ -138,16 +148,16 @@ def warm_up(port, protocol="http/1.1", seconds=None):
     settle, and HTTP/2 runs code that HTTP/1.1 load never reaches. Every target gets the same warm-up."""
     seconds = WARMUP if seconds is None else seconds
     if protocol == "h2c":
-        subprocess.run(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{seconds}", "-H", f":authority: {HOST}", f"http://127.0.0.1:{port}/"],
-                       capture_output=True, text=True, start_new_session=True)
+        run_alone(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{seconds}", "-H", f":authority: {HOST}", f"http://127.0.0.1:{port}/"],
+                  capture_output=True, text=True)
     else:
-        subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
-                       capture_output=True, text=True, start_new_session=True)
+        run_alone(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{port}/"],
+                  capture_output=True, text=True)
 
 
 def run_wrk(port):
-    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-H", f"Host: {HOST}",
-                          f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True, start_new_session=True).stdout
+    out = run_alone(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-H", f"Host: {HOST}",
+                     f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     pct = {p: to_ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -159,8 +169,8 @@ def run_h2load(port, work):
     log = os.path.join(work, f"h2load-{port}.log")
     if os.path.exists(log):
         os.remove(log)  # h2load appends: a second round must not count the first's requests.
-    out = subprocess.run(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{DURATION}", "-H", f":authority: {HOST}",
-                          "--log-file", log, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, start_new_session=True).stdout
+    out = run_alone(["h2load", f"-c{CONNECTIONS}", "-m10", f"-D{DURATION}", "-H", f":authority: {HOST}",
+                     "--log-file", log, f"http://127.0.0.1:{port}/"], capture_output=True, text=True).stdout
     match = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out)
     if not match:
         return None, None, None, -1, 0
@@ -217,16 +227,16 @@ backend origin
   http-reuse always
   server origin 127.0.0.1:{ORIGIN}
 """)
-        haproxy = subprocess.Popen(["haproxy", "-f", haproxy_cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        haproxy = start_alone(["haproxy", "-f", haproxy_cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(haproxy)
         build = subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(ROOT, "src", "AppHost")], capture_output=True, text=True)
         if build.returncode != 0:
             raise SystemExit(build.stdout[-4000:])
-        apphost = subprocess.Popen(
+        apphost = start_alone(
             ["dotnet", "run", "-c", "Release", "--no-build", "--project", os.path.join(ROOT, "src", "AppHost"), "--",
              "--resources", os.path.join(ROOT, "bench", "load", "resources"), "--api-port", str(API), "--silo-port", str(SILO),
              "--gateway-port", str(GATEWAY), "--gateway-admin-port", str(GATEWAY_ADMIN), "--pod-network", "127.1.250.0",
-             "--service-network", "127.2.250.0", *APPHOST_ARGS], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+             "--service-network", "127.2.250.0", *APPHOST_ARGS], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(apphost)
         for port in (ORIGIN, HAPROXY_H1, NGINX_H1):
             wait_http(port)
@@ -245,7 +255,7 @@ backend origin
                 runs.append((name, "h2c", h2, lambda port=h2: run_h2load(port, work)))
         rounds = {}
         # Warm-ups run under the contention too: they are there for the JIT, which it does not change.
-        procs[:0] = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(CONTENTION)]
+        procs[:0] = [start_alone([sys.executable, "-c", "while True: pass"]) for _ in range(CONTENTION)]
         for round_number in range(ROUNDS):
             order = runs if round_number == 0 else random.sample(runs, len(runs))
             for name, proto, port, run in order:
