@@ -265,6 +265,42 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task Streams_one_after_another_with_and_without_bodies_each_carry_only_their_own()
+    {
+        await using var backend = await LoopbackServer.StartAsync(app => app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            await context.Response.WriteAsync($"{context.Request.Method} [{await reader.ReadToEndAsync()}]");
+        }));
+        await ServiceAsync("bodies", backend);
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        // One at a time, so each stream reuses the one before: a body, none, a body left unread by the
+        // client's reset, none, and a body again.
+        var answers = new List<string>();
+        async Task PostAsync(int stream, string body)
+        {
+            await client.SendHeadersAsync(stream, endStream: false, [.. Get("/", authority: "bodies.h2", method: "POST"), ("content-length", body.Length.ToString(CultureInfo.InvariantCulture))]);
+            await client.SendAsync(Data, EndStream, stream, System.Text.Encoding.ASCII.GetBytes(body));
+            answers.Add((await client.ReadAnswerAsync(stream)).Text);
+        }
+        async Task GetAsync(int stream)
+        {
+            await client.SendHeadersAsync(stream, endStream: true, Get("/", authority: "bodies.h2"));
+            answers.Add((await client.ReadAnswerAsync(stream)).Text);
+        }
+        await PostAsync(1, "first");
+        await GetAsync(3);
+        await client.SendHeadersAsync(5, endStream: false, [.. Get("/", authority: "bodies.h2", method: "POST"), ("content-length", "100")]);
+        await client.SendAsync(Data, 0, 5, "partial"u8.ToArray());
+        await client.SendAsync(RstStream, 0, 5, [0, 0, 0, 0x8]); // CANCEL
+        await GetAsync(7);
+        await PostAsync(9, "second");
+
+        Assert.Equal(["POST [first]", "GET []", "GET []", "POST [second]"], answers);
+    }
+
+    [Fact]
     public async Task Padding_is_given_back_to_the_stream_window_as_it_arrives()
     {
         await using var backend = await LoopbackServer.StartAsync(app => app.Run(async context =>

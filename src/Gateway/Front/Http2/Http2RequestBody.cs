@@ -20,6 +20,13 @@ internal sealed class Http2RequestBody(Http2Stream stream) : RequestBodyStream
     private bool _ended;
     private long _read;
 
+    // Whether this request has a body, so the pipe is in use. Most requests have none: they leave the pipe
+    // as it is and read as empty, sparing the pipe's own locking (five locked steps to reset and end it).
+    private bool _hasBody;
+
+    // The pipe holds what an earlier body left (ended, read or not): reset before it is used again.
+    private bool _pipeUsed;
+
     /// <summary>The request said "Expect: 100-continue": the first read sends the interim answer (RFC 9110 §10.1.1).</summary>
     internal bool ExpectsContinue { get; set; }
 
@@ -28,14 +35,15 @@ internal sealed class Http2RequestBody(Http2Stream stream) : RequestBodyStream
     {
         lock (_sync)
         {
-            _pipe.Reader.Complete();
-            _pipe.Writer.Complete();
-            _pipe.Reset();
-            _ended = !hasBody;
-            if (_ended)
+            if (hasBody && _pipeUsed)
             {
+                _pipe.Reader.Complete();
                 _pipe.Writer.Complete();
+                _pipe.Reset();
             }
+            _hasBody = hasBody;
+            _pipeUsed |= hasBody;
+            _ended = !hasBody;
             _read = 0;
             ExpectsContinue = false;
         }
@@ -76,7 +84,7 @@ internal sealed class Http2RequestBody(Http2Stream stream) : RequestBodyStream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (buffer.IsEmpty)
+        if (buffer.IsEmpty || !_hasBody)
         {
             return 0;
         }
