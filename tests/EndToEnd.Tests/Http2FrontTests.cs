@@ -267,11 +267,7 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     [Fact]
     public async Task Streams_one_after_another_with_and_without_bodies_each_carry_only_their_own()
     {
-        await using var backend = await LoopbackServer.StartAsync(app => app.Run(async context =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            await context.Response.WriteAsync($"{context.Request.Method} [{await reader.ReadToEndAsync()}]");
-        }));
+        await using var backend = await BodyEchoAsync((method, body) => $"{method} [{body}]");
         await ServiceAsync("bodies", backend);
         await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
 
@@ -336,11 +332,7 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     [Fact]
     public async Task A_body_held_back_for_100_continue_is_asked_for()
     {
-        await using var backend = await LoopbackServer.StartAsync(app => app.Run(async context =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            await context.Response.WriteAsync($"got '{await reader.ReadToEndAsync()}'");
-        }));
+        await using var backend = await BodyEchoAsync((_, body) => $"got '{body}'");
         await ServiceAsync("continued", backend);
         await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
 
@@ -387,6 +379,14 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         await client.SendAsync(Ping, 0, 0, new byte[8]);
         Assert.NotNull(await client.ReadUntilAsync(f => f.Type == Ping)); // The connection lives on.
     }
+
+    /// <summary>A backend that reads the whole request body and answers what <paramref name="answer"/> makes of the method and the body.</summary>
+    private static Task<WebApplication> BodyEchoAsync(Func<string, string, string> answer) =>
+        LoopbackServer.StartAsync(app => app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            await context.Response.WriteAsync(answer(context.Request.Method, await reader.ReadToEndAsync()));
+        }));
 
     private async Task ServiceAsync(string name, WebApplication backend)
     {
