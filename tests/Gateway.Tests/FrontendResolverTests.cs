@@ -65,4 +65,14 @@ public class FrontendResolverTests
         Assert.True(Authority.TryParse("[::1]:8080", out var v6));
         Assert.Equal(("::1", 8080), (v6.Host, v6.Port));
     }
+
+    [Theory]
+    [InlineData("SMILEY.Faces:8080", "smiley.faces")]
+    [InlineData("smiley.faces.", "smiley.faces")]
+    [InlineData("[FE80::1%ETH0]", "fe80::1%eth0")]
+    public void Hosts_are_compared_in_lowercase(string authority, string host)
+    {
+        Assert.True(Authority.TryParse(authority, out var parsed));
+        Assert.Equal(host, parsed.Host);
+    }
 }

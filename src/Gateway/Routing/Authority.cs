@@ -55,7 +55,11 @@ public readonly record struct Authority(string Host, int Port)
         {
             return false;
         }
-        authority = new Authority(host.TrimEnd('.').ToLowerInvariant(), number);
+        authority = new Authority(Lowered(host.TrimEnd('.')), number);
         return true;
     }
+
+    /// <summary>The host in lowercase; itself, without a scan per character, when it is lowercase ASCII already (as most are).</summary>
+    private static string Lowered(string host) =>
+        host.AsSpan().ContainsAnyInRange('A', 'Z') || !System.Text.Ascii.IsValid(host) ? host.ToLowerInvariant() : host;
 }
