@@ -342,7 +342,7 @@ internal sealed class LeanConnection : IDisposable
         }
         try
         {
-            if (_socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0)
+            if (_socket.PeerClosed())
             {
                 Abort();
             }

@@ -20,6 +20,8 @@ internal static unsafe partial class LibC
     public const int EfdCloexec = 0x80000;
     public const int EfdNonBlock = 0x800;
 
+    public const int MsgPeek = 0x2;
+    public const int MsgDontWait = 0x40;
     public const int MsgNoSignal = 0x4000;
 
     public const int EINTR = 4;

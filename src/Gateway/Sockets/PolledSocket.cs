@@ -120,9 +120,21 @@ internal sealed class PolledSocket : IDisposable
 
     public void Shutdown(SocketShutdown how) => _socket.Shutdown(how);
 
-    public bool Poll(int microseconds, SelectMode mode) => _socket.Poll(microseconds, mode);
-
-    public int Available => _socket.Available;
+    /// <summary>
+    /// Whether the peer has closed its side (or the connection failed) with nothing it sent left unread. One
+    /// peek answers both at the same instant: asked as readable-then-nothing-available, a read by the loop
+    /// between the two questions made arriving data look like a close, and a request body in flight was cut.
+    /// </summary>
+    public bool PeerClosed()
+    {
+        if (_loop is null)
+        {
+            return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+        }
+        Span<byte> one = stackalloc byte[1];
+        var (count, errno) = Call(one, receive: true, LibC.MsgPeek | LibC.MsgDontWait);
+        return count == 0 || (count < 0 && errno is not (LibC.EAGAIN or LibC.EINTR));
+    }
 
     /// <summary>Receives into <paramref name="buffer"/>: the count, 0 once the peer has closed its side.</summary>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct = default)
@@ -346,7 +358,7 @@ internal sealed class PolledSocket : IDisposable
     }
 
     /// <summary>One recv or send on the descriptor, held open meanwhile so a concurrent Dispose cannot hand its number to another socket.</summary>
-    private unsafe (int Count, int Errno) Call(ReadOnlySpan<byte> span, bool receive)
+    private unsafe (int Count, int Errno) Call(ReadOnlySpan<byte> span, bool receive, int receiveFlags = 0)
     {
         var handle = _socket.SafeHandle;
         var added = false;
@@ -356,7 +368,7 @@ internal sealed class PolledSocket : IDisposable
             nint count;
             fixed (byte* bytes = span)
             {
-                count = receive ? LibC.Recv(_fd, bytes, span.Length, 0) : LibC.Send(_fd, bytes, span.Length, LibC.MsgNoSignal);
+                count = receive ? LibC.Recv(_fd, bytes, span.Length, receiveFlags) : LibC.Send(_fd, bytes, span.Length, LibC.MsgNoSignal);
             }
             return count >= 0 ? ((int)count, 0) : (-1, Marshal.GetLastPInvokeError());
         }

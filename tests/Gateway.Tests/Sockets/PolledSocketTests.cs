@@ -125,6 +125,56 @@ public sealed class PolledSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_close_counts_once_everything_sent_before_it_is_read()
+    {
+        Assert.False(_socket.PeerClosed());
+        await _peer.SendAsync("rest of the body"u8.ToArray());
+        _peer.Shutdown(SocketShutdown.Send);
+        await Task.Delay(50);
+
+        Assert.False(_socket.PeerClosed()); // Unread bytes first: the request they belong to is still being sent.
+        var buffer = new byte[64];
+        var read = await _socket.ReceiveAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("rest of the body", System.Text.Encoding.ASCII.GetString(buffer, 0, read)); // The look took nothing.
+        Assert.True(_socket.PeerClosed());
+    }
+
+    [Fact]
+    public async Task A_peer_sending_steadily_never_looks_closed_while_the_loop_reads_what_it_sends()
+    {
+        // What the sweeper asks of a request whose body is streaming in, while the loop reads that body.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var sending = Task.Run(async () =>
+        {
+            var chunk = new byte[1024];
+            while (!stop.IsCancellationRequested)
+            {
+                await _peer.SendAsync(chunk);
+            }
+        });
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new byte[1024];
+            while (await _socket.ReceiveAsync(buffer) > 0)
+            {
+            }
+        });
+        var looks = 0;
+        var closed = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            looks++;
+            closed += _socket.PeerClosed() ? 1 : 0;
+        }
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        _peer.Shutdown(SocketShutdown.Send); // Ends a receive still waiting.
+        await reading.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(looks > 1000, $"only {looks} looks");
+        Assert.Equal(0, closed);
+    }
+
+    [Fact]
     public async Task Bytes_after_urgent_data_are_read_though_a_read_stops_short_at_its_mark()
     {
         await _peer.SendAsync("before"u8.ToArray());
