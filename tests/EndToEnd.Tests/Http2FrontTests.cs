@@ -168,6 +168,20 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task A_client_that_stops_sending_its_body_loses_the_stream_after_Kestrels_grace()
+    {
+        await using var backend = await BodyEchoAsync((_, body) => body);
+        await ServiceAsync("stalled", backend);
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendHeadersAsync(1, endStream: false, [.. Get("/upload", authority: "stalled.h2", method: "POST"), ("content-length", "100")]);
+        await client.SendAsync(Data, 0, 1, "partial"u8.ToArray());
+        var answer = await client.ReadAnswerAsync(1); // The rest never comes.
+
+        Assert.True(answer.Ended is { Type: RstStream, ErrorCode: 0x8 }, "the stream was not reset with CANCEL");
+    }
+
+    [Fact]
     public async Task Window_updates_that_never_reach_the_stream_do_not_keep_it_alive()
     {
         await SmileyServesAsync();

@@ -81,7 +81,7 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
     internal ClientDataRate BodyRate { get; } = new();
 
     /// <summary>
-    /// Not for gRPC: a streaming call's client may rightly stay silent for long (Grpc.AspNetCore turns
+    /// Not without a body, and not for gRPC: a streaming call's client may rightly stay silent for long (Grpc.AspNetCore turns
     /// Kestrel's body rate off for it too). Its answers still need window.
     /// </summary>
     internal bool BodyRateApplies { get; private set; }
@@ -148,11 +148,14 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
     {
         RemoteEnded = endStream;
         CanHaveBody = !endStream;
-        DeclaredLength = RequestHeaders.ContentLength;
+        // The declared length, Expect and the gRPC type concern only a body: a request that ended with its
+        // head (most) looks none of them up. No DATA can follow it, so no length is checked against.
+        DeclaredLength = endStream ? null : RequestHeaders.ContentLength;
         RequestBody.Begin(hasBody: !endStream);
         RequestBody.ExpectsContinue = !endStream
             && string.Equals(((IHeaderDictionary)RequestHeaders).Expect.ToString(), "100-continue", StringComparison.OrdinalIgnoreCase);
-        BodyRateApplies = !((IHeaderDictionary)RequestHeaders).ContentType.ToString().StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+        BodyRateApplies = !endStream
+            && !((IHeaderDictionary)RequestHeaders).ContentType.ToString().StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
         Writer.Begin(HttpMethods.IsHead(Method));
         _features.ResetFor(Context);
     }
