@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
+using System.Text;
 
 namespace Mesh.Gateway.Routing;
 
@@ -61,5 +62,5 @@ public readonly record struct Authority(string Host, int Port)
 
     /// <summary>The host in lowercase; itself, without a scan per character, when it is lowercase ASCII already (as most are).</summary>
     private static string Lowered(string host) =>
-        host.AsSpan().ContainsAnyInRange('A', 'Z') || !System.Text.Ascii.IsValid(host) ? host.ToLowerInvariant() : host;
+        host.AsSpan().ContainsAnyInRange('A', 'Z') || !Ascii.IsValid(host) ? host.ToLowerInvariant() : host;
 }

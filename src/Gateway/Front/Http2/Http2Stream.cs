@@ -81,8 +81,8 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
     internal ClientDataRate BodyRate { get; } = new();
 
     /// <summary>
-    /// Not without a body, and not for gRPC: a streaming call's client may rightly stay silent for long (Grpc.AspNetCore turns
-    /// Kestrel's body rate off for it too). Its answers still need window.
+    /// Not without a body, and not for gRPC: a streaming call's client may rightly stay silent for long
+    /// (Grpc.AspNetCore turns Kestrel's body rate off for it too). Its answers still need window.
     /// </summary>
     internal bool BodyRateApplies { get; private set; }
 
