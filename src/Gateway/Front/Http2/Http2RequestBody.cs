@@ -21,11 +21,8 @@ internal sealed class Http2RequestBody(Http2Stream stream) : RequestBodyStream
     private long _read;
 
     // Whether this request has a body, so the pipe is in use. Most requests have none: they leave the pipe
-    // as it is and read as empty, sparing the pipe's own locking (five locked steps to reset and end it).
+    // as it is (whatever an earlier body left in it) and read as empty, sparing the pipe's own locking.
     private bool _hasBody;
-
-    // The pipe holds what an earlier body left (ended, read or not): reset before it is used again.
-    private bool _pipeUsed;
 
     /// <summary>The request said "Expect: 100-continue": the first read sends the interim answer (RFC 9110 §10.1.1).</summary>
     internal bool ExpectsContinue { get; set; }
@@ -35,14 +32,13 @@ internal sealed class Http2RequestBody(Http2Stream stream) : RequestBodyStream
     {
         lock (_sync)
         {
-            if (hasBody && _pipeUsed)
+            if (hasBody)
             {
                 _pipe.Reader.Complete();
                 _pipe.Writer.Complete();
                 _pipe.Reset();
             }
             _hasBody = hasBody;
-            _pipeUsed |= hasBody;
             _ended = !hasBody;
             _read = 0;
             ExpectsContinue = false;
