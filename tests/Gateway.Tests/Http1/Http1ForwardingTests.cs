@@ -106,6 +106,9 @@ public sealed class Http1ForwardingTests : IDisposable
     [Theory]
     [InlineData("a\r\nX-Evil: 1")] // Would start a header of its own upstream.
     [InlineData("caf\u00e9")] // Not ASCII.
+    [InlineData("nul\0here")]
+    [InlineData("lf\nX-Evil: 1")]
+    [InlineData("tab\tthen\r\nX-Evil: 1")] // A tab passes the quick check's slow step, the line break must not.
     public async Task A_header_that_cannot_be_sent_is_a_400_and_no_fault_of_the_endpoint(string value)
     {
         await using var upstream = new ScriptedUpstream().Then(Ok);
@@ -119,6 +122,16 @@ public sealed class Http1ForwardingTests : IDisposable
         Assert.Empty(upstream.Requests);
         AssertStatus(200, await ForwardAsync(upstream)); // Not ejected by six such requests.
         Assert.Equal(1, upstream.Connections); // Nor was a connection thrown away for them.
+    }
+
+    [Fact]
+    public async Task A_value_with_a_tab_is_sent_as_it_came()
+    {
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+
+        AssertStatus(200, await ForwardAsync(upstream, headers: h => h["X-Tabbed"] = "a\tb c"));
+
+        Assert.Contains("\r\nX-Tabbed: a\tb c\r\n", Assert.Single(upstream.Requests).Head, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 
 namespace Mesh.Gateway.Forwarding.Http1;
@@ -11,6 +12,10 @@ internal sealed class RequestHeadBuffer
 {
     private const int MaxHeadBytes = 1 << 20;
 
+    /// <summary>ASCII but CR, LF and NUL.</summary>
+    private static readonly SearchValues<char> SafeChars = SearchValues.Create(
+        string.Concat(Enumerable.Range(1, 0x7F).Select(c => (char)c).Where(c => c is not ('\r' or '\n'))));
+
     private byte[] _bytes = new byte[4 * 1024];
     private int _length;
 
@@ -22,12 +27,9 @@ internal sealed class RequestHeadBuffer
     {
         Text(method);
         Byte((byte)' ');
-        foreach (var c in pathAndQuery)
+        if (pathAndQuery.AsSpan().ContainsAnyExceptInRange('!', '~'))
         {
-            if (c <= ' ' || c >= 0x7F)
-            {
-                throw Invalid("a space, control or non-ASCII character in its target");
-            }
+            throw Invalid("a space, control or non-ASCII character in its target");
         }
         Text(pathAndQuery);
         Ascii(" HTTP/1.1\r\n"u8);
@@ -101,19 +103,17 @@ internal sealed class RequestHeadBuffer
         _bytes[_length++] = value;
     }
 
+    /// <summary>The text as bytes, checked and narrowed a vector at a time.</summary>
     private void Text(string text)
     {
         Ensure(text.Length);
         var target = _bytes.AsSpan(_length, text.Length);
-        for (var i = 0; i < text.Length; i++)
+        // Printable ASCII first, a range check; the set (tabs and other controls allowed) only when that fails.
+        if (text.AsSpan().ContainsAnyExceptInRange(' ', (char)0x7F) && text.AsSpan().ContainsAnyExcept(SafeChars))
         {
-            var c = text[i];
-            if (c is '\r' or '\n' or '\0' || c > 0x7F)
-            {
-                throw Invalid(c > 0x7F ? "a non-ASCII character" : "a line break or NUL");
-            }
-            target[i] = (byte)c;
+            throw Invalid(text.AsSpan().ContainsAnyExceptInRange('\0', (char)0x7F) ? "a non-ASCII character" : "a line break or NUL");
         }
+        System.Text.Ascii.FromUtf16(text, target, out _);
         _length += text.Length;
     }
 
