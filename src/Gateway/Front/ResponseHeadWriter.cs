@@ -116,24 +116,12 @@ internal static class ResponseHeadWriter
         public void AppendField(string name, string value)
         {
             Ensure(name.Length + value.Length + 4);
-            foreach (var c in name)
-            {
-                if (c is <= ' ' or > '~' or ':')
-                {
-                    throw new InvalidOperationException($"Invalid character in response header name '{name}'.");
-                }
-                Buffer[Length++] = (byte)c;
-            }
+            ResponseFieldChars.CopyName(name, Buffer.AsSpan(Length), lowercase: false);
+            Length += name.Length;
             Buffer[Length++] = (byte)':';
             Buffer[Length++] = (byte)' ';
-            foreach (var c in value)
-            {
-                if (c is (< ' ' and not '\t') or > '~')
-                {
-                    throw new InvalidOperationException($"Invalid non-ASCII or control character in header: 0x{(int)c:X4}.");
-                }
-                Buffer[Length++] = (byte)c;
-            }
+            ResponseFieldChars.CopyValue(value, Buffer.AsSpan(Length));
+            Length += value.Length;
             Buffer[Length++] = (byte)'\r';
             Buffer[Length++] = (byte)'\n';
         }

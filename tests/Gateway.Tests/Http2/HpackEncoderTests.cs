@@ -65,6 +65,27 @@ public sealed class HpackEncoderTests
     }
 
     [Fact]
+    public void Every_static_name_in_any_case_is_found_under_its_first_index()
+    {
+        for (var index = 1; index <= HpackStaticTable.Count; index++)
+        {
+            var name = System.Text.Encoding.ASCII.GetString(HpackStaticTable.Name(index));
+            var first = Enumerable.Range(1, index).First(i => HpackStaticTable.Name(i).SequenceEqual(HpackStaticTable.Name(index)));
+
+            Assert.Equal(first, HpackStaticTable.IndexOfName(name));
+            Assert.Equal(first, HpackStaticTable.IndexOfName(name.ToUpperInvariant()));
+        }
+    }
+
+    [Theory]
+    [InlineData("content-tape")] // The length and last letter of content-type.
+    [InlineData("datE2")]
+    [InlineData("x")]
+    [InlineData("")]
+    [InlineData("\u00e9tag")]
+    public void A_name_only_like_a_static_one_has_no_index(string name) => Assert.Equal(0, HpackStaticTable.IndexOfName(name));
+
+    [Fact]
     public void A_name_the_static_table_lacks_is_written_out_lowercased()
     {
         var destination = new byte[64];
@@ -94,6 +115,7 @@ public sealed class HpackEncoderTests
     [InlineData("a\r\nX-Evil: 1", 0x0D)]
     [InlineData("nul\0", 0x00)]
     [InlineData("del\u007f", 0x7F)]
+    [InlineData("tab\tthen\u0001", 0x01)] // The first bad character after a tab, which is allowed.
     [InlineData("\u4e2d", 0x4E2D)]
     public void A_value_with_a_non_ASCII_or_control_character_is_refused(string value, int character)
     {

@@ -77,30 +77,14 @@ internal static class HpackEncoder
         }
         else
         {
-            if (name.Length == 0)
-            {
-                throw new InvalidOperationException("Invalid empty response header name.");
-            }
             destination[0] = 0; // Literal without indexing, new name.
             position = 1 + WriteInteger(destination[1..], name.Length, 7);
-            foreach (var c in name)
-            {
-                if (c is <= ' ' or > '~' or ':')
-                {
-                    throw new InvalidOperationException($"Invalid character in response header name '{name}'.");
-                }
-                destination[position++] = (byte)(c is >= 'A' and <= 'Z' ? c | 0x20 : c);
-            }
+            ResponseFieldChars.CopyName(name, destination[position..], lowercase: true);
+            position += name.Length;
         }
         position += WriteInteger(destination[position..], value.Length, 7);
-        foreach (var c in value)
-        {
-            if (c is (< ' ' and not '\t') or > '~')
-            {
-                throw new InvalidOperationException($"Invalid non-ASCII or control character in header: 0x{(int)c:X4}.");
-            }
-            destination[position++] = (byte)c;
-        }
+        ResponseFieldChars.CopyValue(value, destination[position..]);
+        position += value.Length;
         written = position;
         return true;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 
 namespace Mesh.Gateway.Front.Http2;
@@ -74,8 +73,11 @@ internal static class HpackStaticTable
         ("www-authenticate", ""),
     ]);
 
-    // Name to its first index (":method" to 2, ":status" to 8), any case: the encoder asks for every response field.
-    private static readonly FrozenDictionary<string, int> FirstIndexOfName = BuildNameIndex();
+    // The encoder asks for every response field's name: bucketed by length and last letter, a name meets one
+    // candidate at most (checked in any case) rather than being hashed whole.
+    private const int BucketCount = 256;
+
+    private static readonly int[][] NameBuckets = BuildNameBuckets();
 
     /// <param name="index">1 to <see cref="Count"/>.</param>
     public static ReadOnlySpan<byte> Name(int index) => Entries[index].Name;
@@ -84,7 +86,21 @@ internal static class HpackStaticTable
     public static ReadOnlySpan<byte> Value(int index) => Entries[index].Value;
 
     /// <summary>The first index whose name is <paramref name="name"/>, compared ignoring ASCII case; 0 when none.</summary>
-    public static int IndexOfName(string name) => FirstIndexOfName.GetValueOrDefault(name);
+    public static int IndexOfName(string name)
+    {
+        if (name.Length == 0)
+        {
+            return 0;
+        }
+        foreach (var index in NameBuckets[BucketOf(name.Length, name[^1])])
+        {
+            if (Ascii.EqualsIgnoreCase(Entries[index].Name, name))
+            {
+                return index;
+            }
+        }
+        return 0;
+    }
 
     private static (byte[] Name, byte[] Value)[] Build((string Name, string Value)[] entries)
     {
@@ -97,13 +113,20 @@ internal static class HpackStaticTable
         return table;
     }
 
-    private static FrozenDictionary<string, int> BuildNameIndex()
+    private static int BucketOf(int length, char last) => ((length * 37) + (last | 0x20)) & (BucketCount - 1);
+
+    private static int[][] BuildNameBuckets()
     {
-        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = Count; i >= 1; i--)
+        var buckets = new List<int>[BucketCount];
+        for (var i = 1; i <= Count; i++)
         {
-            index[Encoding.ASCII.GetString(Entries[i].Name)] = i; // Walking down leaves the first index of a repeated name.
+            var name = Entries[i].Name;
+            var bucket = buckets[BucketOf(name.Length, (char)name[^1])] ??= [];
+            if (!bucket.Exists(other => Entries[other].Name.AsSpan().SequenceEqual(name)))
+            {
+                bucket.Add(i); // Only a name's first index: ":status" is 8.
+            }
         }
-        return index.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        return [.. buckets.Select(bucket => bucket?.ToArray() ?? [])];
     }
 }
