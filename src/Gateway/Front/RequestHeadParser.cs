@@ -38,13 +38,11 @@ internal static class RequestHeadParser
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]"u8);
 
     // Names most requests carry, so reading them allocates nothing.
-    private static readonly string[] CommonNames =
-    [
+    private static readonly CommonFieldNames CommonNames = new(
         "Host", "Accept", "Accept-Encoding", "Accept-Language", "Authorization", "Cache-Control", "Connection", "Content-Length",
         "Content-Type", "Cookie", "Expect", "HTTP2-Settings", "If-Modified-Since", "If-None-Match", "Origin", "Pragma", "Referer",
         "TE", "Transfer-Encoding", "Upgrade", "User-Agent", "X-Forwarded-For", "X-Forwarded-Proto", "X-Request-Id", "traceparent",
-        "tracestate", "baggage",
-    ];
+        "tracestate", "baggage");
 
     public static HeadParse TryParse(ReadOnlySpan<byte> input, LeanExchange exchange, out int consumed, out long? contentLength, out bool close)
     {

@@ -337,6 +337,20 @@ public sealed class Http1ForwardingTests : IDisposable
         Assert.Equal(0, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
     }
 
+    [Theory]
+    [InlineData("content-length: 5\r\n\r\nhello", 1)]
+    [InlineData("TRANSFER-ENCODING: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 1)]
+    [InlineData("connection: CLOSE\r\nCONTENT-LENGTH: 5\r\n\r\nhello", 0)]
+    public async Task Framing_and_connection_fields_are_read_in_any_case(string fieldsAndBody, int idleAfter)
+    {
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\n" + fieldsAndBody);
+
+        var answer = await ForwardAsync(upstream);
+
+        Assert.Equal((200, "hello"), (answer.Status, answer.Body));
+        Assert.Equal(idleAfter, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
+    }
+
     [Fact]
     public async Task A_pooled_connection_the_upstream_closed_is_replaced_without_failing_the_request()
     {

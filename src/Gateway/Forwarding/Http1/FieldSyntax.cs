@@ -70,18 +70,11 @@ internal static class FieldSyntax
     }
 
     /// <summary>The name as a string: one of <paramref name="common"/> (matched in any case) without allocating, else a new one.</summary>
-    public static string NameOf(ReadOnlySpan<byte> name, string[] common, out bool isCommon)
+    public static string NameOf(ReadOnlySpan<byte> name, CommonFieldNames common, out bool isCommon)
     {
-        isCommon = true;
-        foreach (var known in common)
-        {
-            if (known.Length == name.Length && Ascii.EqualsIgnoreCase(name, known))
-            {
-                return known;
-            }
-        }
-        isCommon = false;
-        return Encoding.ASCII.GetString(name);
+        var known = common.Find(name);
+        isCommon = known is not null;
+        return known ?? Encoding.ASCII.GetString(name);
     }
 
     /// <summary>

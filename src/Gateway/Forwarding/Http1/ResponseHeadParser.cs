@@ -12,14 +12,15 @@ namespace Mesh.Gateway.Forwarding.Http1;
 internal static class ResponseHeadParser
 {
     // Names most responses carry, so reading them allocates nothing.
-    private static readonly string[] CommonNames =
-    [
-        "Date", "Vary", "ETag", "Server", "Expires", "Location", "Connection", "Set-Cookie", "Keep-Alive", "Content-Type",
-        "Accept-Ranges", "Cache-Control", "Last-Modified", ContentLength, "Content-Encoding", "Transfer-Encoding",
-        "grpc-status", "grpc-message", "X-Content-Type-Options", "Strict-Transport-Security", "Trailer",
-    ];
+    private static readonly CommonFieldNames CommonNames = new(
+        "Date", "Vary", "ETag", "Server", "Expires", "Location", Connection, "Set-Cookie", "Keep-Alive", "Content-Type",
+        "Accept-Ranges", "Cache-Control", "Last-Modified", ContentLength, "Content-Encoding", TransferEncoding,
+        "grpc-status", "grpc-message", "X-Content-Type-Options", "Strict-Transport-Security", "Trailer");
 
+    // Among the common names: a name equal to one of these in any case is read as that very string.
     private const string ContentLength = "Content-Length";
+    private const string TransferEncoding = "Transfer-Encoding";
+    private const string Connection = "Connection";
 
     /// <summary>Header fields a response may carry; a proxy that took any number would spend unbounded work on one answer.</summary>
     public const int MaxFields = 256;
@@ -114,28 +115,29 @@ internal static class ResponseHeadParser
         }
         var name = FieldSyntax.NameOf(nameBytes, CommonNames, out var common);
         var value = FieldSyntax.ValueOf(valueBytes, name, common);
-        switch (name.Length)
+        // Compared by reference: NameOf reads any casing of a common name as its one string.
+        if (ReferenceEquals(name, ContentLength))
         {
-            case 14 when name.Equals(ContentLength, StringComparison.OrdinalIgnoreCase):
-                if (!FieldSyntax.TryParseLength(valueBytes, out var length) || (head.ContentLength is { } earlier && earlier != length))
-                {
-                    throw Invalid("invalid or conflicting Content-Length");
-                }
-                head.ContentLength = length;
-                break;
-            case 17 when name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase):
-                // Only chunked alone is relayed: the client's side frames the body anew, so any other coding
-                // (gzip, chunked) would reach it undeclared, and "identity" is no coding at all (RFC 9112 §6.1).
-                if (head.Chunked || !value.AsSpan().Trim().Equals("chunked", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw Invalid($"unsupported Transfer-Encoding '{value}'");
-                }
-                head.Chunked = true;
-                break;
-            case 10 when name.Equals("Connection", StringComparison.OrdinalIgnoreCase):
-                head.Connection = head.Connection is null ? value : $"{head.Connection}, {value}";
-                head.ConnectionClose |= HopByHopHeaders.IsNamedBy(value, "close");
-                break;
+            if (!FieldSyntax.TryParseLength(valueBytes, out var length) || (head.ContentLength is { } earlier && earlier != length))
+            {
+                throw Invalid("invalid or conflicting Content-Length");
+            }
+            head.ContentLength = length;
+        }
+        else if (ReferenceEquals(name, TransferEncoding))
+        {
+            // Only chunked alone is relayed: the client's side frames the body anew, so any other coding
+            // (gzip, chunked) would reach it undeclared, and "identity" is no coding at all (RFC 9112 §6.1).
+            if (head.Chunked || !value.AsSpan().Trim().Equals("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                throw Invalid($"unsupported Transfer-Encoding '{value}'");
+            }
+            head.Chunked = true;
+        }
+        else if (ReferenceEquals(name, Connection))
+        {
+            head.Connection = head.Connection is null ? value : $"{head.Connection}, {value}";
+            head.ConnectionClose |= HopByHopHeaders.IsNamedBy(value, "close");
         }
         head.Fields.Add(new(name, value));
     }
