@@ -89,7 +89,7 @@ public static class GatewayHost
         var app = builder.Build();
         var proxy = app.Services.GetRequiredService<MeshProxy>();
         var admin = app.Services.GetRequiredService<GatewayAdmin>();
-        app.Run(context => IsAdminConnection(context) ? admin.HandleAsync(context) : proxy.HandleAsync(context));
+        app.Run(context => IsAdminConnection(context) ? admin.HandleAsync(context) : proxy.HandleAsync(context).AsTask());
         MeshWebHost.StopWithParent(app, options.ParentPid);
         return app;
     }

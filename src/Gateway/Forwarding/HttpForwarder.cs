@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Mesh.Gateway.Async;
 using Mesh.Gateway.Balancing;
 using Mesh.Gateway.Forwarding.Http1;
 using Mesh.Gateway.Observability;
@@ -39,7 +41,9 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
     /// <summary>The lean HTTP/1.1 client, which carries most requests when <see cref="GatewayOptions.LeanHttp1Upstream"/> is on.</summary>
     public Http1Client Http1 => _http1;
 
-    public async Task ForwardAsync(HttpContext context, ForwardPlan plan, byte[]? bufferedBody, bool replayable)
+    /// <remarks>Pooled, as <see cref="Http1Client.SendAsync"/> is: nearly every request waits here for its answer.</remarks>
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder))]
+    public async ValueTask ForwardAsync(HttpContext context, ForwardPlan plan, byte[]? bufferedBody, bool replayable)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
@@ -160,12 +164,12 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
     }
 
     /// <summary>One attempt's request, by the lean HTTP/1.1 client when it can carry it, else by SocketsHttpHandler.</summary>
-    private Task<IUpstreamAnswer> SendAsync(HttpContext context, ForwardPlan plan, EndpointState endpoint, byte[]? bufferedBody, CancellationToken ct) =>
+    private ValueTask<IUpstreamAnswer> SendAsync(HttpContext context, ForwardPlan plan, EndpointState endpoint, byte[]? bufferedBody, CancellationToken ct) =>
         _leanHttp1 && Http1Client.CanCarry(context, plan.UseH2c, bufferedBody)
             ? _http1.SendAsync(context, endpoint, plan.Authority, plan.PathAndQuery, bufferedBody, ct)
             : SendByHttpClientAsync(context, plan, endpoint, bufferedBody, ct);
 
-    private async Task<IUpstreamAnswer> SendByHttpClientAsync(HttpContext context, ForwardPlan plan, EndpointState endpoint, byte[]? bufferedBody,
+    private async ValueTask<IUpstreamAnswer> SendByHttpClientAsync(HttpContext context, ForwardPlan plan, EndpointState endpoint, byte[]? bufferedBody,
         CancellationToken ct)
     {
         using var request = UpstreamRequest.Create(context, endpoint.Origin, plan.Authority, plan.PathAndQuery, plan.UseH2c, bufferedBody);
@@ -191,8 +195,8 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
         }
     }
 
-    private static Task TimedOutAsync(HttpContext context, string which) => context.RequestAborted.IsCancellationRequested
-        ? Task.CompletedTask
+    private static ValueTask TimedOutAsync(HttpContext context, string which) => context.RequestAborted.IsCancellationRequested
+        ? default
         : ProxyErrors.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"upstream did not answer within the route's {which}");
 
     public void Dispose()

@@ -10,13 +10,13 @@ namespace Mesh.Gateway.Forwarding;
 /// </summary>
 public static class ProxyErrors
 {
-    public static Task WriteAsync(HttpContext context, int status, string reason, int? grpcStatus = null)
+    public static ValueTask WriteAsync(HttpContext context, int status, string reason, int? grpcStatus = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Response.HasStarted)
         {
             context.Abort();
-            return Task.CompletedTask;
+            return default;
         }
         context.Response.Clear();
         context.Response.Headers["x-mesh-error"] = "true";
@@ -26,11 +26,11 @@ public static class ProxyErrors
             context.Response.ContentType = "application/grpc";
             context.Response.Headers["grpc-status"] = (grpcStatus ?? GrpcStatus.FromHttp(status)).ToString(CultureInfo.InvariantCulture);
             context.Response.Headers["grpc-message"] = Uri.EscapeDataString("mesh: " + reason);
-            return Task.CompletedTask;
+            return default;
         }
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync($"mesh: {reason}\n", context.RequestAborted);
+        return new ValueTask(context.Response.WriteAsync($"mesh: {reason}\n", context.RequestAborted));
     }
 }
 

@@ -25,11 +25,11 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
     /// Not async itself: a forwarded request's metrics and log line are written by the forwarder as it
     /// finishes (<see cref="ForwardPlan.Ended"/>), so the common request pays for no state machine here.
     /// </remarks>
-    public Task HandleAsync(HttpContext context)
+    public ValueTask HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var labels = new RequestLabels { Started = Stopwatch.GetTimestamp(), ResponseBytes = accessLog.Begin(context) };
-        Task routing;
+        ValueTask routing;
         try
         {
             routing = RouteAsync(context, labels);
@@ -47,7 +47,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         return labels.EndedByForwarder ? routing : EndAfterAsync(context, labels, routing);
     }
 
-    private async Task EndAfterAsync(HttpContext context, RequestLabels labels, Task routing)
+    private async ValueTask EndAfterAsync(HttpContext context, RequestLabels labels, ValueTask routing)
     {
         try
         {
@@ -77,7 +77,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
 
     // Routing decides without awaiting: each branch hands back the one task that answers, so a request
     // pays for a single async state machine here rather than one per layer.
-    private Task RouteAsync(HttpContext context, RequestLabels labels)
+    private ValueTask RouteAsync(HttpContext context, RequestLabels labels)
     {
         if (HttpMethods.IsConnect(context.Request.Method))
         {
@@ -104,14 +104,14 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             is { } key && !demand.IsReady(key, current) ? key : null;
 
     /// <summary>The first request for a Service fetches it (and the Services its routes use), for a bounded time, then routes by the tables then in force.</summary>
-    private async Task FetchThenRouteAsync(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, string wanted)
+    private async ValueTask FetchThenRouteAsync(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, string wanted)
     {
         await demand.EnsureAsync(wanted, context.RequestAborted).ConfigureAwait(false);
         var current = tables.Current; // Newer tables, with the fetched Services.
         await RouteTo(context, labels, target, authority, current, ClientNamespace(context, current)).ConfigureAwait(false);
     }
 
-    private Task RouteTo(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, RouteTables current,
+    private ValueTask RouteTo(HttpContext context, RequestLabels labels, RequestTarget target, Authority authority, RouteTables current,
         string? clientNamespace)
     {
         var service = FrontendResolver.Resolve(current, authority, clientNamespace);
@@ -154,7 +154,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         return group.Match(view);
     }
 
-    private Task ApplyRuleAsync(HttpContext context, RouteTables current, CompiledEntry matched, RequestTarget target, Authority authority,
+    private ValueTask ApplyRuleAsync(HttpContext context, RouteTables current, CompiledEntry matched, RequestTarget target, Authority authority,
         RequestLabels labels)
     {
         var action = matched.Action;
@@ -168,19 +168,19 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         {
             if (filters.Cors?.Apply(context) == true)
             {
-                return Task.CompletedTask; // A CORS preflight, answered here.
+                return default; // A CORS preflight, answered here.
             }
             context.Response.StatusCode = redirect.StatusCode;
             context.Response.Headers.Location = redirect.Location("http", authority.Host, authority.Port, path, query);
             filters.ResponseHeaders?.Apply(context.Response.Headers);
-            return Task.CompletedTask;
+            return default;
         }
 
         var backend = action.Pick();
         // A backendRef's CORS filter, being the more specific, replaces the rule's (as a rewrite does).
         if ((backend?.Filters.Cors ?? filters.Cors)?.Apply(context) == true)
         {
-            return Task.CompletedTask; // A CORS preflight, answered here.
+            return default; // A CORS preflight, answered here.
         }
         if (backend is null)
         {
@@ -219,7 +219,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             action.Timeouts, action.Retry, responseHeaders, mirrorList, labels, current);
     }
 
-    private Task ForwardAsync(HttpContext context, EndpointPool? pool, string authority, string pathAndQuery,
+    private ValueTask ForwardAsync(HttpContext context, EndpointPool? pool, string authority, string pathAndQuery,
         TimeoutPolicy timeouts, RetryPolicy? retry, IReadOnlyList<HeaderModifier> responseHeaders,
         IReadOnlyList<RequestMirror> mirrorList, RequestLabels labels, RouteTables? current = null)
     {
@@ -239,7 +239,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
     }
 
     /// <summary>Retries and mirrors need the body more than once: read it first when it is small enough.</summary>
-    private async Task CaptureThenForwardAsync(HttpContext context, ForwardPlan plan, IReadOnlyList<RequestMirror> mirrorList, RouteTables? current)
+    private async ValueTask CaptureThenForwardAsync(HttpContext context, ForwardPlan plan, IReadOnlyList<RequestMirror> mirrorList, RouteTables? current)
     {
         var (replayable, body) = await UpstreamRequest.CaptureAsync(context, RetryPolicy.MaxReplayableBody).ConfigureAwait(false);
         foreach (var mirror in mirrorList)
@@ -254,7 +254,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
     }
 
     /// <summary>CONNECT to a Service authority: later requests on this connection go to that Service.</summary>
-    private static async Task OpenTunnelAsync(HttpContext context)
+    private static async ValueTask OpenTunnelAsync(HttpContext context)
     {
         var authority = context.Request.Host.Value ?? "";
         if (!Authority.TryParse(authority, out _))

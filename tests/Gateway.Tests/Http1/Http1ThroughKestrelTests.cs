@@ -98,7 +98,7 @@ public sealed class Http1ThroughKestrelTests
             });
         }
         app.Run(context => forwarder.ForwardAsync(context,
-            new ForwardPlan(pool, "echo.ns", "/", UseH2c: false, TimeoutPolicy.None, null, [], new RequestLabels()), bufferedBody: null, replayable: false));
+            new ForwardPlan(pool, "echo.ns", "/", UseH2c: false, TimeoutPolicy.None, null, [], new RequestLabels()), bufferedBody: null, replayable: false).AsTask());
         await app.StartAsync();
         return new Front(app, forwarder);
     }

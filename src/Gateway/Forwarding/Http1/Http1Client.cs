@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Mesh.Gateway.Async;
 using Mesh.Gateway.Balancing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -56,7 +58,9 @@ public sealed class Http1Client : IDisposable
     /// no body, the request cannot have been acted on twice, so it is sent once more on a new connection
     /// (SocketsHttpHandler's rule). A request with a body is never sent twice here: retries are the route's.
     /// </summary>
-    internal async Task<IUpstreamAnswer> SendAsync(HttpContext context, EndpointState endpoint, string authority, string pathAndQuery,
+    /// <remarks>Pooled: a loop has hundreds of these calls waiting for their answers at once, each box a few hundred bytes.</remarks>
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    internal async ValueTask<IUpstreamAnswer> SendAsync(HttpContext context, EndpointState endpoint, string authority, string pathAndQuery,
         byte[]? body, CancellationToken ct)
     {
         var isHead = HttpMethods.IsHead(context.Request.Method);

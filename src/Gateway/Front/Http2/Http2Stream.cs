@@ -28,7 +28,7 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
     private readonly HeaderDictionary _trailers = new();
 
     private readonly Action _handled;
-    private Task? _handling;
+    private ValueTask _handling; // Consumed once, by Handled.
 
     public Http2Stream(Http2Connection connection)
         : base("HTTP/2", connection.Id, connection.EndPoints.Local, connection.EndPoints.Remote)
@@ -167,14 +167,16 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
     /// </summary>
     internal void Run(MeshProxy proxy)
     {
-        Task handling;
+        ValueTask handling;
         try
         {
+#pragma warning disable CA2012 // Held to be consumed once: at once when complete, else when it completes.
             handling = proxy.HandleAsync(Context);
+#pragma warning restore CA2012
         }
         catch (Exception e)
         {
-            handling = Task.FromException(e);
+            handling = ValueTask.FromException(e);
         }
         if (handling.IsCompleted)
         {
@@ -187,12 +189,12 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
 
     private void OnHandled()
     {
-        var handling = _handling!;
-        _handling = null;
+        var handling = _handling;
+        _handling = default;
         Handled(handling);
     }
 
-    private void Handled(Task handling)
+    private void Handled(ValueTask handling)
     {
         try
         {
