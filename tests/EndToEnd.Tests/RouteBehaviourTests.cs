@@ -62,6 +62,31 @@ public sealed class RouteBehaviourTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task Header_modifiers_leave_the_framing_of_either_message_to_the_proxy()
+    {
+        await EchoServiceAsync("framing-backend");
+        await EchoServiceAsync("framing");
+        await ApplyRouteAsync(Route("framing", "framing", """
+            [{"filters":[
+                {"type":"RequestHeaderModifier","requestHeaderModifier":{"set":[{"name":"Content-Length","value":"2"},{"name":"X-Set","value":"kept"}]}},
+                {"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"Content-Length","value":"1"}],
+                  "add":[{"name":"Transfer-Encoding","value":"gzip"},{"name":"X-Response","value":"kept"}]}}],
+              "backendRefs":[{"name":"framing-backend","port":80}]}]
+            """));
+        using var client = await ClientAsync();
+
+        var response = await Eventually.HoldsAsync(
+            () => client.SendAsync(new MeshRequest { Host = "framing.behaviour", Method = "POST", Body = "0123456789" }),
+            r => r.RequestHeader("x-set") == "kept", "the route applies");
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal("10", response.RequestHeader("content-length")); // The body's own length, all of it sent.
+        Assert.Equal("kept", response.Headers["X-Response"]);
+        Assert.NotNull(response.Echo); // The whole JSON, framed by its real length.
+        Assert.False(response.Headers.ContainsKey("Transfer-Encoding"));
+    }
+
+    [Fact]
     public async Task Headers_the_client_marks_as_per_hop_stop_at_the_proxy()
     {
         await EchoServiceAsync("hop-backend");

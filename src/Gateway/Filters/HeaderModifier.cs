@@ -5,7 +5,10 @@ namespace Mesh.Gateway.Filters;
 
 /// <summary>
 /// RequestHeaderModifier / ResponseHeaderModifier: set replaces, add appends a value, remove deletes;
-/// names are case-insensitive. Applied as remove, then set, then add.
+/// names are case-insensitive. Applied as remove, then set, then add. Content-Length and
+/// Transfer-Encoding are left alone: they say how a message is framed, and the proxy frames each message
+/// it sends itself, so a modifier's value could only make the length it declares a lie (as Connection and
+/// the other per-hop fields a modifier sets are dropped when a message is written).
 /// </summary>
 public sealed class HeaderModifier
 {
@@ -16,9 +19,9 @@ public sealed class HeaderModifier
     public HeaderModifier(HttpHeaderFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        _set = (filter.Set ?? []).Select(h => (h.Name, h.Value)).ToArray();
-        _add = (filter.Add ?? []).Select(h => (h.Name, h.Value)).ToArray();
-        _remove = [.. filter.Remove ?? []];
+        _set = (filter.Set ?? []).Where(h => !IsFraming(h.Name)).Select(h => (h.Name, h.Value)).ToArray();
+        _add = (filter.Add ?? []).Where(h => !IsFraming(h.Name)).Select(h => (h.Name, h.Value)).ToArray();
+        _remove = [.. (filter.Remove ?? []).Where(name => !IsFraming(name))];
     }
 
     public void Apply(IHeaderDictionary headers)
@@ -39,4 +42,7 @@ public sealed class HeaderModifier
                 : value;
         }
     }
+
+    private static bool IsFraming(string name) =>
+        name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase);
 }
