@@ -42,4 +42,56 @@ public class RouteRejectionTests
         Assert.Equal(["ns/fine"], state.Frontends["ns/svc"].Ports.Single().Producer!.Entries.Select(e => e.Route));
         Assert.Equal("True", state.RouteStatuses["HTTPRoute:ns/fine"].Parents.Single().Conditions[0].Status);
     }
+
+    [Theory]
+    [InlineData("a\r\nX-Evil: 1", "spec.rules[0].filters[0].requestHeaderModifier.set[0].value", "U+000D")]
+    [InlineData("nul\0", "spec.rules[0].filters[0].requestHeaderModifier.set[0].value", "U+0000")]
+    [InlineData("caf\u00e9", "spec.rules[0].filters[0].requestHeaderModifier.set[0].value", "U+00E9")]
+    public void A_header_value_HTTP_cannot_carry_rejects_its_route_only(string value, string field, string character)
+    {
+        var modifier = new HttpRouteFilter
+        {
+            Type = "RequestHeaderModifier",
+            RequestHeaderModifier = new HttpHeaderFilter { Set = [new HttpHeader { Name = "X-Value", Value = value }] },
+        };
+        var state = MeshTranslator.Translate(new MeshSnapshot
+        {
+            Services = [Service("ns", "svc"), Service("ns", "b")],
+            HttpRoutes =
+            [
+                Route("ns", "broken", ServiceParent("svc"), Rule(Prefix("/broken"), Backend("b")) with { Filters = [modifier] }),
+                Route("ns", "fine", ServiceParent("svc"), Rule(Prefix("/ok"), Backend("b"))),
+            ],
+        });
+
+        var condition = state.RouteStatuses["HTTPRoute:ns/broken"].Parents.Single().Conditions.Single();
+        Assert.Equal((RouteConditions.Accepted, "False", RouteConditions.Reasons.UnsupportedValue), (condition.Type, condition.Status, condition.Reason));
+        Assert.Contains(field, condition.Message);
+        Assert.Contains(character, condition.Message);
+        Assert.Equal(["ns/fine"], state.Frontends["ns/svc"].Ports.Single().Producer!.Entries.Select(e => e.Route));
+    }
+
+    [Fact]
+    public void A_backend_filter_is_checked_too_and_tabs_and_spaces_pass()
+    {
+        HttpRouteFilter Response(string value) => new()
+        {
+            Type = "ResponseHeaderModifier",
+            ResponseHeaderModifier = new HttpHeaderFilter { Add = [new HttpHeader { Name = "X-Value", Value = value }] },
+        };
+        var state = MeshTranslator.Translate(new MeshSnapshot
+        {
+            Services = [Service("ns", "svc"), Service("ns", "b")],
+            HttpRoutes =
+            [
+                Route("ns", "backend", ServiceParent("svc"), Rule(Prefix("/a"), Backend("b") with { Filters = [Response("line\nbreak")] })),
+                Route("ns", "tabs", ServiceParent("svc"), Rule(Prefix("/b"), Backend("b") with { Filters = [Response("a\tb c")] })),
+            ],
+        });
+
+        var refused = state.RouteStatuses["HTTPRoute:ns/backend"].Parents.Single().Conditions.Single();
+        Assert.Equal(RouteConditions.Reasons.UnsupportedValue, refused.Reason);
+        Assert.Contains("spec.rules[0].backendRefs[0].filters[0].responseHeaderModifier.add[0].value", refused.Message);
+        Assert.Equal("True", state.RouteStatuses["HTTPRoute:ns/tabs"].Parents.Single().Conditions[0].Status);
+    }
 }
