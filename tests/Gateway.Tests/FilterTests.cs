@@ -23,11 +23,14 @@ public class FilterTests
         Assert.Equal(expected, modifier.Apply(path));
     }
 
-    [Fact]
-    public void ReplaceFullPath_replaces_the_whole_path()
+    [Theory]
+    [InlineData("/one", "/one")]
+    [InlineData("", "/")] // A request target is never empty.
+    [InlineData(null, "/")]
+    public void ReplaceFullPath_replaces_the_whole_path(string? replacement, string expected)
     {
-        var modifier = new PathModifier(new HttpPathModifier { Type = "ReplaceFullPath", ReplaceFullPath = "/one" }, "/foo");
-        Assert.Equal("/one", modifier.Apply("/foo/bar/baz"));
+        var modifier = new PathModifier(new HttpPathModifier { Type = "ReplaceFullPath", ReplaceFullPath = replacement }, "/foo");
+        Assert.Equal(expected, modifier.Apply("/foo/bar/baz"));
     }
 
     [Theory]

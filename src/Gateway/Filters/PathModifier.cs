@@ -16,7 +16,8 @@ public sealed class PathModifier
     public PathModifier(HttpPathModifier modifier, string matchedPrefix)
     {
         ArgumentNullException.ThrowIfNull(modifier);
-        _fullPath = modifier.Type == "ReplaceFullPath" ? modifier.ReplaceFullPath ?? "/" : null;
+        // An empty full path is the root: a request target is never empty.
+        _fullPath = modifier.Type == "ReplaceFullPath" ? (string.IsNullOrEmpty(modifier.ReplaceFullPath) ? "/" : modifier.ReplaceFullPath) : null;
         _prefixReplacement = modifier.Type == "ReplacePrefixMatch" ? (modifier.ReplacePrefixMatch ?? "").TrimEnd('/') : null;
         _matchedPrefix = (matchedPrefix ?? "/").TrimEnd('/');
     }
