@@ -94,4 +94,49 @@ public class RouteRejectionTests
         Assert.Contains("spec.rules[0].backendRefs[0].filters[0].responseHeaderModifier.add[0].value", refused.Message);
         Assert.Equal("True", state.RouteStatuses["HTTPRoute:ns/tabs"].Parents.Single().Conditions[0].Status);
     }
+
+    [Theory]
+    [InlineData("ReplaceFullPath", "/a b", false)]
+    [InlineData("ReplaceFullPath", "relative", false)]
+    [InlineData("ReplaceFullPath", "/q?x=1", false)]
+    [InlineData("ReplaceFullPath", "/line\n", false)]
+    [InlineData("ReplacePrefixMatch", "/caf\u00e9", false)]
+    [InlineData("ReplaceFullPath", "/ok/%20encoded;v=1", true)]
+    [InlineData("ReplacePrefixMatch", "", true)]
+    [InlineData("ReplaceFullPath", "", true)]
+    public void A_rewrite_or_redirect_path_must_be_an_absolute_path_of_URI_characters(string type, string value, bool accepted)
+    {
+        var path = new HttpPathModifier
+        {
+            Type = type,
+            ReplaceFullPath = type == "ReplaceFullPath" ? value : null,
+            ReplacePrefixMatch = type == "ReplacePrefixMatch" ? value : null,
+        };
+        var state = MeshTranslator.Translate(new MeshSnapshot
+        {
+            Services = [Service("ns", "svc"), Service("ns", "b")],
+            HttpRoutes =
+            [
+                Route("ns", "rewrite", ServiceParent("svc"), Rule(Prefix("/r"), Backend("b")) with
+                {
+                    Filters = [new HttpRouteFilter { Type = "URLRewrite", UrlRewrite = new HttpUrlRewriteFilter { Path = path } }],
+                }),
+                Route("ns", "redirect", ServiceParent("svc"), Rule(Prefix("/d")) with
+                {
+                    Filters = [new HttpRouteFilter { Type = "RequestRedirect", RequestRedirect = new HttpRequestRedirectFilter { Path = path } }],
+                }),
+            ],
+        });
+
+        foreach (var (route, field) in new[] { ("rewrite", "urlRewrite.path"), ("redirect", "requestRedirect.path") })
+        {
+            var condition = state.RouteStatuses[$"HTTPRoute:ns/{route}"].Parents.Single().Conditions[0];
+            Assert.Equal(accepted ? "True" : "False", condition.Status);
+            if (!accepted)
+            {
+                Assert.Equal(RouteConditions.Reasons.UnsupportedValue, condition.Reason);
+                Assert.Contains($"spec.rules[0].filters[0].{field}", condition.Message);
+            }
+        }
+    }
 }

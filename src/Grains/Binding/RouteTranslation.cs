@@ -40,7 +40,7 @@ internal sealed record RouteTranslation(
         {
             return Nothing; // Not a mesh route: its Gateway parents belong to other controllers.
         }
-        if ((route.Refused ?? RegexCheck.FirstProblem(route) ?? HeaderValueCheck.FirstProblem(route)) is { } refusal)
+        if ((route.Refused ?? RegexCheck.FirstProblem(route) ?? WrittenValueCheck.FirstProblem(route)) is { } refusal)
         {
             return Nothing with { Status = Rejection(route.Metadata, parents, refusal) };
         }

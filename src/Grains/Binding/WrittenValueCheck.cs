@@ -1,13 +1,20 @@
+using System.Text.RegularExpressions;
 using Mesh.Grains.Model;
+using Mesh.Grains.Validation;
 
 namespace Mesh.Grains.Binding;
 
 /// <summary>
-/// Finds the first header value a route's modifiers would write that HTTP cannot carry. The CRDs bound only its
-/// length; a field value holds visible ASCII, spaces and tabs (RFC 9110 §5.5; the proxy writes nothing else), so a
-/// line break, another control or a non-ASCII character would fail every request the route matched.
+/// Finds the first value a route's filters would write into a message that HTTP cannot carry, which the CRDs bound
+/// only in length, and which would otherwise fail every request the route matched:
+/// <list type="bullet">
+/// <item>a header modifier's value holds visible ASCII, spaces and tabs (RFC 9110 §5.5); a line break would start a
+/// header of its own;</item>
+/// <item>a rewrite's or redirect's path is empty (a prefix dropped) or an absolute path of URI path characters, as a
+/// path match's value must be (RFC 3986 §3.3); a space, a '?' or a relative path would make no request target.</item>
+/// </list>
 /// </summary>
-internal static class HeaderValueCheck
+internal static partial class WrittenValueCheck
 {
     public static string? FirstProblem(RouteSource route)
     {
@@ -34,8 +41,11 @@ internal static class HeaderValueCheck
     {
         for (var i = 0; i < (filters?.Count ?? 0); i++)
         {
-            var problem = FirstProblem(filters![i].RequestHeaderModifier, "requestHeaderModifier")
-                ?? FirstProblem(filters[i].ResponseHeaderModifier, "responseHeaderModifier");
+            var filter = filters![i];
+            var problem = FirstProblem(filter.RequestHeaderModifier, "requestHeaderModifier")
+                ?? FirstProblem(filter.ResponseHeaderModifier, "responseHeaderModifier")
+                ?? FirstProblem(filter.UrlRewrite?.Path, "urlRewrite.path")
+                ?? FirstProblem(filter.RequestRedirect?.Path, "requestRedirect.path");
             if (problem is not null)
             {
                 return $"[{i}].{problem}";
@@ -51,8 +61,7 @@ internal static class HeaderValueCheck
     {
         for (var i = 0; i < (headers?.Count ?? 0); i++)
         {
-            var value = headers![i].Value;
-            foreach (var c in value)
+            foreach (var c in headers![i].Value)
             {
                 if (c is (< ' ' and not '\t') or > '~')
                 {
@@ -62,4 +71,21 @@ internal static class HeaderValueCheck
         }
         return null;
     }
+
+    private static string? FirstProblem(HttpPathModifier? modifier, string field)
+    {
+        var (name, value) = modifier?.Type switch
+        {
+            "ReplaceFullPath" => ("replaceFullPath", modifier.ReplaceFullPath),
+            "ReplacePrefixMatch" => ("replacePrefixMatch", modifier.ReplacePrefixMatch),
+            _ => ("", null),
+        };
+        // '$' also matches before a final line break, which the character class would otherwise let through.
+        return string.IsNullOrEmpty(value) || (value[0] == '/' && PathCharacters().IsMatch(value) && value[^1] != '\n')
+            ? null
+            : $"{field}.{name}: \"{value}\" is not an absolute path of URI path characters (matching {Formats.PathCharacters})";
+    }
+
+    [GeneratedRegex(Formats.PathCharacters, RegexOptions.CultureInvariant)]
+    private static partial Regex PathCharacters();
 }
