@@ -73,8 +73,8 @@ internal static class HpackStaticTable
         ("www-authenticate", ""),
     ]);
 
-    // The encoder asks for every response field's name: bucketed by length and last letter, a name meets one
-    // candidate at most (checked in any case) rather than being hashed whole.
+    // The encoder asks for every response field's name: bucketed by length and last letter, a name meets the one
+    // or two static names of its bucket (checked in any case) rather than being hashed whole.
     private const int BucketCount = 256;
 
     private static readonly int[][] NameBuckets = BuildNameBuckets();
