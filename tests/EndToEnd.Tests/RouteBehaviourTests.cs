@@ -37,18 +37,24 @@ public sealed class RouteBehaviourTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         await SelectorlessService.ApplyAsync(mesh.Api, Ns, name, addresses);
     }
 
+    /// <summary>Services <paramref name="name"/> and <paramref name="name"/>-backend on the echo pods, and an HTTPRoute of that name on the first.</summary>
+    private async Task EchoRouteAsync(string name, string rules)
+    {
+        await EchoServiceAsync($"{name}-backend");
+        await EchoServiceAsync(name);
+        await ApplyRouteAsync(Route(name, name, rules));
+    }
+
     [Fact]
     public async Task Request_and_response_header_modifiers_apply_at_rule_and_backend_level()
     {
-        await EchoServiceAsync("headers-backend");
-        await EchoServiceAsync("headers");
-        await ApplyRouteAsync(Route("headers", "headers", """
+        await EchoRouteAsync("headers", """
             [{"filters":[
                 {"type":"RequestHeaderModifier","requestHeaderModifier":{"set":[{"name":"X-Set","value":"rule"}],"add":[{"name":"X-Add","value":"added"}],"remove":["X-Remove"]}},
                 {"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"X-Response","value":"rule"}]}}],
               "backendRefs":[{"name":"headers-backend","port":80,
                 "filters":[{"type":"RequestHeaderModifier","requestHeaderModifier":{"set":[{"name":"X-Backend","value":"yes"}]}}]}]}]
-            """));
+            """);
         using var client = await ClientAsync();
 
         var response = await Eventually.HoldsAsync(
@@ -64,15 +70,13 @@ public sealed class RouteBehaviourTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     [Fact]
     public async Task Header_modifiers_leave_the_framing_of_either_message_to_the_proxy()
     {
-        await EchoServiceAsync("framing-backend");
-        await EchoServiceAsync("framing");
-        await ApplyRouteAsync(Route("framing", "framing", """
+        await EchoRouteAsync("framing", """
             [{"filters":[
                 {"type":"RequestHeaderModifier","requestHeaderModifier":{"set":[{"name":"Content-Length","value":"2"},{"name":"X-Set","value":"kept"}]}},
                 {"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"Content-Length","value":"1"}],
                   "add":[{"name":"Transfer-Encoding","value":"gzip"},{"name":"X-Response","value":"kept"}]}}],
               "backendRefs":[{"name":"framing-backend","port":80}]}]
-            """));
+            """);
         using var client = await ClientAsync();
 
         var response = await Eventually.HoldsAsync(
@@ -89,9 +93,7 @@ public sealed class RouteBehaviourTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     [Fact]
     public async Task Headers_the_client_marks_as_per_hop_stop_at_the_proxy()
     {
-        await EchoServiceAsync("hop-backend");
-        await EchoServiceAsync("hop");
-        await ApplyRouteAsync(Route("hop", "hop", """[{"backendRefs":[{"name":"hop-backend","port":80}]}]"""));
+        await EchoRouteAsync("hop", """[{"backendRefs":[{"name":"hop-backend","port":80}]}]""");
         using var client = await ClientAsync();
 
         var response = await Eventually.HoldsAsync(
