@@ -72,8 +72,11 @@ internal sealed class PooledBox<TResult, TStateMachine> : PooledBox<TResult>
     /// <summary>Resumes the method: handed to every awaiter, made once per box.</summary>
     public Action MoveNextAction { get; }
 
-    public static PooledBox<TResult, TStateMachine> Rent() =>
-        t_kept is { Count: > 0 } kept ? kept.Pop() : new PooledBox<TResult, TStateMachine>();
+    public static PooledBox<TResult, TStateMachine> Rent()
+    {
+        var kept = t_kept ??= new Stack<PooledBox<TResult, TStateMachine>>();
+        return kept.Count > 0 ? kept.Pop() : new PooledBox<TResult, TStateMachine>();
+    }
 
     /// <summary>The caller's context (its AsyncLocals), to resume in, as the default builders do.</summary>
     public void CaptureContext() => _context = ExecutionContext.Capture();
@@ -94,8 +97,9 @@ internal sealed class PooledBox<TResult, TStateMachine> : PooledBox<TResult>
     {
         StateMachine = default!;
         _context = null;
-        var kept = t_kept ??= new Stack<PooledBox<TResult, TStateMachine>>();
-        if (kept.Count < MaxKept)
+        // Kept only by a thread that starts calls (a loop), not by one that merely finished one (a thread-pool
+        // thread completing an upstream answer), where boxes would pile up unused.
+        if (t_kept is { } kept && kept.Count < MaxKept)
         {
             kept.Push(this);
         }

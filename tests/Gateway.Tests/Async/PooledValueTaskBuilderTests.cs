@@ -143,6 +143,32 @@ public class PooledValueTaskBuilderTests
     }
 
     [Fact]
+    public void A_box_finished_on_a_thread_that_never_starts_calls_is_not_kept_there()
+    {
+        using var inline = new WithoutSynchronizationContext();
+        var wait = new TaskCompletionSource<int>();
+        var call = AddAsync(wait.Task, 1);
+        var box = SourceField.GetValue(call);
+        wait.SetResult(1);
+        object? rentedThere = null;
+
+        var other = new Thread(() =>
+        {
+            Assert.Equal(2, Taken(call)); // The box goes back on this thread, which has started no call.
+            var again = new TaskCompletionSource<int>();
+            var next = AddAsync(again.Task, 1);
+            rentedThere = SourceField.GetValue(next);
+            again.SetResult(1);
+            Taken(next);
+        });
+        other.Start();
+        other.Join();
+
+        Assert.NotNull(rentedThere);
+        Assert.NotSame(box, rentedThere);
+    }
+
+    [Fact]
     public void A_call_that_waits_twice_keeps_one_box()
     {
         using var inline = new WithoutSynchronizationContext();
