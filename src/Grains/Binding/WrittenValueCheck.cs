@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Mesh.Grains.Model;
 using Mesh.Grains.Validation;
 
@@ -14,7 +13,7 @@ namespace Mesh.Grains.Binding;
 /// path match's value must be (RFC 3986 §3.3); a space, a '?' or a relative path would make no request target.</item>
 /// </list>
 /// </summary>
-internal static partial class WrittenValueCheck
+internal static class WrittenValueCheck
 {
     public static string? FirstProblem(RouteSource route)
     {
@@ -80,12 +79,8 @@ internal static partial class WrittenValueCheck
             "ReplacePrefixMatch" => ("replacePrefixMatch", modifier.ReplacePrefixMatch),
             _ => ("", null),
         };
-        // '$' also matches before a final line break, which the character class would otherwise let through.
-        return string.IsNullOrEmpty(value) || (value[0] == '/' && PathCharacters().IsMatch(value) && value[^1] != '\n')
+        return string.IsNullOrEmpty(value) || (value[0] == '/' && Formats.PathCharactersRegex.IsMatch(value))
             ? null
             : $"{field}.{name}: \"{value}\" is not an absolute path of URI path characters (matching {Formats.PathCharacters})";
     }
-
-    [GeneratedRegex(Formats.PathCharacters, RegexOptions.CultureInvariant)]
-    private static partial Regex PathCharacters();
 }

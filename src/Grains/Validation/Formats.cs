@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Mesh.Grains.Validation;
 
 /// <summary>The Gateway API's string types (apis/v1/shared_types.go) and the plain length limits of single fields.</summary>
@@ -5,6 +7,9 @@ internal static class Formats
 {
     private const string Dns1123Subdomain = @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     public const string PathCharacters = @"^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$";
+
+    /// <summary><see cref="PathCharacters"/> compiled as the API server reads it ('$' at the very end only).</summary>
+    public static readonly Regex PathCharactersRegex = Re2.Compile(PathCharacters);
 
     public static readonly StringFormat Hostname = new(1, 253, @"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
     public static readonly StringFormat PreciseHostname = new(1, 253, Dns1123Subdomain);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Mesh.Grains.Validation;
 
@@ -9,7 +8,6 @@ internal static class HttpMatchRules
     public static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
     public static readonly string[] ValueMatchTypes = ["Exact", "RegularExpression"];
     private static readonly string[] PathMatchTypes = ["Exact", "PathPrefix", "RegularExpression"];
-    private static readonly Regex PathCharacters = Re2.Compile(Formats.PathCharacters);
 
     public static void List(Cursor matches)
     {
@@ -73,6 +71,6 @@ internal static class HttpMatchRules
         Literally("must not end with '/..'", v => !v.EndsWith("/..", StringComparison.Ordinal));
         Literally("must not end with '/.'", v => !v.EndsWith("/.", StringComparison.Ordinal));
         path.Rule($"must only contain valid characters (matching {Formats.PathCharacters}) for types ['Exact', 'PathPrefix']",
-            () => !Literal() || PathCharacters.IsMatch(Value()));
+            () => !Literal() || Formats.PathCharactersRegex.IsMatch(Value()));
     }
 }
