@@ -1,4 +1,5 @@
 using System.Text;
+using Mesh.Grains.Validation;
 
 namespace Mesh.Gateway.Front;
 
@@ -28,31 +29,11 @@ internal static class ResponseFieldChars
     /// <exception cref="InvalidOperationException">The value holds a control or non-ASCII character.</exception>
     public static void CopyValue(string value, Span<byte> destination)
     {
-        var invalid = FirstNotInValue(value);
+        var invalid = GatewayApiValidation.FirstNotInFieldValue(value);
         if (invalid >= 0)
         {
             throw new InvalidOperationException($"Invalid non-ASCII or control character in header: 0x{(int)value[invalid]:X4}.");
         }
         Ascii.FromUtf16(value, destination, out _);
-    }
-
-    // A range check is cheaper than a set's lookup; tabs, rare, are stepped over one by one.
-    private static int FirstNotInValue(ReadOnlySpan<char> value)
-    {
-        var at = 0;
-        while (true)
-        {
-            var found = value[at..].IndexOfAnyExceptInRange(' ', '~');
-            if (found < 0)
-            {
-                return -1;
-            }
-            at += found;
-            if (value[at] != '\t')
-            {
-                return at;
-            }
-            at++;
-        }
     }
 }

@@ -60,12 +60,10 @@ internal static class WrittenValueCheck
     {
         for (var i = 0; i < (headers?.Count ?? 0); i++)
         {
-            foreach (var c in headers![i].Value)
+            var value = headers![i].Value;
+            if (GatewayApiValidation.FirstNotInFieldValue(value) is var bad and >= 0)
             {
-                if (c is (< ' ' and not '\t') or > '~')
-                {
-                    return $"{field}[{i}].value: a header value may hold only visible ASCII, spaces and tabs, not U+{(int)c:X4}";
-                }
+                return $"{field}[{i}].value: a header value may hold only visible ASCII, spaces and tabs, not U+{(int)value[bad]:X4}";
             }
         }
         return null;
