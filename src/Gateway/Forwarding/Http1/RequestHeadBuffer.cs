@@ -31,7 +31,7 @@ internal sealed class RequestHeadBuffer
         {
             throw Invalid("a space, control or non-ASCII character in its target");
         }
-        Text(pathAndQuery);
+        Narrow(pathAndQuery); // Checked just above, more strictly than Text would.
         Ascii(" HTTP/1.1\r\n"u8);
     }
 
@@ -106,14 +106,19 @@ internal sealed class RequestHeadBuffer
     /// <summary>The text as bytes, checked and narrowed a vector at a time.</summary>
     private void Text(string text)
     {
-        Ensure(text.Length);
-        var target = _bytes.AsSpan(_length, text.Length);
         // Printable ASCII first, a range check; the set (tabs and other controls allowed) only when that fails.
         if (text.AsSpan().ContainsAnyExceptInRange(' ', (char)0x7F) && text.AsSpan().ContainsAnyExcept(SafeChars))
         {
             throw Invalid(text.AsSpan().ContainsAnyExceptInRange('\0', (char)0x7F) ? "a non-ASCII character" : "a line break or NUL");
         }
-        System.Text.Ascii.FromUtf16(text, target, out _);
+        Narrow(text);
+    }
+
+    /// <summary>ASCII text already checked, as bytes.</summary>
+    private void Narrow(string text)
+    {
+        Ensure(text.Length);
+        System.Text.Ascii.FromUtf16(text, _bytes.AsSpan(_length, text.Length), out _);
         _length += text.Length;
     }
 
