@@ -94,6 +94,19 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task A_lowercase_method_is_forwarded_as_sent_not_read_as_its_uppercase_namesake()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendHeadersAsync(1, endStream: true, Get("/cased", method: "head"));
+        var answer = await client.ReadAnswerAsync(1);
+
+        Assert.Equal("200", answer.Status);
+        Assert.Contains("\"method\":\"head\"", answer.Text); // The body a HEAD answer would not have.
+    }
+
+    [Fact]
     public async Task A_frame_beyond_the_maximum_size_ends_the_connection_with_FRAME_SIZE_ERROR()
     {
         await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);

@@ -155,6 +155,19 @@ public sealed partial class LeanFrontTests(DemoMesh mesh) : IClassFixture<DemoMe
     }
 
     [Fact]
+    public async Task A_method_is_case_sensitive_so_HEaD_is_forwarded_as_sent_and_answered_with_its_body()
+    {
+        await SmileyServesAsync();
+
+        // Methods are case-sensitive (RFC 9110 §9.1): "HEaD" is an extension method, not HEAD. It was
+        // answered as a HEAD would be, the echo's body withheld, and the front refused it with a 500.
+        var answer = Assert.Single(await RawHttp.ResponsesAsync(mesh.GatewayUri, "HEaD /cased HTTP/1.1\r\nHost: smiley.faces\r\nConnection: close\r\n\r\n"));
+
+        Assert.StartsWith("HTTP/1.1 200", answer);
+        Assert.Contains("\"method\":\"HEaD\"", answer);
+    }
+
+    [Fact]
     public async Task Targets_the_lean_front_would_have_to_normalize_are_Kestrels()
     {
         await SmileyServesAsync();

@@ -1,3 +1,4 @@
+using Mesh.Gateway.Forwarding;
 using System.Text.Json;
 using Mesh.Gateway.Observability;
 using Mesh.Gateway.Subscription;
@@ -21,7 +22,7 @@ public sealed class GatewayAdmin(TableHolder tables, GatewayMetrics metrics, Sil
     public Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!HttpMethods.IsGet(context.Request.Method))
+        if (!RequestMethods.IsGet(context.Request.Method))
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             return Task.CompletedTask;

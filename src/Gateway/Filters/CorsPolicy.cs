@@ -1,3 +1,4 @@
+using Mesh.Gateway.Forwarding;
 using Mesh.Grains.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -63,7 +64,7 @@ public sealed class CorsPolicy
     public static bool IsPreflight(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return HttpMethods.IsOptions(request.Method)
+        return RequestMethods.IsOptions(request.Method)
             && request.Headers.Origin.Count > 0
             && request.Headers.AccessControlRequestMethod.Count > 0;
     }

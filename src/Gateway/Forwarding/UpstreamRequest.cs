@@ -13,8 +13,7 @@ public static class UpstreamRequest
     {
         ArgumentNullException.ThrowIfNull(context);
         var incoming = context.Request;
-        // HttpMethod.Parse returns the shared instance for the standard methods.
-        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), new Uri(string.Concat(origin, pathAndQuery)))
+        var request = new HttpRequestMessage(RequestMethods.ToHttpMethod(incoming.Method), new Uri(string.Concat(origin, pathAndQuery)))
         {
             Version = useH2c ? HttpVersion.Version20 : HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,

@@ -1,3 +1,4 @@
+using Mesh.Gateway.Forwarding;
 using System.Net;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
@@ -42,7 +43,7 @@ internal sealed class LeanExchange : ExchangeFeatures, IHttpRequestLifetimeFeatu
     {
         RequestBody.Begin(contentLength ?? 0);
         ResetResponse();
-        Writer.Begin(HttpMethods.IsHead(Method));
+        Writer.Begin(RequestMethods.IsHead(Method));
         _features.ResetFor(Context);
     }
 

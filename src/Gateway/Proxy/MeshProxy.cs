@@ -79,7 +79,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
     // pays for a single async state machine here rather than one per layer.
     private ValueTask RouteAsync(HttpContext context, RequestLabels labels)
     {
-        if (HttpMethods.IsConnect(context.Request.Method))
+        if (RequestMethods.IsConnect(context.Request.Method))
         {
             return OpenTunnelAsync(context);
         }

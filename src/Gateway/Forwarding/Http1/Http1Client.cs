@@ -63,7 +63,7 @@ public sealed class Http1Client : IDisposable
     internal async ValueTask<IUpstreamAnswer> SendAsync(HttpContext context, EndpointState endpoint, string authority, string pathAndQuery,
         byte[]? body, CancellationToken ct)
     {
-        var isHead = HttpMethods.IsHead(context.Request.Method);
+        var isHead = RequestMethods.IsHead(context.Request.Method);
         var streamed = body is null ? StreamedLength(context) : null;
         var mayResend = body is null && streamed is null;
         var resending = false;
@@ -310,7 +310,7 @@ public sealed class Http1Client : IDisposable
         {
             head.Field("Content-Length", length);
         }
-        else if (HttpMethods.IsPost(incoming.Method) || HttpMethods.IsPut(incoming.Method) || HttpMethods.IsPatch(incoming.Method))
+        else if (RequestMethods.ExpectsContent(incoming.Method))
         {
             head.Field("Content-Length", 0); // Some servers answer 411 to a POST that does not say it is empty.
         }

@@ -1,3 +1,4 @@
+using Mesh.Gateway.Forwarding;
 using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -103,7 +104,7 @@ internal sealed class Http2RequestHeadReader : IHpackFieldSink
         if (name.SequenceEqual(":method"u8))
         {
             _method = Once(_method, value.SequenceEqual("GET"u8) ? HttpMethods.Get : value.SequenceEqual("POST"u8) ? HttpMethods.Post
-                : HttpMethods.GetCanonicalizedValue(Encoding.Latin1.GetString(value)));
+                : RequestMethods.Interned(Encoding.Latin1.GetString(value)));
         }
         else if (name.SequenceEqual(":scheme"u8))
         {

@@ -1,3 +1,4 @@
+using Mesh.Gateway.Forwarding;
 using System.Net;
 using System.IO.Pipelines;
 using Mesh.Gateway.Proxy;
@@ -156,7 +157,7 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
             && string.Equals(((IHeaderDictionary)RequestHeaders).Expect.ToString(), "100-continue", StringComparison.OrdinalIgnoreCase);
         BodyRateApplies = !endStream
             && !((IHeaderDictionary)RequestHeaders).ContentType.ToString().StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
-        Writer.Begin(HttpMethods.IsHead(Method));
+        Writer.Begin(RequestMethods.IsHead(Method));
         _features.ResetFor(Context);
     }
 
