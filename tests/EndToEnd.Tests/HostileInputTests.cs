@@ -75,6 +75,19 @@ public sealed class HostileInputTests(ImpatientMesh fixture) : IClassFixture<Imp
     }
 
     [Fact]
+    public async Task A_chunked_body_with_broken_framing_is_a_400_not_blamed_on_the_upstream()
+    {
+        // Streamed upstream by SocketsHttpHandler, the body broke inside it and came out as an upstream
+        // failure: a 502, counted against a healthy endpoint. It is the client's fault.
+        var answer = Assert.Single(await RawHttp.ResponsesAsync(Mesh.GatewayUri,
+            "POST / HTTP/1.1\r\nHost: smiley.faces\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello, not the end of a chunk\r\n0\r\n\r\n"));
+
+        Assert.StartsWith("HTTP/1.1 400", answer);
+        Assert.Contains("a body that could not be read", answer);
+        await StillServesAsync();
+    }
+
+    [Fact]
     public async Task A_client_that_sends_headers_too_slowly_is_cut_off_while_others_are_served()
     {
         using var slow = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -106,6 +106,15 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
                     await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"the request cannot be forwarded: {e.Message}").ConfigureAwait(false);
                     return;
                 }
+                catch (HttpRequestException e) when (UnreadableBodyException.In(e) is { } unreadable)
+                {
+                    failed = false; // The client's body broke, not the endpoint; and it cannot be sent again.
+                    if (!context.RequestAborted.IsCancellationRequested)
+                    {
+                        await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"the request cannot be forwarded: {unreadable.Message}").ConfigureAwait(false);
+                    }
+                    return;
+                }
                 catch (HttpRequestException e) when (!exchangeToken.IsCancellationRequested)
                 {
                     if (!last)

@@ -24,7 +24,7 @@ public static class UpstreamRequest
         }
         else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
-            request.Content = new StreamContent(incoming.Body);
+            request.Content = new StreamContent(new ClientBodyStream(incoming.Body));
         }
         var connection = incoming.Headers.Connection.Count == 0 ? null : incoming.Headers.Connection.ToString();
         foreach (var (name, values) in incoming.Headers)

@@ -241,7 +241,19 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
     /// <summary>Retries and mirrors need the body more than once: read it first when it is small enough.</summary>
     private async ValueTask CaptureThenForwardAsync(HttpContext context, ForwardPlan plan, IReadOnlyList<RequestMirror> mirrorList, RouteTables? current)
     {
-        var (replayable, body) = await UpstreamRequest.CaptureAsync(context, RetryPolicy.MaxReplayableBody).ConfigureAwait(false);
+        bool replayable;
+        byte[]? body;
+        try
+        {
+            (replayable, body) = await UpstreamRequest.CaptureAsync(context, RetryPolicy.MaxReplayableBody).ConfigureAwait(false);
+        }
+        catch (IOException e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel's BadHttpRequestException is an IOException too: a body cut short or badly framed.
+            await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"the request cannot be forwarded: a body that could not be read ({e.Message})")
+                .ConfigureAwait(false);
+            return;
+        }
         foreach (var mirror in mirrorList)
         {
             if (current?.PoolFor(mirror.Service, mirror.Port)?.Pick() is { } mirrorEndpoint)

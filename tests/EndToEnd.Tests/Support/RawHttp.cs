@@ -30,12 +30,17 @@ public static class RawHttp
     }
 
     /// <summary>Sends the bytes and reads until the server closes, returning the text split at each status line.</summary>
-    public static async Task<List<string>> ResponsesAsync(Uri server, string request, TimeSpan? timeout = null)
+    /// <param name="endSending">Closes the sending side after the bytes: whatever the request still promised never comes.</param>
+    public static async Task<List<string>> ResponsesAsync(Uri server, string request, TimeSpan? timeout = null, bool endSending = false)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port), deadline.Token);
         await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, deadline.Token);
+        if (endSending)
+        {
+            socket.Shutdown(SocketShutdown.Send);
+        }
         var text = new StringBuilder();
         var buffer = new byte[8192];
         int n;
