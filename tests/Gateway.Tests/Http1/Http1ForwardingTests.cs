@@ -63,7 +63,7 @@ public sealed class Http1ForwardingTests : IDisposable
         await using var upstream = new ScriptedUpstream().Then(Ok).Then([]).Then(Ok);
         Assert.Equal(200, (await ForwardAsync(upstream)).Status);
         var timeout = TimeSpan.FromMilliseconds(200);
-        var context = NewContext("GET", null, trailers: false);
+        var context = ForwardedContext.New("GET", null, trailers: false);
         var plan = new ForwardPlan(EndpointPool.Direct("127.0.0.1", upstream.Port), "echo.ns", "/", UseH2c: false,
             backendRequest ? new TimeoutPolicy(null, timeout) : new TimeoutPolicy(timeout, null), null, [], new RequestLabels());
 
@@ -489,7 +489,7 @@ public sealed class Http1ForwardingTests : IDisposable
         {
             port = closed.Port;
         }
-        var context = NewContext("GET", null, trailers: false);
+        var context = ForwardedContext.New("GET", null, trailers: false);
         var plan = Plan(port, "/", null);
 
         await _forwarder.ForwardAsync(context, plan, bufferedBody: null, replayable: false);
@@ -517,55 +517,20 @@ public sealed class Http1ForwardingTests : IDisposable
         Action<IHeaderDictionary>? headers = null, byte[]? body = null, bool trailers = false, RetryPolicy? retry = null,
         byte[]? streamed = null, long? declaredLength = null)
     {
-        var context = NewContext(method, headers, trailers);
+        var context = ForwardedContext.New(method, headers, trailers);
         if (streamed is not null)
         {
             context.Request.Body = new MemoryStream(streamed);
             context.Request.ContentLength = declaredLength ?? streamed.Length;
-            context.Features.Set<IHttpRequestBodyDetectionFeature>(new HasBody());
+            context.Features.Set<IHttpRequestBodyDetectionFeature>(new ForwardedContext.HasBody());
         }
         await _forwarder.ForwardAsync(context, Plan(upstream.Port, path, retry), body, replayable: streamed is null);
         await context.Response.BodyWriter.FlushAsync();
         var received = (MemoryStream)context.Response.Body;
         return new Answer(context.Response.StatusCode, Encoding.Latin1.GetString(received.ToArray()), context.Response.Headers,
-            context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers, context.Features.Get<AbortRecorder>()!.Aborted);
+            context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers, context.Features.Get<ForwardedContext.AbortRecorder>()!.Aborted);
     }
 
     private static ForwardPlan Plan(int port, string path, RetryPolicy? retry) =>
         new(EndpointPool.Direct("127.0.0.1", port), "echo.ns", path, UseH2c: false, TimeoutPolicy.None, retry, [], new RequestLabels());
-
-    private static DefaultHttpContext NewContext(string method, Action<IHeaderDictionary>? headers, bool trailers)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        context.Request.Protocol = "HTTP/1.1";
-        context.Connection.RemoteIpAddress = IPAddress.Parse("127.1.0.5");
-        headers?.Invoke(context.Request.Headers);
-        context.Response.Body = new MemoryStream();
-        var abort = new AbortRecorder();
-        context.Features.Set<IHttpRequestLifetimeFeature>(abort);
-        context.Features.Set(abort);
-        if (trailers)
-        {
-            context.Features.Set<IHttpResponseTrailersFeature>(new TrailersFeature());
-        }
-        return context;
-    }
-
-    private sealed class AbortRecorder : IHttpRequestLifetimeFeature
-    {
-        public bool Aborted { get; private set; }
-        public CancellationToken RequestAborted { get; set; }
-        public void Abort() => Aborted = true;
-    }
-
-    private sealed class HasBody : IHttpRequestBodyDetectionFeature
-    {
-        public bool CanHaveBody => true;
-    }
-
-    private sealed class TrailersFeature : IHttpResponseTrailersFeature
-    {
-        public IHeaderDictionary Trailers { get; set; } = new HeaderDictionary();
-    }
 }
