@@ -1,0 +1,78 @@
+using Mesh.EndToEnd.Tests.Support;
+using Mesh.EndToEnd.Tests.Support.Fuzz;
+using Mesh.TestSupport.Fuzz;
+using Xunit.Abstractions;
+
+namespace Mesh.EndToEnd.Tests;
+
+/// <summary>A mesh for the fuzzed clients: heads that never end are cut after one second.</summary>
+public sealed class FuzzMesh : IAsyncLifetime
+{
+    public DemoMesh Mesh { get; } = DemoMesh.WithGateway(options => options.HeaderTimeoutSeconds = 1);
+
+    public Task InitializeAsync() => Mesh.InitializeAsync();
+
+    public Task DisposeAsync() => Mesh.DisposeAsync();
+}
+
+/// <summary>
+/// Requests and h2c connections broken at random, from a fixed seed: each gets its answers or its close in
+/// time, none is answered with a server error (the fault is the client's, so 4xx, or a reset or GOAWAY over
+/// HTTP/2; see <see cref="IsServerError"/>), and the proxy serves a well-behaved client between them.
+/// MESH_FUZZ_CASES and MESH_FUZZ_SEED run more, or others, and MESH_FUZZ_LOG writes every case to a file;
+/// a failure quotes the input that caused it.
+/// </summary>
+public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output) : IClassFixture<FuzzMesh>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    private DemoMesh Mesh => fixture.Mesh;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Broken_input_gets_a_client_error_or_a_close_in_time_and_the_proxy_serves_on(bool http2)
+    {
+        var cases = FuzzRun.Cases(150);
+        var seed = FuzzRun.Seed(20261207) + (http2 ? 1 : 0);
+        var random = new Random(seed);
+        var failures = new List<string>();
+        var seen = new SortedDictionary<string, int>();
+        using var log = Environment.GetEnvironmentVariable("MESH_FUZZ_LOG") is { Length: > 0 } path ? File.CreateText($"{path}.{(http2 ? "h2c" : "http1")}") : null;
+        for (var i = 0; i < cases; i++)
+        {
+            var input = http2 ? Http2Inputs.Next(random) : Http1Inputs.Next(random);
+            var outcome = await FuzzExchange.RunAsync(Mesh.GatewayUri, input, http2, random, Deadline);
+            var key = outcome.Hung ? "hung" : $"[{string.Join(" ", outcome.Statuses)}]{(outcome.GoAwayCode is { } code ? $" GOAWAY {code}" : "")}";
+            seen[key] = seen.GetValueOrDefault(key) + 1;
+            log?.WriteLine($"{i}\t{key}\t{outcome.Took.TotalMilliseconds:F0}\t{FuzzRun.Quote(input)}");
+            if (outcome.Hung || outcome.Statuses.Any(IsServerError))
+            {
+                failures.Add($"seed {seed}, case {i}: {outcome} for {FuzzRun.Quote(input)}");
+            }
+            if (i % 50 == 49)
+            {
+                await StillServesAsync();
+            }
+        }
+        await StillServesAsync();
+        foreach (var (key, count) in seen)
+        {
+            output.WriteLine($"{count,6}  {key}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+    }
+
+    /// <summary>
+    /// A 5xx blames the proxy or the upstream for what the client broke. 505 is the exception: Kestrel, which
+    /// judges every request line the lean front is unsure of, answers it to any version it does not know,
+    /// "HTTPc1.1" included (RFC 9112 would rather have a 400 for a version that is not one).
+    /// </summary>
+    private static bool IsServerError(int status) => status >= 500 && status != 505;
+
+    private async Task StillServesAsync()
+    {
+        using var client = await Mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+        Assert.Equal(200, (await client.EchoAsync("http://smiley.faces/")).Status);
+    }
+}

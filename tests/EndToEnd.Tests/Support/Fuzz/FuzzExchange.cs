@@ -1,0 +1,139 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Mesh.Gateway.Front.Http2;
+
+namespace Mesh.EndToEnd.Tests.Support.Fuzz;
+
+/// <summary>What the proxy did with one broken input: the statuses it answered, how HTTP/2 ended, and whether it let go in time.</summary>
+public sealed record FuzzOutcome(bool Hung, IReadOnlyList<int> Statuses, uint? GoAwayCode, TimeSpan Took)
+{
+    public override string ToString() =>
+        Hung ? $"no end after {Took.TotalSeconds:F1} s" : $"statuses [{string.Join(", ", Statuses)}], GOAWAY {GoAwayCode?.ToString() ?? "none"}, {Took.TotalMilliseconds:F0} ms";
+}
+
+/// <summary>
+/// Sends one input to the proxy in a few pieces, closes the sending side, and reads until the proxy closes
+/// the connection. A client that has said all it will and waits must get its answers and its close within
+/// the deadline: the proxy's own timeouts are shorter.
+/// </summary>
+public static partial class FuzzExchange
+{
+    public static async Task<FuzzOutcome> RunAsync(Uri proxy, byte[] input, bool http2, Random random, TimeSpan deadline)
+    {
+        var clock = Stopwatch.StartNew();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = new CancellationTokenSource(deadline);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, proxy.Port), timeout.Token);
+        var received = new MemoryStream();
+        var reading = ReadAllAsync(socket, received, timeout.Token);
+        try
+        {
+            var sent = 0;
+            while (sent < input.Length)
+            {
+                var piece = random.Next(3) == 0 ? input.Length - sent : random.Next(1, input.Length - sent + 1);
+                await socket.SendAsync(input.AsMemory(sent, piece), SocketFlags.None, timeout.Token);
+                sent += piece;
+                if (random.Next(4) == 0)
+                {
+                    await Task.Delay(random.Next(1, 4), timeout.Token);
+                }
+            }
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The proxy closed the connection before the input was all sent: an ending like any other.
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        var hung = !await reading;
+        var bytes = received.ToArray();
+        return http2
+            ? new FuzzOutcome(hung, Http2Statuses(bytes, out var goAway), goAway, clock.Elapsed)
+            : new FuzzOutcome(hung, Http1Statuses(bytes), null, clock.Elapsed);
+    }
+
+    /// <summary>True when the proxy closed (or reset) the connection, false when the deadline came first.</summary>
+    private static async Task<bool> ReadAllAsync(Socket socket, MemoryStream to, CancellationToken ct)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+                if (n == 0)
+                {
+                    return true;
+                }
+                to.Write(buffer, 0, n);
+            }
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static List<int> Http1Statuses(byte[] bytes) =>
+        [.. StatusLine().Matches(Encoding.Latin1.GetString(bytes)).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+
+    [GeneratedRegex(@"(?:^|\n)HTTP/1\.[01] (\d{3}) ")]
+    private static partial Regex StatusLine();
+
+    private static List<int> Http2Statuses(byte[] bytes, out uint? goAway)
+    {
+        goAway = null;
+        var statuses = new List<int>();
+        var decoder = new HpackDecoder();
+        var at = 0;
+        while (bytes.Length - at >= 9)
+        {
+            var length = (bytes[at] << 16) | (bytes[at + 1] << 8) | bytes[at + 2];
+            if (bytes.Length - at - 9 < length)
+            {
+                break;
+            }
+            var type = bytes[at + 3];
+            var payload = bytes.AsSpan(at + 9, length);
+            if (type == RawHttp2.Headers)
+            {
+                var status = new StatusSink();
+                decoder.Decode(payload, status);
+                if (status.Status is { } code)
+                {
+                    statuses.Add(code);
+                }
+            }
+            else if (type == RawHttp2.GoAway && length >= 8)
+            {
+                goAway = BinaryPrimitives.ReadUInt32BigEndian(payload[4..]);
+            }
+            at += 9 + length;
+        }
+        return statuses;
+    }
+
+    private sealed class StatusSink : IHpackFieldSink
+    {
+        public int? Status { get; private set; }
+
+        public void OnField(int staticIndex, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+        {
+            if (name.SequenceEqual(":status"u8) && int.TryParse(value, out var status))
+            {
+                Status = status;
+            }
+        }
+    }
+}
