@@ -1,4 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.LocalApi.Tests.Support;
 
@@ -27,6 +31,34 @@ public sealed class GatewayApiAdmissionTests(TestCluster cluster) : IClassFixtur
         Assert.StartsWith("spec.rules[0].matches[0].path", cause["field"]!.GetValue<string>());
         Assert.Contains("start with '/'", body["message"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync($"{Routes}/bad-path")).Status);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_UTF_8_is_a_400_not_a_server_error()
+    {
+        // System.Text.Json checks a string's bytes only when the string is read: the admission checks then
+        // threw InvalidOperationException, a 500.
+        var json = Encoding.UTF8.GetBytes(Route("latin-1", "/caf\u00e9").ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        var latin1 = json.Where(b => b != 0xc3).Select(b => b == 0xa9 ? (byte)0xe9 : b).ToArray(); // "é" as one Latin-1 byte.
+        using var content = new ByteArrayContent(latin1);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await cluster.Api.Http.PostAsync(Routes, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid UTF-8", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_field_given_twice_is_a_400_not_a_server_error()
+    {
+        var json = Route("twice", "/x").ToJsonString().Replace("\"namespace\":\"default\"", "\"namespace\":\"default\",\"namespace\":\"other\"", StringComparison.Ordinal);
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        using var response = await cluster.Api.Http.PostAsync(Routes, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("namespace", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

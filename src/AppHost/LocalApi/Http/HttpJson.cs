@@ -27,10 +27,19 @@ internal static class HttpJson
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        // The reader checks string bytes only when a value is read, and then throws InvalidOperationException:
+        // a 500 for what is the client's error.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw ApiErrors.BadRequest("the request body is not valid UTF-8");
+        }
         try
         {
-            var reader = new Utf8JsonReader(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-            return JsonNode.Parse(ref reader) as JsonObject ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
+            // A repeated field is refused, as the API server's strict field validation does; the node would
+            // otherwise throw ArgumentException when the object is first read.
+            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
         }
         catch (JsonException e)
         {
