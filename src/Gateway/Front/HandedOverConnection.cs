@@ -20,6 +20,7 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
     private readonly PolledSocket _socket;
     private readonly byte[] _prefix;
     private readonly Action _closed;
+    private readonly Func<bool> _stopping;
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly CancellationTokenSource _connectionClosed = new();
@@ -27,7 +28,8 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
     private Task _sending = Task.CompletedTask;
     private int _disposed;
 
-    public HandedOverConnection(PolledSocket socket, byte[] prefix, MemoryPool<byte> memoryPool, string id, Action closed)
+    /// <param name="stopping">True once the gateway is stopping: a connection then closes without lingering.</param>
+    public HandedOverConnection(PolledSocket socket, byte[] prefix, MemoryPool<byte> memoryPool, string id, Action closed, Func<bool> stopping)
     {
         MemoryPool = memoryPool;
         // Kestrel's defaults: MaxRequestBufferSize 1 MiB, MaxResponseBufferSize 64 KiB.
@@ -40,6 +42,7 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
         _socket = socket;
         _prefix = prefix;
         _closed = closed;
+        _stopping = stopping;
         ConnectionId = id;
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
@@ -89,6 +92,7 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
                 var flushed = await _input.Writer.FlushAsync().ConfigureAwait(false);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
+                    await DrainAsync().ConfigureAwait(false);
                     break;
                 }
             }
@@ -101,6 +105,26 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
         {
             await _input.Writer.CompleteAsync(error).ConfigureAwait(false);
             CancelConnectionClosed();
+        }
+    }
+
+    /// <summary>
+    /// Kestrel reads no more: what the client still sends is dropped until it closes, so that the socket is
+    /// never closed with bytes unread, which would reset the connection under the last answer
+    /// (see <see cref="LingeringClose"/>). <see cref="DisposeAsync"/> bounds the wait.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            while (await _socket.ReceiveAsync(scratch).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
@@ -132,8 +156,9 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
         finally
         {
             await _output.Reader.CompleteAsync().ConfigureAwait(false);
-            // Kestrel is done writing: end the connection, which also ends the receive loop.
-            Shutdown();
+            // Kestrel is done writing: FIN after the last answer. The receive loop runs on until the client
+            // closes too, or DisposeAsync gives up on it.
+            ShutdownSending();
         }
     }
 
@@ -141,6 +166,17 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
     {
         _output.Reader.CancelPendingRead();
         Shutdown();
+    }
+
+    private void ShutdownSending()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
     }
 
     private void Shutdown()
@@ -174,7 +210,13 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
         await _input.Reader.CompleteAsync().ConfigureAwait(false);
         await _output.Writer.CompleteAsync().ConfigureAwait(false);
         await _sending.ConfigureAwait(false);
-        Shutdown();
+        ShutdownSending();
+        // Stopping, Kestrel closes idle keep-alive connections too, whose clients seldom close at once: no
+        // answer is in flight there, and the stop should not wait on them.
+        if (_stopping() || await Task.WhenAny(_receiving, Task.Delay(LingeringClose.MaxLinger)).ConfigureAwait(false) != _receiving)
+        {
+            Shutdown(); // The client neither closed nor stopped sending: end the receive, and the connection.
+        }
         await _receiving.ConfigureAwait(false);
         _socket.Dispose();
         _connectionClosed.Dispose();

@@ -35,6 +35,7 @@ internal sealed class LeanConnection : IDisposable
     private Http2.Http2Connection? _http2;
     private volatile bool _isAborted;
     private bool _handedOver;
+    private bool _clientClosed;
 
     public LeanConnection(PolledSocket socket, LeanFrontListener listener, MeshProxy proxy)
     {
@@ -92,6 +93,7 @@ internal sealed class LeanConnection : IDisposable
                     _end += read;
                     if (read == 0)
                     {
+                        _clientClosed = true;
                         return;
                     }
                 }
@@ -144,9 +146,13 @@ internal sealed class LeanConnection : IDisposable
         finally
         {
             _listener.Forget(this);
-            if (!_handedOver)
+            if (!_handedOver && (_isAborted || _clientClosed))
             {
-                _socket.Dispose();
+                _socket.Dispose(); // Nothing more to read, or a reset is what an abort means.
+            }
+            else if (!_handedOver)
+            {
+                _ = LingeringClose.RunAsync(_socket); // The client may still be sending: see LingeringClose.
             }
             _exchange?.Writer.Release();
             ArrayPool<byte>.Shared.Return(_buffer);

@@ -162,7 +162,8 @@ internal sealed class LeanFrontListener : IConnectionListener
     internal void HandOver(PolledSocket socket, byte[] alreadyRead)
     {
         var connection = new HandedOverConnection(socket, alreadyRead, _memoryPool,
-            "K" + socket.Socket.Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture), () => Interlocked.Decrement(ref _open));
+            "K" + socket.Socket.Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture), () => Interlocked.Decrement(ref _open),
+            () => IsStopping);
         connection.Start();
         _handedOverCount.Add();
         if (!_handedOver.Writer.TryWrite(connection))
