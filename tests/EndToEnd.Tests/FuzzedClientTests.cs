@@ -1,3 +1,4 @@
+using System.Text;
 using Mesh.EndToEnd.Tests.Support;
 using Mesh.EndToEnd.Tests.Support.Fuzz;
 using Mesh.TestSupport.Fuzz;
@@ -28,27 +29,42 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
 
     private DemoMesh Mesh => fixture.Mesh;
 
+    private const string First = "GET /fuzz-first HTTP/1.1\r\nHost: smiley.faces\r\n\r\n";
+    private const string Last = "GET /fuzz-last HTTP/1.1\r\nHost: smiley.faces\r\nConnection: close\r\n\r\n";
+
+    /// <param name="mode">
+    /// "http1": a broken request alone; "http1-between": after a valid request on the same connection and
+    /// before another, the client keeping its side open, so that the first must be answered as sent
+    /// whatever follows, and the last, if it is answered at all, last; "h2c": a broken connection.
+    /// </param>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Broken_input_gets_a_client_error_or_a_close_in_time_and_the_proxy_serves_on(bool http2)
+    [InlineData("http1")]
+    [InlineData("http1-between")]
+    [InlineData("h2c")]
+    public async Task Broken_input_gets_a_client_error_or_a_close_in_time_and_the_proxy_serves_on(string mode)
     {
+        var http2 = mode == "h2c";
         var cases = FuzzRun.Cases(150);
-        var seed = FuzzRun.Seed(20261207) + (http2 ? 1 : 0);
+        var seed = FuzzRun.Seed(20261207) + (http2 ? 1 : mode == "http1" ? 0 : 2);
         var random = new Random(seed);
         var failures = new List<string>();
         var seen = new SortedDictionary<string, int>();
-        using var log = Environment.GetEnvironmentVariable("MESH_FUZZ_LOG") is { Length: > 0 } path ? File.CreateText($"{path}.{(http2 ? "h2c" : "http1")}") : null;
+        using var log = Environment.GetEnvironmentVariable("MESH_FUZZ_LOG") is { Length: > 0 } path ? File.CreateText($"{path}.{mode}") : null;
         for (var i = 0; i < cases; i++)
         {
             var input = http2 ? Http2Inputs.Next(random) : Http1Inputs.Next(random);
-            var outcome = await FuzzExchange.RunAsync(Mesh.GatewayUri, input, http2, random, Deadline);
+            if (mode == "http1-between")
+            {
+                input = [.. Encoding.ASCII.GetBytes(First), .. input, .. Encoding.ASCII.GetBytes(Last)];
+            }
+            var outcome = await FuzzExchange.RunAsync(Mesh.GatewayUri, input, http2, random, Deadline, endSending: mode != "http1-between");
             var key = outcome.Hung ? "hung" : $"[{string.Join(" ", outcome.Statuses)}]{(outcome.GoAwayCode is { } code ? $" GOAWAY {code}" : "")}";
             seen[key] = seen.GetValueOrDefault(key) + 1;
             log?.WriteLine($"{i}\t{key}\t{outcome.Took.TotalMilliseconds:F0}\t{FuzzRun.Quote(input)}");
-            if (outcome.Hung || outcome.Statuses.Any(IsServerError))
+            var disorder = mode == "http1-between" ? OutOfOrder(outcome.Text) : null;
+            if (outcome.Hung || outcome.Statuses.Any(IsServerError) || disorder is not null)
             {
-                failures.Add($"seed {seed}, case {i}: {outcome} for {FuzzRun.Quote(input)}");
+                failures.Add($"seed {seed}, case {i}: {outcome}{(disorder is null ? "" : $", {disorder}")} for {FuzzRun.Quote(input)}");
             }
             if (i % 50 == 49)
             {
@@ -61,6 +77,20 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
             output.WriteLine($"{count,6}  {key}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+    }
+
+    /// <summary>Why the answers around a broken request are not the valid requests' own, in order; or null.</summary>
+    private static string? OutOfOrder(string text)
+    {
+        // A status line starts each answer; the echo's JSON holds "HTTP/1.1" only before a quote.
+        var second = text.Length > 1 ? text.IndexOf("HTTP/1.1 ", 1, StringComparison.Ordinal) : -1;
+        var first = second < 0 ? text : text[..second];
+        if (!first.StartsWith("HTTP/1.1 200 ", StringComparison.Ordinal) || !first.Contains("\"path\":\"/fuzz-first\"", StringComparison.Ordinal))
+        {
+            return "the first request was not answered first, as sent";
+        }
+        var last = text.IndexOf("\"path\":\"/fuzz-last\"", StringComparison.Ordinal);
+        return last >= 0 && text.IndexOf("HTTP/1.1 ", last, StringComparison.Ordinal) >= 0 ? "an answer after the last request's" : null;
     }
 
     /// <summary>
