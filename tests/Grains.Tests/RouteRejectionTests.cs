@@ -23,6 +23,26 @@ public class RouteRejectionTests
         Assert.Null(state.Frontends["ns/svc"].Ports.Single().Producer);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\U0001F600")] // a character of two UTF-16 units, across the cut
+    public void A_refusal_quoting_a_huge_value_fits_the_condition_message_limit(string tail)
+    {
+        var bad = Route("ns", "bad", ServiceParent("svc"), Rule(Prefix("/x"), Backend("b")));
+        // 51 characters of prefix and 32713 slashes: the tail starts at the last index kept before the "...".
+        var message = "spec.rules[0].filters[0].type: Unsupported value: \"" + new string('/', 32_713) + tail + new string('/', 8_000) + "\"";
+        var state = MeshTranslator.Translate(new MeshSnapshot
+        {
+            Services = [Service("ns", "svc"), Service("ns", "b")],
+            InvalidRoutes = [new InvalidRoute("HTTPRoute", bad.Metadata, bad.Spec.ParentRefs, message)],
+        });
+
+        var shown = state.RouteStatuses["HTTPRoute:ns/bad"].Parents.Single().Conditions.Single().Message;
+        Assert.InRange(shown.Length, 32_000, ConditionMessage.MaxLength);
+        Assert.StartsWith("spec.rules[0].filters[0].type: Unsupported value:", shown);
+        Assert.False(char.IsHighSurrogate(shown[^4]), "half a character before the cut");
+    }
+
     [Fact]
     public void A_regular_expression_the_proxy_cannot_run_rejects_its_route_only()
     {

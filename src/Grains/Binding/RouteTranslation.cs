@@ -161,7 +161,7 @@ internal sealed record RouteTranslation(
                     Type = RouteConditions.Accepted,
                     Status = "False",
                     Reason = RouteConditions.Reasons.UnsupportedValue,
-                    Message = message,
+                    Message = ConditionMessage.Fit(message),
                     ObservedGeneration = metadata.Generation,
                 },
             ],
