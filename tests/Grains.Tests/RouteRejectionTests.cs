@@ -23,6 +23,22 @@ public class RouteRejectionTests
         Assert.Null(state.Frontends["ns/svc"].Ports.Single().Producer);
     }
 
+    [Fact]
+    public void A_refused_route_with_a_null_parentRef_gets_status_on_its_Service_parents()
+    {
+        // The silo keeps a refused route's parentRefs as they were stored: a null item fails validation but is still there.
+        var bad = Route("ns", "bad", ServiceParent("svc"), Rule(Prefix("/x"), Backend("b")));
+        var state = MeshTranslator.Translate(new MeshSnapshot
+        {
+            Services = [Service("ns", "svc"), Service("ns", "b")],
+            InvalidRoutes = [new InvalidRoute("HTTPRoute", bad.Metadata, [null!, ServiceParent("svc")], "spec.parentRefs[0]: must be of type object")],
+        });
+
+        var parent = state.RouteStatuses["HTTPRoute:ns/bad"].Parents.Single();
+        Assert.Equal("svc", parent.ParentRef.Name);
+        Assert.Equal(RouteConditions.Reasons.UnsupportedValue, parent.Conditions.Single().Reason);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("\U0001F600")] // a character of two UTF-16 units, across the cut

@@ -19,9 +19,12 @@ public sealed record ServiceParentBinding
     public string? RejectedReason { get; init; }
     public string Message { get; init; } = "";
 
-    /// <summary>True for a parentRef naming a core Service; other parents (Gateways) belong to other controllers.</summary>
-    public static bool IsServiceParent(ParentReference parent) =>
-        parent.Kind == "Service" && parent.Group is "" or "core";
+    /// <summary>
+    /// True for a parentRef naming a core Service; other parents (Gateways) belong to other controllers. A null item
+    /// (a refused route's parentRefs are read as they were stored) names nothing.
+    /// </summary>
+    public static bool IsServiceParent(ParentReference? parent) =>
+        parent is { Kind: "Service", Group: "" or "core" };
 
     public static ServiceParentBinding Bind(
         string routeNamespace, ParentReference parent, IReadOnlyDictionary<ObjectKey, Service> services)
