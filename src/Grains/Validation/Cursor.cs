@@ -5,38 +5,38 @@ namespace Mesh.Grains.Validation;
 /// <summary>
 /// One field of the object under validation: its path ("spec.rules[0].name"), its JSON value (null when
 /// absent; the API server prunes explicit nulls before defaulting, so null and absent are the same), and
-/// the findings it reports to.
+/// the findings it reports to. A list item is never pruned: a null item (<see cref="IsItem"/>) is a value of the wrong type.
 /// </summary>
-internal readonly record struct Cursor(Findings Findings, string Path, JsonNode? Node)
+internal readonly record struct Cursor(Findings Findings, string Path, JsonNode? Node, bool IsItem = false)
 {
     public bool Present => Node is not null;
 
     public Cursor Field(string name) =>
         new(Findings, Path.Length == 0 ? name : $"{Path}.{name}", (Node as JsonObject)?[name]);
 
-    public Cursor Item(int index) => new(Findings, $"{Path}[{index}]", (Node as JsonArray)?[index]);
+    public Cursor Item(int index) => new(Findings, $"{Path}[{index}]", (Node as JsonArray)?[index], IsItem: true);
 
-    // Typed reads: absent reads as null; a value of another JSON type is reported once and reads as null.
+    // Typed reads: absent reads as null; a value of another JSON type (a null item too) is reported once and reads as null.
 
     public JsonObject? AsObject() => Node switch
     {
-        null => null,
+        null when !IsItem => null,
         JsonObject obj => obj,
         _ => Mistyped<JsonObject>("object"),
     };
 
     public JsonArray? AsArray() => Node switch
     {
-        null => null,
+        null when !IsItem => null,
         JsonArray array => array,
         _ => Mistyped<JsonArray>("array"),
     };
 
-    public string? AsString() => Node is null ? null : Json.Text(Node) ?? Mistyped<string>("string");
+    public string? AsString() => Node is null && !IsItem ? null : Json.Text(Node) ?? Mistyped<string>("string");
 
-    public long? AsInteger() => Node is null ? null : Json.Integer(Node) ?? Mistyped<long?>("integer");
+    public long? AsInteger() => Node is null && !IsItem ? null : Json.Integer(Node) ?? Mistyped<long?>("integer");
 
-    public bool? AsBoolean() => Node is null ? null : Json.Boolean(Node) ?? Mistyped<bool?>("boolean");
+    public bool? AsBoolean() => Node is null && !IsItem ? null : Json.Boolean(Node) ?? Mistyped<bool?>("boolean");
 
     // Reports, worded as the API server's error bodies.
 

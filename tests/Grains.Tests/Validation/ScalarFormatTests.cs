@@ -50,6 +50,11 @@ public class ScalarFormatTests
     [InlineData("spec.rules", "{}", "spec.rules", "FieldValueTypeInvalid", "Invalid value: \"object\": must be of type array")]
     [InlineData("spec.rules[0]", "'x'", "spec.rules[0]", "FieldValueTypeInvalid", "must be of type object")]
     [InlineData("spec.rules[2].filters[0].cors.allowCredentials", "'yes'", "spec.rules[2].filters[0].cors.allowCredentials", "FieldValueTypeInvalid", "must be of type boolean")]
+    // A null list item is not pruned like a null field: it is a value of the wrong type
+    [InlineData(Parent, "null", Parent, "FieldValueTypeInvalid", "Invalid value: \"null\": must be of type object")]
+    [InlineData("spec.rules[0].backendRefs[0]", "null", "spec.rules[0].backendRefs[0]", "FieldValueTypeInvalid", "must be of type object")]
+    [InlineData("spec.rules[0].matches[0]", "null", "spec.rules[0].matches[0]", "FieldValueTypeInvalid", "must be of type object")]
+    [InlineData("spec.hostnames[0]", "null", "spec.hostnames[0]", "FieldValueTypeInvalid", "must be of type string")]
     public void Rejects(string path, string? value, string field, string reason, string message) =>
         AssertHas(Validate("HTTPRoute", path, value), field, reason, message);
 
