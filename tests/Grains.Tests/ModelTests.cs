@@ -27,4 +27,15 @@ public class ModelTests
         Assert.Equal("/check", rule.Filters[1].ExternalAuth!.Http!.Path);
         Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), route.Metadata.CreationTimestamp);
     }
+
+    [Fact]
+    public void A_null_route_spec_reads_as_an_empty_one()
+    {
+        // The silo reads a refused route's parentRefs from its spec; a stored "spec": null must not make that throw.
+        var http = KubernetesJson.Read<HttpRoute>(JsonNode.Parse("""{"metadata":{"name":"r"},"spec":null}""")!);
+        var grpc = KubernetesJson.Read<GrpcRoute>(JsonNode.Parse("""{"metadata":{"name":"r"},"spec":null}""")!);
+
+        Assert.Null(http.Spec.ParentRefs);
+        Assert.Null(grpc.Spec.ParentRefs);
+    }
 }

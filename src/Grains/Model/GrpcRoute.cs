@@ -6,7 +6,8 @@ namespace Mesh.Grains.Model;
 public sealed record GrpcRoute
 {
     public ObjectMeta Metadata { get; init; } = new();
-    public GrpcRouteSpec Spec { get; init; } = new();
+    /// <summary>Never null: a "spec": null that a loose CRD stored (the API server would prune it) reads as an empty spec.</summary>
+    public GrpcRouteSpec Spec { get; init => field = value ?? new(); } = new();
 }
 
 public sealed record GrpcRouteSpec
