@@ -219,7 +219,7 @@ public class IncrementalTranslationTests
     private static (Dictionary<string, FrontendFacet>, Dictionary<string, BackendFacet>, Dictionary<string, Status.RouteStatus>) Held(MeshState state) =>
         (new(state.Frontends), new(state.Backends), new(state.RouteStatuses));
 
-    private static void AssertSameState(MeshState expected, MeshState actual, string where)
+    internal static void AssertSameState(MeshState expected, MeshState actual, string where)
     {
         AssertSameEntries(expected.Frontends, actual.Frontends, $"{where}, frontend");
         AssertSameEntries(expected.Backends, actual.Backends, $"{where}, backend");
