@@ -14,6 +14,9 @@ public static partial class GatewayApiValidation
     {
         try
         {
+            // On its own first: a pattern that compiles only inside the anchoring group ("a)|(b") would mean something
+            // else there, unanchored. Parsing it with the default engine is enough for that, and cheap.
+            _ = new Regex(pattern, RegexOptions.CultureInvariant);
             _ = new Regex($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
             return null;
         }

@@ -21,6 +21,8 @@ public class RegexProblemTests
     [InlineData("(unclosed")]
     [InlineData("[a-")]
     [InlineData("a{2,1}")]
+    [InlineData("a)|(b")] // compiles only inside the anchoring group, where it would match any text starting with "a"
+    [InlineData("/api)|(.*")]
     public void Other_patterns_have_a_one_line_reason(string pattern)
     {
         var problem = GatewayApiValidation.RegexProblem(pattern);
