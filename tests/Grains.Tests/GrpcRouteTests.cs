@@ -64,4 +64,27 @@ public class GrpcRouteTests
         Assert.Equal(["/pkg.Echo/Say", "/pkg.Echo"], group.GrpcEntries.Select(e => e.Match.Path!.Value));
         Assert.Equal("True", state.RouteStatuses["GRPCRoute:ns/g"].Parents.Single().Conditions[0].Status);
     }
+
+    [Theory]
+    [InlineData("a)|(b", "Say")]
+    [InlineData("pkg\\..*", ".*)|(.*")]
+    public void A_method_regex_part_that_compiles_only_inside_the_gRPC_path_pattern_is_refused(string service, string method)
+    {
+        // "/(?:a)|(b)/(?:Say)" compiles, but as "/a" or "b)/Say": the part alone is what the route wrote.
+        var grpc = new GrpcRoute
+        {
+            Metadata = new ObjectMeta { Namespace = "ns", Name = "g", Generation = 1 },
+            Spec = new GrpcRouteSpec
+            {
+                ParentRefs = [ServiceParent("svc")],
+                Rules = [new GrpcRouteRule { Matches = [Method(service, method, "RegularExpression")], BackendRefs = [Backend("b", 80)] }],
+            },
+        };
+        var state = MeshTranslator.Translate(new MeshSnapshot { Services = [Service("ns", "svc"), Service("ns", "b")], GrpcRoutes = [grpc] });
+
+        var condition = state.RouteStatuses["GRPCRoute:ns/g"].Parents.Single().Conditions.Single();
+        Assert.Equal(("False", Status.RouteConditions.Reasons.UnsupportedValue), (condition.Status, condition.Reason));
+        Assert.Contains("spec.rules[0].matches[0]", condition.Message);
+        Assert.Null(state.Frontends["ns/svc"].Ports.Single().Producer);
+    }
 }

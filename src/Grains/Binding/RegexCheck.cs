@@ -3,7 +3,7 @@ using Mesh.Grains.Validation;
 
 namespace Mesh.Grains.Binding;
 
-/// <summary>Finds the first regular expression in a route that the data plane's non-backtracking engine rejects.</summary>
+/// <summary>Finds the first regular expression in a route that the data plane's non-backtracking engine rejects, or that does not compile on its own.</summary>
 internal static class RegexCheck
 {
     public static string? FirstProblem(RouteSource route)
@@ -17,6 +17,12 @@ internal static class RegexCheck
             foreach (var (match, matchIndex) in rule.Matches.Select((m, i) => (m, i)))
             {
                 var patterns = new List<string?>();
+                // A gRPC method's parts first: each sits in a group of the path pattern, where one that does not compile alone still would.
+                if (rule.GrpcMatches?[matchIndex].Method is { Type: "RegularExpression" } method)
+                {
+                    patterns.Add(method.Service);
+                    patterns.Add(method.Method);
+                }
                 if (match.Path?.Type == PathMatchType.RegularExpression)
                 {
                     patterns.Add(match.Path.Value);
