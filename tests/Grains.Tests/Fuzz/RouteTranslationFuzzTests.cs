@@ -133,7 +133,50 @@ public partial class RouteTranslationFuzzTests(ITestOutputHelper output)
         // Every rule has at least one match (an absent list is the default match), so an accepted rule routes something.
         var rules = read.Http?.Spec.Rules?.Count ?? read.Grpc?.Spec.Rules?.Count ?? 0;
         Assert.True(routes == (accepted.Contains(true) && rules > 0), $"routes: {routes}, accepted on a parent: {accepted.Contains(true)}, rules: {rules}");
+        if (routes)
+        {
+            CheckRoutedAsWritten(read, state, key.ToString());
+        }
         return read.Invalid is not null ? "refused" : accepted.Contains(true) ? "accepted" : "not accepted";
+    }
+
+    /// <summary>
+    /// A route that routes does so whole and as written: each group it is in holds every match of every rule once (a
+    /// rule without matches has the default one), and every regular expression it wrote compiles on its own as well as
+    /// the way the data plane runs it, anchored and non-backtracking (one that compiles only when wrapped means something else).
+    /// </summary>
+    private static void CheckRoutedAsWritten(SiloRouteRead read, MeshState state, string route)
+    {
+        var matchCounts = read.Http is { } http
+            ? (http.Spec.Rules ?? []).ConvertAll(r => Math.Max(1, r.Matches?.Count ?? 0))
+            : (read.Grpc!.Spec.Rules ?? []).ConvertAll(r => Math.Max(1, r.Matches?.Count ?? 0));
+        var expected = matchCounts.SelectMany((count, rule) => Enumerable.Range(0, count).Select(match => (rule, match))).ToList();
+        var groups = state.Frontends.Values.SelectMany(f => f.Ports)
+            .SelectMany(p => new[] { p.Producer }.Concat(p.Consumers.Values)).OfType<RouteGroup>();
+        foreach (var group in groups)
+        {
+            var entries = group.Entries.Concat(group.GrpcEntries).Where(e => e.Route == route).Select(e => (e.RuleIndex, e.MatchIndex)).ToList();
+            Assert.True(entries.Count == 0 || entries.Order().SequenceEqual(expected.Order()),
+                $"a group holds matches [{string.Join(", ", entries.Order())}] of the route, not [{string.Join(", ", expected)}]");
+        }
+
+        var patterns = read.Http is not null
+            ? (read.Http.Spec.Rules ?? []).SelectMany(r => r.Matches ?? []).SelectMany(m =>
+                new[] { m.Path?.Type == "RegularExpression" ? m.Path.Value : null }
+                    .Concat((m.Headers ?? []).Where(h => h.Type == "RegularExpression").Select(h => h.Value))
+                    .Concat((m.QueryParams ?? []).Where(q => q.Type == "RegularExpression").Select(q => q.Value)))
+            : (read.Grpc!.Spec.Rules ?? []).SelectMany(r => r.Matches ?? []).SelectMany(m =>
+                (m.Method?.Type == "RegularExpression" ? new[] { m.Method.Service, m.Method.Method } : [])
+                    .Concat((m.Headers ?? []).Where(h => h.Type == "RegularExpression").Select(h => h.Value)));
+        foreach (var pattern in patterns.OfType<string>())
+        {
+            var compiles = Record.Exception(() =>
+            {
+                _ = new Regex(pattern, RegexOptions.CultureInvariant);
+                _ = new Regex($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            });
+            Assert.True(compiles is null, $"the route routes with the regular expression \"{pattern}\": {compiles?.Message}");
+        }
     }
 
     /// <summary>A metav1.Condition the API server would take: its schema's status enum, reason pattern and lengths.</summary>
