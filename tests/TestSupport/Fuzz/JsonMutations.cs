@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Mesh.TestSupport.Fuzz;
@@ -17,10 +18,18 @@ public static class JsonMutations
         () => "-1s", () => "99999999h", () => "core", () => "/a//b", () => "%2F", () => "x-Y_z", () => "UPPER.case", () => -1, () => 0,
         () => 1, () => 65536, () => 301, () => 399, () => 2147483648L, () => 1e100, () => 1.5, () => true, () => null, () => new JsonArray(),
         () => new JsonObject(), () => new JsonArray("a", 1), () => new JsonObject { ["unknown"] = 1 },
+        // Longer than a status condition's message may be; patterns that compile only inside a group around them.
+        () => new string('/', 40_000), () => "a)|(b", () => "/x)|(.*", () => "(?x)a#",
     ];
 
-    /// <summary>A mutated deep copy of <paramref name="seed"/>.</summary>
-    public static JsonObject Apply(JsonObject seed, Random random)
+    private static readonly JsonValueKind?[] HostileKinds = [.. Hostile.Select(value => value()?.GetValueKind())];
+
+    /// <summary>
+    /// A mutated deep copy of <paramref name="seed"/>. With <paramref name="keepTypes"/>, a value is replaced by a
+    /// hostile one of its own JSON type three times in four, for a reader that skips an object with a value of the
+    /// wrong type and would otherwise see little else.
+    /// </summary>
+    public static JsonObject Apply(JsonObject seed, Random random, bool keepTypes = false)
     {
         ArgumentNullException.ThrowIfNull(seed);
         ArgumentNullException.ThrowIfNull(random);
@@ -28,12 +37,12 @@ public static class JsonMutations
         var mutations = random.Next(1, 5);
         for (var i = 0; i < mutations; i++)
         {
-            Mutate(copy, random);
+            Mutate(copy, random, keepTypes);
         }
         return copy;
     }
 
-    private static void Mutate(JsonObject root, Random random)
+    private static void Mutate(JsonObject root, Random random, bool keepTypes)
     {
         var places = new List<(JsonNode Parent, string? Key, int Index)>();
         Collect(root, places);
@@ -58,9 +67,16 @@ public static class JsonMutations
                 obj[$"unknownField{random.Next(100)}"] = Hostile[random.Next(Hostile.Length)]();
                 break;
             default:
-                Replace(parent, key, index, Hostile[random.Next(Hostile.Length)]());
+                Replace(parent, key, index, keepTypes ? OfTypeMostly(node, random) : Hostile[random.Next(Hostile.Length)]());
                 break;
         }
+    }
+
+    private static JsonNode? OfTypeMostly(JsonNode? current, Random random)
+    {
+        var kind = current?.GetValueKind();
+        var sameKind = kind is null || random.Next(4) == 0 ? [] : HostileKinds.Index().Where(k => k.Item == kind).Select(k => k.Index).ToList();
+        return Hostile[sameKind.Count > 0 ? sameKind[random.Next(sameKind.Count)] : random.Next(Hostile.Length)]();
     }
 
     private static void Replace(JsonNode parent, string? key, int index, JsonNode? value)
