@@ -212,21 +212,17 @@ public sealed class MeshReconciler(
         }
     }
 
-    /// <summary>
-    /// A route re-checked against the CRD rules (a cluster's installed CRDs may be older or looser than
-    /// the ones Mesh implements): valid, or set aside with the reason for its status; null when it does not read.
-    /// </summary>
+    /// <summary>A route as <see cref="StoredRoute"/> reads it: valid, or set aside with the reason for its status; null when it does not read.</summary>
     private (T? Valid, InvalidRoute? Invalid)? ReadRoute<T>(Informer informer, JsonObject obj, Func<T, ObjectMeta> metadata,
         Func<T, List<ParentReference>?> parents) where T : class
     {
-        if (TryRead<T>(informer, obj) is not { } route)
+        var read = StoredRoute.Read<T>(informer.Kind.Kind, obj, metadata, parents);
+        if (read.Unreadable is { } error)
         {
+            logger.LogWarning("Skipping {Kind} {Name}: {Error}", informer.Kind.Kind, NameOf(obj), error.Message);
             return null;
         }
-        var errors = GatewayApiValidation.Validate(informer.Kind.Kind, obj);
-        return errors.Count == 0
-            ? (route, null)
-            : (null, new InvalidRoute(informer.Kind.Kind, metadata(route), parents(route), Refusal(errors)));
+        return (read.Valid, read.Invalid);
     }
 
     private T? TryRead<T>(Informer informer, JsonObject obj) where T : class
@@ -251,9 +247,6 @@ public sealed class MeshReconciler(
         logger.LogWarning("Ignoring invalid {Kind} {Name}.", informer.Kind.Kind, NameOf(obj));
         return false;
     }
-
-    private static string Refusal(IReadOnlyList<FieldError> errors) =>
-        string.Join("; ", errors.Take(3).Select(e => $"{e.Field}: {e.Message}"));
 
     private MeshSnapshot TakeSnapshot()
     {

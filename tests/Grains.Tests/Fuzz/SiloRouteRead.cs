@@ -8,10 +8,9 @@ using Mesh.Grains.Validation;
 namespace Mesh.Grains.Tests.Fuzz;
 
 /// <summary>
-/// A route object read the way the silo's MeshReconciler reads one from its informer (its ReadRoute and TryRead):
-/// typed with <see cref="KubernetesJson.Read{T}"/>, where only a <see cref="JsonException"/> means "skip it, it does
-/// not read" (logged, and the route removed); then re-checked against the CRD rules, an object that breaks them set
-/// aside as an <see cref="InvalidRoute"/> that only gets status. Any other exception would escape the silo's pass.
+/// A route object read as the silo's MeshReconciler reads one from its informer, by <see cref="StoredRoute"/>:
+/// valid, set aside as an <see cref="InvalidRoute"/> that only gets status, or unreadable (the silo logs it and
+/// removes the route). Any exception from the read would escape the silo's pass.
 /// </summary>
 internal sealed record SiloRouteRead(HttpRoute? Http, GrpcRoute? Grpc, InvalidRoute? Invalid)
 {
@@ -33,20 +32,8 @@ internal sealed record SiloRouteRead(HttpRoute? Http, GrpcRoute? Grpc, InvalidRo
     private static SiloRouteRead Read<T>(string kind, JsonObject obj, Func<T, ObjectMeta> metadata,
         Func<T, List<ParentReference>?> parents, Func<T, SiloRouteRead> valid) where T : class
     {
-        T route;
-        try
-        {
-            route = KubernetesJson.Read<T>(obj);
-        }
-        catch (JsonException)
-        {
-            return Unreadable;
-        }
-        var errors = GatewayApiValidation.Validate(kind, obj);
-        return errors.Count == 0
-            ? valid(route)
-            : new SiloRouteRead(null, null, new InvalidRoute(kind, metadata(route), parents(route),
-                string.Join("; ", errors.Take(3).Select(e => $"{e.Field}: {e.Message}"))));
+        var read = StoredRoute.Read<T>(kind, obj, metadata, parents);
+        return read.Valid is { } route ? valid(route) : read.Invalid is { } invalid ? new(null, null, invalid) : Unreadable;
     }
 
     /// <summary>The snapshot with this route added as the silo would add it (an unreadable one is absent).</summary>
