@@ -1,9 +1,16 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace Mesh.Grains.Validation;
 
 public static partial class GatewayApiValidation
 {
+    // Building a non-backtracking regex takes about half a millisecond, and every full translation checks every
+    // pattern again: the answers are kept per pattern ("" for none), up to a bound past which they start over.
+    private const int MaxKnownPatterns = 16_384;
+
+    private static readonly ConcurrentDictionary<string, string> KnownRegexProblems = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Why the data plane cannot use <paramref name="pattern"/> (a RegularExpression path, header, query or
     /// gRPC method match), or null when it can: the data plane compiles it anchored and non-backtracking, which
@@ -11,6 +18,22 @@ public static partial class GatewayApiValidation
     /// Validate never reports it; the silo turns it into Accepted=False with reason UnsupportedValue.
     /// </summary>
     public static string? RegexProblem(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        if (KnownRegexProblems.TryGetValue(pattern, out var known))
+        {
+            return known.Length == 0 ? null : known;
+        }
+        var problem = FindRegexProblem(pattern);
+        if (KnownRegexProblems.Count >= MaxKnownPatterns)
+        {
+            KnownRegexProblems.Clear();
+        }
+        KnownRegexProblems[pattern] = problem ?? "";
+        return problem;
+    }
+
+    private static string? FindRegexProblem(string pattern)
     {
         try
         {

@@ -36,4 +36,16 @@ public class RegexProblemTests
         var route = Mutation.Parse(Baselines.HttpRoute).With("spec.rules[1].matches[0].path", """{"type": "RegularExpression", "value": "(a)\\1"}""");
         Mutation.AssertValid(GatewayApiValidation.Validate("HTTPRoute", route));
     }
+
+    [Theory]
+    [InlineData("/kept/[0-9]+")]
+    [InlineData("(?<=kept)x")]
+    public void An_answer_given_again_is_the_same(string pattern)
+    {
+        // Answers are remembered per pattern, "no problem" as an empty text that must still read as null.
+        var first = GatewayApiValidation.RegexProblem(pattern);
+
+        Assert.Equal(first, GatewayApiValidation.RegexProblem(pattern));
+        Assert.Equal(first, GatewayApiValidation.RegexProblem(new string(pattern.AsSpan())));
+    }
 }
