@@ -25,7 +25,7 @@ public sealed class RequestMatcher
         _pathType = match.Path?.Type ?? PathMatchType.PathPrefix;
         var path = match.Path?.Value ?? "/";
         _path = _pathType == PathMatchType.PathPrefix ? NormalizePrefix(path) : path;
-        _pathRegex = _pathType == PathMatchType.RegularExpression ? FullMatch(path) : null;
+        _pathRegex = _pathType == PathMatchType.RegularExpression ? CompiledPatterns.FullMatch(path) : null;
         _method = match.Method;
         _headers = (match.Headers ?? []).Select(h => new ValueMatcher(h.Name, h.Type, h.Value)).ToArray();
         _queryParams = (match.QueryParams ?? []).Select(q => new ValueMatcher(q.Name, q.Type, q.Value)).ToArray();
@@ -92,9 +92,6 @@ public sealed class RequestMatcher
         return trimmed.Length == 0 ? "/" : trimmed;
     }
 
-    internal static Regex FullMatch(string pattern) =>
-        new($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
-
     private sealed class ValueMatcher
     {
         private readonly string _value;
@@ -104,7 +101,7 @@ public sealed class RequestMatcher
         {
             Name = name;
             _value = value;
-            _regex = type == "RegularExpression" ? FullMatch(value) : null;
+            _regex = type == "RegularExpression" ? CompiledPatterns.FullMatch(value) : null;
         }
 
         public string Name { get; }
