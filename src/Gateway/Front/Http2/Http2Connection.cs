@@ -151,7 +151,11 @@ internal sealed class Http2Connection
         }
     }
 
-    /// <summary>Ends the connection from this side, losing nothing already promised: every frame written, then the linger.</summary>
+    /// <summary>
+    /// Ends the connection from this side, losing nothing already promised: every frame written. The lean
+    /// connection then closes lingering (<see cref="LingeringClose"/>), so that a reset cannot destroy the
+    /// GOAWAY before the client reads it.
+    /// </summary>
     private async Task CloseAsync()
     {
         try
@@ -162,9 +166,7 @@ internal sealed class Http2Connection
         catch (TimeoutException)
         {
             _lean.Abort();
-            return;
         }
-        await LingerAsync().ConfigureAwait(false);
     }
 
     private void AppendGoAwayLocked(int lastStreamId, Http2ErrorCode code)
@@ -181,26 +183,6 @@ internal sealed class Http2Connection
             _wake.Cancel();
         }
         catch (ObjectDisposedException)
-        {
-        }
-    }
-
-    /// <summary>
-    /// After GOAWAY: this side's half closed, what the client still sends is read and dropped for a moment.
-    /// Closing with its bytes unread would reset the connection, and a reset can destroy the GOAWAY before
-    /// the client reads it.
-    /// </summary>
-    private async Task LingerAsync()
-    {
-        _socket.Shutdown(SocketShutdown.Send);
-        using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        try
-        {
-            while (await _socket.ReceiveAsync(_buffer, linger.Token).ConfigureAwait(false) > 0)
-            {
-            }
-        }
-        catch (OperationCanceledException)
         {
         }
     }
