@@ -69,8 +69,10 @@ public sealed class BrokenUpstreamAnswerTests(ITestOutputHelper output) : IDispo
                 var first = await ForwardAsync(upstream, method);
                 seen[first.Response.StatusCode] = seen.GetValueOrDefault(first.Response.StatusCode) + 1;
                 var fault = Fault(first, method);
-                var next = fault is null ? await ForwardAsync(upstream, "GET") : null;
-                fault ??= next!.Response.StatusCode is 502 or 504 || (next.Response.StatusCode == 200 && Body(next) == "next")
+                // After a 504 the connection is dropped, and on a busy machine the upstream may not even have read
+                // the request: its scripted answer would then go to the next one. Only the other endings are followed.
+                var next = fault is null && first.Response.StatusCode != 504 ? await ForwardAsync(upstream, "GET") : null;
+                fault ??= next is null || next.Response.StatusCode is 502 or 504 || (next.Response.StatusCode == 200 && Body(next) == "next")
                     ? null
                     : $"the next request got {next.Response.StatusCode} \"{Body(next)}\", not its own answer";
                 if (fault is not null)
