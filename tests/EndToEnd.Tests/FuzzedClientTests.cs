@@ -44,27 +44,23 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
     public async Task Broken_input_gets_a_client_error_or_a_close_in_time_and_the_proxy_serves_on(string mode)
     {
         var http2 = mode == "h2c";
-        var cases = FuzzRun.Cases(150);
-        var seed = FuzzRun.Seed(20261207) + (http2 ? 1 : mode == "http1" ? 0 : 2);
-        var random = new Random(seed);
-        var failures = new List<string>();
-        var seen = new SortedDictionary<string, int>();
+        var run = new FuzzTally<string>(150, seedOffset: http2 ? 1 : mode == "http1" ? 0 : 2);
         using var log = Environment.GetEnvironmentVariable("MESH_FUZZ_LOG") is { Length: > 0 } path ? File.CreateText($"{path}.{mode}") : null;
-        for (var i = 0; i < cases; i++)
+        foreach (var i in run.CaseNumbers())
         {
-            var input = http2 ? Http2Inputs.Next(random) : Http1Inputs.Next(random);
+            var input = http2 ? Http2Inputs.Next(run.Random) : Http1Inputs.Next(run.Random);
             if (mode == "http1-between")
             {
                 input = [.. Encoding.ASCII.GetBytes(First), .. input, .. Encoding.ASCII.GetBytes(Last)];
             }
-            var outcome = await FuzzExchange.RunAsync(Mesh.GatewayUri, input, http2, random, Deadline, endSending: mode != "http1-between");
+            var outcome = await FuzzExchange.RunAsync(Mesh.GatewayUri, input, http2, run.Random, Deadline, endSending: mode != "http1-between");
             var key = outcome.Hung ? "hung" : $"[{string.Join(" ", outcome.Statuses)}]{(outcome.GoAwayCode is { } code ? $" GOAWAY {code}" : "")}";
-            seen[key] = seen.GetValueOrDefault(key) + 1;
+            run.Saw(key);
             log?.WriteLine($"{i}\t{key}\t{outcome.Took.TotalMilliseconds:F0}\t{FuzzRun.Quote(input)}");
             var disorder = mode == "http1-between" ? OutOfOrder(outcome.Text) : null;
             if (outcome.Hung || outcome.Statuses.Any(IsServerError) || disorder is not null)
             {
-                failures.Add($"seed {seed}, case {i}: {outcome}{(disorder is null ? "" : $", {disorder}")} for {FuzzRun.Quote(input)}");
+                run.Failed(i, $"{outcome}{(disorder is null ? "" : $", {disorder}")} for {FuzzRun.Quote(input)}");
             }
             if (i % 50 == 49)
             {
@@ -72,11 +68,7 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
             }
         }
         await StillServesAsync();
-        foreach (var (key, count) in seen)
-        {
-            output.WriteLine($"{count,6}  {key}");
-        }
-        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+        run.Report(output);
     }
 
     /// <summary>Why the answers around a broken request are not the valid requests' own, in order; or null.</summary>

@@ -42,28 +42,21 @@ public sealed class FuzzedReadsTests(TestCluster cluster, ITestOutputHelper outp
     [Fact]
     public async Task Broken_reads_are_answered_in_time_and_never_with_a_server_error()
     {
-        var cases = FuzzRun.Cases(300);
-        var seed = FuzzRun.Seed(20261207);
-        var random = new Random(seed);
-        var failures = new List<string>();
-        var seen = new SortedDictionary<int, int>();
-        for (var i = 0; i < cases && failures.Count < 10; i++)
+        var run = new FuzzTally<int>(300);
+        var random = run.Random;
+        foreach (var i in run.CaseNumbers())
         {
             var target = $"{Paths[random.Next(Paths.Length)]}?{Queries[random.Next(Queries.Length)]}";
             var mutated = ByteMutations.Apply(target, Tokens, random);
             var method = random.Next(8) == 0 ? "HEAD" : "GET";
             var status = await StatusAsync(method, mutated);
-            seen[status] = seen.GetValueOrDefault(status) + 1;
+            run.Saw(status);
             if (status is 0 or >= 500)
             {
-                failures.Add($"seed {seed}, case {i}: {method} answered {(status == 0 ? "nothing in time" : status)} for {FuzzRun.Quote(mutated)}");
+                run.Failed(i, $"{method} answered {(status == 0 ? "nothing in time" : status)} for {FuzzRun.Quote(mutated)}");
             }
         }
-        foreach (var (status, count) in seen)
-        {
-            output.WriteLine($"{count,6}  {status}");
-        }
-        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        run.Report(output);
     }
 
     /// <summary>The status of the answer to the raw request line, or 0 when none came within five seconds.</summary>

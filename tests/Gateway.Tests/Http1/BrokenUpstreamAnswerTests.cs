@@ -52,12 +52,9 @@ public sealed class BrokenUpstreamAnswerTests(ITestOutputHelper output) : IDispo
     [Fact]
     public async Task Any_answer_ends_in_time_is_relayed_only_as_valid_HTTP_and_never_poisons_the_next_request()
     {
-        var cases = FuzzRun.Cases(120);
-        var seed = FuzzRun.Seed(20261207);
-        var random = new Random(seed);
-        var failures = new List<string>();
-        var seen = new SortedDictionary<int, int>();
-        for (var i = 0; i < cases && failures.Count < 10; i++)
+        var run = new FuzzTally<int>(120);
+        var random = run.Random;
+        foreach (var i in run.CaseNumbers())
         {
             var answer = ByteMutations.Apply(Seeds[random.Next(Seeds.Length)], Tokens, random);
             await using var upstream = new ScriptedUpstream()
@@ -67,7 +64,7 @@ public sealed class BrokenUpstreamAnswerTests(ITestOutputHelper output) : IDispo
             try
             {
                 var first = await ForwardAsync(upstream, method);
-                seen[first.Response.StatusCode] = seen.GetValueOrDefault(first.Response.StatusCode) + 1;
+                run.Saw(first.Response.StatusCode);
                 var fault = Fault(first, method);
                 // After a 504 the connection is dropped, and on a busy machine the upstream may not even have read
                 // the request: its scripted answer would then go to the next one. Only the other endings are followed.
@@ -77,19 +74,15 @@ public sealed class BrokenUpstreamAnswerTests(ITestOutputHelper output) : IDispo
                     : $"the next request got {next.Response.StatusCode} \"{Body(next)}\", not its own answer";
                 if (fault is not null)
                 {
-                    failures.Add($"seed {seed}, case {i}, {method}: {fault} for {FuzzRun.Quote(answer)}");
+                    run.Failed(i, $"{method}: {fault} for {FuzzRun.Quote(answer)}");
                 }
             }
             catch (Exception e)
             {
-                failures.Add($"seed {seed}, case {i}, {method}: {e.GetType().Name}: {e.Message} for {FuzzRun.Quote(answer)}");
+                run.Failed(i, $"{method}: {e.GetType().Name}: {e.Message} for {FuzzRun.Quote(answer)}");
             }
         }
-        foreach (var (status, count) in seen)
-        {
-            output.WriteLine($"{count,6}  {status}");
-        }
-        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        run.Report(output);
     }
 
     /// <summary>Why what the forwarder made of an answer is wrong, or null.</summary>
