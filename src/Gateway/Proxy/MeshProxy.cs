@@ -250,7 +250,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         catch (IOException e) when (!context.RequestAborted.IsCancellationRequested)
         {
             // Kestrel's BadHttpRequestException is an IOException too: a body cut short or badly framed.
-            await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"the request cannot be forwarded: a body that could not be read ({e.Message})")
+            await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"the request cannot be forwarded: {UnreadableBodyException.Describe(e)}")
                 .ConfigureAwait(false);
             return;
         }

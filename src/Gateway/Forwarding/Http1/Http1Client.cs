@@ -185,7 +185,7 @@ public sealed class Http1Client : IDisposable
             }
             catch (IOException e)
             {
-                throw new UnsendableRequestException($"a body that could not be read ({e.Message})");
+                throw new UnsendableRequestException(UnreadableBodyException.Describe(e));
             }
             var buffer = read.Buffer.Length > length ? read.Buffer.Slice(0, length) : read.Buffer;
             try
