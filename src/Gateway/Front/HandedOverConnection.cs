@@ -92,7 +92,9 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
                 var flushed = await _input.Writer.FlushAsync().ConfigureAwait(false);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
-                    await DrainAsync().ConfigureAwait(false);
+                    // Kestrel reads no more: what the client still sends is dropped until it closes, so that the
+                    // socket is never closed with bytes unread (see LingeringClose). DisposeAsync bounds the wait.
+                    await LingeringClose.DropUntilClosedAsync(_socket).ConfigureAwait(false);
                     break;
                 }
             }
@@ -105,26 +107,6 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
         {
             await _input.Writer.CompleteAsync(error).ConfigureAwait(false);
             CancelConnectionClosed();
-        }
-    }
-
-    /// <summary>
-    /// Kestrel reads no more: what the client still sends is dropped until it closes, so that the socket is
-    /// never closed with bytes unread, which would reset the connection under the last answer
-    /// (see <see cref="LingeringClose"/>). <see cref="DisposeAsync"/> bounds the wait.
-    /// </summary>
-    private async Task DrainAsync()
-    {
-        var scratch = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            while (await _socket.ReceiveAsync(scratch).ConfigureAwait(false) > 0)
-            {
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 

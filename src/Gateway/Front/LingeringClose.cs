@@ -18,14 +18,11 @@ internal static class LingeringClose
     /// <summary>Closes <paramref name="socket"/> once the client has, or the time is up; never throws.</summary>
     public static async Task RunAsync(PolledSocket socket)
     {
-        var scratch = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
             socket.Shutdown(SocketShutdown.Send);
             using var deadline = new CancellationTokenSource(MaxLinger);
-            while (await socket.ReceiveAsync(scratch, deadline.Token).ConfigureAwait(false) > 0)
-            {
-            }
+            await DropUntilClosedAsync(socket, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -33,8 +30,24 @@ internal static class LingeringClose
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(scratch);
             socket.Dispose();
+        }
+    }
+
+    /// <summary>Reads and drops what the client sends until it closes its side.</summary>
+    public static async Task DropUntilClosedAsync(PolledSocket socket, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        var scratch = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            while (await socket.ReceiveAsync(scratch, ct).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 }
