@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Mesh.Grains.Validation;
 
 namespace Mesh.Gateway.Tables;
 
@@ -13,20 +13,8 @@ internal static class CompiledPatterns
 {
     public const int MaxPatterns = 16_384;
 
-    private static readonly ConcurrentDictionary<string, Regex> Regexes = new(StringComparer.Ordinal);
+    private static readonly BoundedMemo<Regex> Regexes = new(MaxPatterns, DataPlaneRegex.Build);
 
     /// <summary>A regex that matches the whole input against <paramref name="pattern"/>, as Gateway API matches are.</summary>
-    public static Regex FullMatch(string pattern)
-    {
-        if (Regexes.TryGetValue(pattern, out var known))
-        {
-            return known;
-        }
-        var built = new Regex($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
-        if (Regexes.Count >= MaxPatterns)
-        {
-            Regexes.Clear();
-        }
-        return Regexes.GetOrAdd(pattern, built);
-    }
+    public static Regex FullMatch(string pattern) => Regexes.Get(pattern);
 }

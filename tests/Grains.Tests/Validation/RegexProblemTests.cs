@@ -42,7 +42,7 @@ public class RegexProblemTests
     [InlineData("(?<=kept)x")]
     public void An_answer_given_again_is_the_same(string pattern)
     {
-        // Answers are remembered per pattern, "no problem" as an empty text that must still read as null.
+        // Answers are remembered per pattern, "no problem" (null) as well as a reason.
         var first = GatewayApiValidation.RegexProblem(pattern);
 
         Assert.Equal(first, GatewayApiValidation.RegexProblem(pattern));
