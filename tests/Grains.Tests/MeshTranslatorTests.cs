@@ -34,6 +34,21 @@ public class MeshTranslatorTests
     }
 
     [Fact]
+    public void An_HTTPRoute_without_rules_has_the_CRD_default_rule_matching_every_request()
+    {
+        // A cluster whose CRDs lack the default stores no rules: the route still means one PathPrefix "/" rule.
+        var route = Route("faces", "bare", ServiceParent("smiley"));
+        route = route with { Spec = route.Spec with { Rules = null } };
+
+        var state = Translate([Service("faces", "smiley")], [route]);
+
+        var entry = Assert.Single(Assert.Single(state.Frontends["faces/smiley"].Ports).Producer!.Entries);
+        Assert.Equal("faces/bare", entry.Route);
+        Assert.Equal((PathMatchType.PathPrefix, "/"), (entry.Match.Path!.Type, entry.Match.Path.Value));
+        Assert.Empty(entry.Backends);
+    }
+
+    [Fact]
     public void A_route_in_another_namespace_is_a_consumer_route_for_that_namespace_only()
     {
         var state = Translate([Service("faces", "smiley"), Service("faces", "smiley-v2")],

@@ -28,7 +28,7 @@ internal sealed record RouteSource(string Kind, ObjectMeta Metadata, List<Parent
         RouteKinds.Http,
         route.Metadata,
         route.Spec.ParentRefs,
-        (route.Spec.Rules ?? []).Select(rule => new RuleSource(
+        (route.Spec.Rules ?? MatchDefaults.HttpRules).Select(rule => new RuleSource(
             rule.Name, MatchDefaults.Of(rule), null, rule.Filters, rule.BackendRefs, rule.Timeouts, rule.Retry)).ToList());
 
     public static RouteSource From(GrpcRoute route) => new(

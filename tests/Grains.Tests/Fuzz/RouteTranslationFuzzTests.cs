@@ -133,7 +133,8 @@ public partial class RouteTranslationFuzzTests(ITestOutputHelper output)
             }
         }
         // Every rule has at least one match (an absent list is the default match), so an accepted rule routes something.
-        var rules = read.Http?.Spec.Rules?.Count ?? read.Grpc?.Spec.Rules?.Count ?? 0;
+        // An HTTPRoute without rules has the CRD's default rule; a GRPCRoute has none.
+        var rules = read.Http is { } written ? written.Spec.Rules?.Count ?? 1 : read.Grpc?.Spec.Rules?.Count ?? 0;
         Assert.True(routes == (accepted.Contains(true) && rules > 0), $"routes: {routes}, accepted on a parent: {accepted.Contains(true)}, rules: {rules}");
         if (routes)
         {
@@ -150,7 +151,7 @@ public partial class RouteTranslationFuzzTests(ITestOutputHelper output)
     private static void CheckRoutedAsWritten(SiloRouteRead read, MeshState state, string route)
     {
         var matchCounts = read.Http is { } http
-            ? (http.Spec.Rules ?? []).ConvertAll(r => Math.Max(1, r.Matches?.Count ?? 0))
+            ? (http.Spec.Rules ?? [new HttpRouteRule()]).ConvertAll(r => Math.Max(1, r.Matches?.Count ?? 0))
             : (read.Grpc!.Spec.Rules ?? []).ConvertAll(r => Math.Max(1, r.Matches?.Count ?? 0));
         var expected = matchCounts.SelectMany((count, rule) => Enumerable.Range(0, count).Select(match => (rule, match))).ToList();
         var groups = state.Frontends.Values.SelectMany(f => f.Ports)
