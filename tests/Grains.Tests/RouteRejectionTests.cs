@@ -39,6 +39,71 @@ public class RouteRejectionTests
         Assert.Equal(RouteConditions.Reasons.UnsupportedValue, parent.Conditions.Single().Reason);
     }
 
+    [Fact]
+    public void A_refused_routes_status_names_only_the_parentRefs_the_API_server_would_take()
+    {
+        // A status naming a broken parentRef would be refused whole by the API server, leaving the route without any.
+        var bad = Route("ns", "bad", ServiceParent("svc"), Rule(Prefix("/x"), Backend("b")));
+        var state = MeshTranslator.Translate(new MeshSnapshot
+        {
+            Services = [Service("ns", "svc"), Service("ns", "b")],
+            InvalidRoutes = [new InvalidRoute("HTTPRoute", bad.Metadata,
+                [ServiceParent(""), ServiceParent("svc"), ServiceParent(new string('a', 254)), ServiceParent("svc", port: 70_000)],
+                "spec.parentRefs[0].name: Required value")],
+        });
+
+        var parent = Assert.Single(state.RouteStatuses["HTTPRoute:ns/bad"].Parents);
+        Assert.Equal(("svc", null), (parent.ParentRef.Name, parent.ParentRef.Port));
+    }
+
+    [Fact]
+    public void A_refused_route_with_no_parentRef_the_API_server_would_take_gets_no_status()
+    {
+        var bad = Route("ns", "bad", ServiceParent("svc"), Rule(Prefix("/x"), Backend("b")));
+        var state = MeshTranslator.Translate(new MeshSnapshot
+        {
+            Services = [Service("ns", "svc"), Service("ns", "b")],
+            InvalidRoutes = [new InvalidRoute("HTTPRoute", bad.Metadata, [ServiceParent("", port: 0)], "spec.parentRefs[0].name: Required value")],
+        });
+
+        Assert.False(state.RouteStatuses.ContainsKey("HTTPRoute:ns/bad"));
+    }
+
+    [Fact]
+    public void A_stored_route_with_a_field_of_the_wrong_type_is_refused_with_status_not_skipped()
+    {
+        // CRDs too loose to check types let this through; it does not read as an HTTPRoute, but its parents do.
+        var stored = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+             "metadata": {"name": "bad", "namespace": "ns", "generation": 2},
+             "spec": {"parentRefs": [{"group": "", "kind": "Service", "name": "svc"}, {"kind": "Service", "name": 7}],
+                      "rules": [{"backendRefs": "b"}]}}
+            """)!.AsObject();
+
+        var read = StoredRoute.Read<HttpRoute>("HTTPRoute", stored, r => r.Metadata, r => r.Spec.ParentRefs);
+
+        var invalid = Assert.IsType<InvalidRoute>(read.Invalid);
+        Assert.Null(read.Unreadable);
+        Assert.Equal("svc", Assert.Single(invalid.ParentRefs!).Name);
+        var state = MeshTranslator.Translate(new MeshSnapshot { Services = [Service("ns", "svc")], InvalidRoutes = [invalid] });
+        var accepted = Assert.Single(state.RouteStatuses["HTTPRoute:ns/bad"].Parents).Conditions.Single();
+        Assert.Equal(("False", RouteConditions.Reasons.UnsupportedValue, 2L), (accepted.Status, accepted.Reason, accepted.ObservedGeneration));
+        Assert.Contains("spec.rules[0].backendRefs", accepted.Message);
+    }
+
+    [Fact]
+    public void A_stored_route_whose_metadata_does_not_read_stays_unreadable()
+    {
+        var stored = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"metadata": {"name": ["bad"]}, "spec": {"parentRefs": [{"group": "", "kind": "Service", "name": "svc"}]}}
+            """)!.AsObject();
+
+        var read = StoredRoute.Read<HttpRoute>("HTTPRoute", stored, r => r.Metadata, r => r.Spec.ParentRefs);
+
+        Assert.NotNull(read.Unreadable);
+        Assert.Null(read.Invalid);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("\U0001F600")] // a character of two UTF-16 units, across the cut

@@ -1,6 +1,8 @@
+using System.Text.Json.Nodes;
 using Mesh.Grains.Model;
 using Mesh.Grains.State;
 using Mesh.Grains.Status;
+using Mesh.Grains.Validation;
 
 namespace Mesh.Grains.Binding;
 
@@ -42,7 +44,9 @@ internal sealed record RouteTranslation(
         }
         if ((route.Refused ?? RegexCheck.FirstProblem(route) ?? WrittenValueCheck.FirstProblem(route)) is { } refusal)
         {
-            return Nothing with { Status = Rejection(route.Metadata, parents, refusal) };
+            // A refused route's parentRefs may be broken themselves; status names only those the API server would take.
+            var named = parents.FindAll(IsWellFormed);
+            return named.Count == 0 ? Nothing : Nothing with { Status = Rejection(route.Metadata, named, refusal) };
         }
 
         var backends = new List<List<ResolvedBackend>>(route.Rules.Count);
@@ -106,6 +110,9 @@ internal sealed record RouteTranslation(
         }
         return parents;
     }
+
+    private static bool IsWellFormed(ParentReference parent) =>
+        KubernetesJson.ToNode(parent) is JsonObject written && GatewayApiValidation.IsWellFormedParentRef(written);
 
     private static bool IsAttached(List<RouteAttachment> attachments, GroupKey group)
     {

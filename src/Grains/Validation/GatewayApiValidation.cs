@@ -21,6 +21,17 @@ public static partial class GatewayApiValidation
     public static bool Handles(string kind) => Specs.ContainsKey(kind);
 
     /// <summary>
+    /// Whether one parentRef has the schema's shape on its own (the list's uniqueness rules aside). A route's
+    /// status names its parents in the same schema, so the API server refuses a status write naming one that does not.
+    /// </summary>
+    public static bool IsWellFormedParentRef(JsonObject parentRef)
+    {
+        var findings = new Findings();
+        ParentRefRules.One(new Cursor(findings, "parentRef", parentRef));
+        return findings.Result().Count == 0;
+    }
+
+    /// <summary>
     /// The errors the API server would report for <paramref name="obj"/>; empty when it is valid, and for a
     /// kind this class does not handle. Bad input never throws: a value of the wrong JSON type is a
     /// FieldValueTypeInvalid error at its path. As in the API server, the CEL rules are not evaluated when the

@@ -24,7 +24,7 @@ internal static class ParentRefRules
                 SameParent(p1, p2) && Section(p1) == Section(p2) && Port(p1) == Port(p2))));
     }
 
-    private static void One(Cursor parentRef)
+    public static void One(Cursor parentRef)
     {
         if (parentRef.ReadObject() is null)
         {

@@ -7,6 +7,7 @@ using Mesh.Grains.Model;
 using Mesh.Grains.State;
 using Mesh.Grains.Status;
 using Mesh.Grains.Tests.Incremental;
+using Mesh.Grains.Validation;
 using Mesh.TestSupport.Fuzz;
 using Xunit.Abstractions;
 
@@ -102,7 +103,9 @@ public partial class RouteTranslationFuzzTests(ITestOutputHelper output)
     {
         var statusKey = MeshState.StatusKey(kind, key);
         var routes = state.Frontends.Values.Any(f => f.Ports.Any(p => EntriesOf(p).Any(e => e.Route == key.ToString())));
-        var serviceParents = (read.ParentRefs ?? []).Where(p => p is not null && ServiceParentBinding.IsServiceParent(p)).ToList();
+        // Status names only parentRefs the API server would take in a status (a broken one would get the whole write refused).
+        var serviceParents = (read.ParentRefs ?? []).Where(p => p is not null && ServiceParentBinding.IsServiceParent(p) &&
+            GatewayApiValidation.IsWellFormedParentRef(KubernetesJson.ToNode(p)!.AsObject())).ToList();
         if (read.IsUnreadable || serviceParents.Count == 0)
         {
             Assert.False(state.RouteStatuses.ContainsKey(statusKey), "a route the mesh does not own got status");
