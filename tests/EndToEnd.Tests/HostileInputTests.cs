@@ -140,6 +140,38 @@ public sealed class HostileInputTests(ImpatientMesh fixture) : IClassFixture<Imp
     }
 
     [Fact]
+    public async Task An_h2c_upgrade_is_never_passed_on_so_no_tunnel_can_skip_the_routes()
+    {
+        // "h2c smuggling": a backend that switched would take every later request of the client, unrouted.
+        const string upgrade = "Upgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n";
+        var answer = Assert.Single(await RawHttp.ResponsesAsync(Mesh.GatewayUri,
+            $"GET /plain HTTP/1.1\r\nHost: smiley.faces\r\n{upgrade}X-Kept: yes\r\nConnection: close\r\n\r\n"));
+
+        Assert.StartsWith("HTTP/1.1 200 ", answer);
+        var echoed = answer[(answer.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        Assert.Contains("\"x-kept\"", echoed); // The echo lists what reached the backend:
+        Assert.DoesNotContain("upgrade", echoed, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http2-settings", echoed, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\"connection\"", echoed, StringComparison.OrdinalIgnoreCase);
+        await StillServesAsync();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Upgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n")]
+    [InlineData("Upgrade: websocket\r\nConnection: Upgrade\r\n")]
+    public async Task OPTIONS_star_is_forwarded_in_asterisk_form_whatever_upgrade_it_asks_for(string upgrade)
+    {
+        // It once went the upgrade's way, through SocketsHttpHandler, which cannot send "*": a 500.
+        var answer = Assert.Single(await RawHttp.ResponsesAsync(Mesh.GatewayUri,
+            $"OPTIONS * HTTP/1.1\r\nHost: smiley.faces\r\n{upgrade}Connection: close\r\n\r\n"));
+
+        Assert.StartsWith("HTTP/1.1 200 ", answer);
+        Assert.Contains("\"path\":\"*\"", answer);
+        await StillServesAsync();
+    }
+
+    [Fact]
     public async Task Garbage_is_a_400()
     {
         Assert.Equal(400, await RawHttp.StatusAsync(Mesh.GatewayUri, "\x16\x03\x01 this is not http\r\n\r\n"));

@@ -14,6 +14,7 @@ public class HopByHopHeadersTests
     [InlineData("Trailer")]
     [InlineData("transfer-encoding")]
     [InlineData("Upgrade")]
+    [InlineData("http2-settings")]
     [InlineData("Host")]
     [InlineData(":authority")]
     [InlineData(":path")]

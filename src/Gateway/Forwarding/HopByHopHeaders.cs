@@ -18,6 +18,7 @@ public static class HopByHopHeaders
             4 => Is(name, "Host"),
             7 => Is(name, "Trailer") || Is(name, "Upgrade"),
             10 => Is(name, "Connection") || Is(name, "Keep-Alive"),
+            14 => Is(name, "HTTP2-Settings"), // The h2c upgrade's, about one connection (RFC 9113 §3.1 retired it).
             16 => Is(name, "Proxy-Connection"),
             17 => Is(name, "Transfer-Encoding"),
             18 => Is(name, "Proxy-Authenticate"),

@@ -16,8 +16,8 @@ internal sealed class HttpClientAnswer(HttpResponseMessage response) : IUpstream
 
     public async Task RelayAsync(HttpContext context, ForwardPlan plan, CancellationToken ct)
     {
-        if (response.StatusCode == HttpStatusCode.SwitchingProtocols
-            && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+        if (response.StatusCode == HttpStatusCode.SwitchingProtocols && TunnelUpgrade.IsRequested(context)
+            && context.Features.Get<IHttpUpgradeFeature>() is { } upgrade)
         {
             await TunnelAsync(context, upgrade).ConfigureAwait(false);
             return;

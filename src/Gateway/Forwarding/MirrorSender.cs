@@ -20,7 +20,16 @@ public sealed class MirrorSender(HttpForwarder forwarder, ILogger<MirrorSender> 
         {
             return; // A streamed body can be read once, and it belongs to the real request.
         }
-        var copy = UpstreamRequest.Create(context, endpoint.Origin, authority, pathAndQuery, useH2c, body);
+        HttpRequestMessage copy;
+        try
+        {
+            copy = UpstreamRequest.Create(context, endpoint.Origin, authority, pathAndQuery, useH2c, body);
+        }
+        catch (Http1.UnsendableRequestException e)
+        {
+            logger.LogDebug("Mirror to {Endpoint} not sent: {Error}", endpoint.Address, e.Message); // The real request goes on.
+            return;
+        }
         _ = Task.Run(async () =>
         {
             using (copy)

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Mesh.Gateway.Forwarding.Http1;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Mesh.Gateway.Forwarding;
@@ -12,6 +13,12 @@ public static class UpstreamRequest
     public static HttpRequestMessage Create(HttpContext context, string origin, string authority, string pathAndQuery, bool useH2c, byte[]? body)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(pathAndQuery);
+        if (!pathAndQuery.StartsWith('/'))
+        {
+            // OPTIONS * : SocketsHttpHandler sends origin-form only (the lean HTTP/1.1 client carries it, when it carries the request).
+            throw new UnsendableRequestException($"its target \"{pathAndQuery}\" cannot be sent to an h2c backend or with a body of unknown length");
+        }
         var incoming = context.Request;
         var request = new HttpRequestMessage(RequestMethods.ToHttpMethod(incoming.Method), new Uri(string.Concat(origin, pathAndQuery)))
         {
@@ -43,11 +50,11 @@ public static class UpstreamRequest
             request.Headers.TryAddWithoutValidation("TE", "trailers"); // gRPC needs it end to end.
         }
         request.Headers.Host = authority;
-        if (context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true && incoming.Protocol == "HTTP/1.1")
+        if (TunnelUpgrade.IsRequested(context))
         {
             // An upgrade (WebSocket) is the one hop-by-hop exchange a proxy must pass on to tunnel it.
             request.Headers.Connection.Add("Upgrade");
-            request.Headers.TryAddWithoutValidation("Upgrade", (IEnumerable<string?>)incoming.Headers.Upgrade);
+            request.Headers.TryAddWithoutValidation("Upgrade", TunnelUpgrade.Protocols(incoming.Headers.Upgrade));
         }
         if (context.Connection.RemoteIpAddress is { } client)
         {

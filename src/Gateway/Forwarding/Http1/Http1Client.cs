@@ -42,7 +42,7 @@ public sealed class Http1Client : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         return !useH2c
             && (bufferedBody is not null || StreamedLength(context) is not -1)
-            && context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true;
+            && !TunnelUpgrade.IsRequested(context);
     }
 
     /// <summary>The length of a body still to be read from the client: null when there is none, -1 when it is not declared.</summary>
