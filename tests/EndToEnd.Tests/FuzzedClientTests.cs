@@ -32,6 +32,8 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
     private const string First = "GET /fuzz-first HTTP/1.1\r\nHost: smiley.faces\r\n\r\n";
     private const string Last = "GET /fuzz-last HTTP/1.1\r\nHost: smiley.faces\r\nConnection: close\r\n\r\n";
 
+    private const string Probe = "GET /fuzz-probe HTTP/1.1\r\nHost: smiley.faces\r\nConnection: close\r\n\r\n";
+
     /// <param name="mode">
     /// "http1": a broken request alone; "http1-between": after a valid request on the same connection and
     /// before another, the client keeping its side open, so that the first must be answered as sent
@@ -53,8 +55,9 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
             {
                 input = [.. Encoding.ASCII.GetBytes(First), .. input, .. Encoding.ASCII.GetBytes(Last)];
             }
-            var outcome = await FuzzExchange.RunAsync(Mesh.GatewayUri, input, http2, run.Random, Deadline, endSending: mode != "http1-between");
-            var key = outcome.Hung ? "hung" : $"[{string.Join(" ", outcome.Statuses)}]{(outcome.GoAwayCode is { } code ? $" GOAWAY {code}" : "")}";
+            var outcome = await FuzzExchange.RunAsync(Mesh.GatewayUri, input, http2, run.Random, Deadline, endSending: mode != "http1-between",
+                probe: mode == "http1-between" ? Encoding.ASCII.GetBytes(Probe) : null);
+            var key = outcome.Hung ? "hung" : $"[{string.Join(" ", outcome.Statuses)}]{(outcome.GoAwayCode is { } code ? $" GOAWAY {code}" : "")}{(outcome.Probed ? " probed" : "")}";
             run.Saw(key);
             log?.WriteLine($"{i}\t{key}\t{outcome.Took.TotalMilliseconds:F0}\t{FuzzRun.Quote(input)}");
             var disorder = mode == "http1-between" ? OutOfOrder(outcome.Text) : null;

@@ -10,10 +10,12 @@ namespace Mesh.EndToEnd.Tests.Support.Fuzz;
 
 /// <summary>What the proxy did with one broken input: the statuses it answered, how HTTP/2 ended, and whether it let go in time.</summary>
 /// <param name="Text">What came back, as Latin-1 text (HTTP/1.1 only).</param>
-public sealed record FuzzOutcome(bool Hung, IReadOnlyList<int> Statuses, uint? GoAwayCode, TimeSpan Took, string Text = "")
+/// <param name="Probed">The proxy sat waiting for another request, and answered the probe sent then.</param>
+public sealed record FuzzOutcome(bool Hung, IReadOnlyList<int> Statuses, uint? GoAwayCode, TimeSpan Took, string Text = "", bool Probed = false)
 {
     public override string ToString() =>
-        Hung ? $"no end after {Took.TotalSeconds:F1} s" : $"statuses [{string.Join(", ", Statuses)}], GOAWAY {GoAwayCode?.ToString() ?? "none"}, {Took.TotalMilliseconds:F0} ms";
+        Hung ? $"no end after {Took.TotalSeconds:F1} s{(Probed ? ", nor after a probe" : "")}"
+            : $"statuses [{string.Join(", ", Statuses)}], GOAWAY {GoAwayCode?.ToString() ?? "none"}{(Probed ? ", waited for a request" : "")}, {Took.TotalMilliseconds:F0} ms";
 }
 
 /// <summary>
@@ -27,7 +29,13 @@ public static partial class FuzzExchange
     /// reads that as the client going away and drops a request it has not answered yet; without it, the
     /// proxy's own timeouts end what is incomplete.
     /// </param>
-    public static async Task<FuzzOutcome> RunAsync(Uri proxy, byte[] input, bool http2, Random random, TimeSpan deadline, bool endSending = true)
+    /// <param name="probe">
+    /// Sent when the deadline comes with the connection still open and the sending side too: the input may
+    /// have ended in complete requests (one that took a following request in as its trailer, say), after which
+    /// the proxy rightly waits for another. It must then answer the probe, and close as it asks.
+    /// </param>
+    public static async Task<FuzzOutcome> RunAsync(Uri proxy, byte[] input, bool http2, Random random, TimeSpan deadline, bool endSending = true,
+        byte[]? probe = null)
     {
         var clock = Stopwatch.StartNew();
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -61,10 +69,25 @@ public static partial class FuzzExchange
         {
         }
         var hung = !await reading;
+        var probed = false;
+        if (hung && probe is not null && !endSending)
+        {
+            probed = true;
+            using var second = new CancellationTokenSource(deadline);
+            try
+            {
+                await socket.SendAsync(probe, SocketFlags.None, second.Token);
+                hung = !await ReadAllAsync(socket, received, second.Token);
+            }
+            catch (SocketException)
+            {
+                hung = false; // Closed meanwhile.
+            }
+        }
         var bytes = received.ToArray();
         return http2
-            ? new FuzzOutcome(hung, Http2Statuses(bytes, out var goAway), goAway, clock.Elapsed)
-            : new FuzzOutcome(hung, Http1Statuses(bytes), null, clock.Elapsed, Encoding.Latin1.GetString(bytes));
+            ? new FuzzOutcome(hung, Http2Statuses(bytes, out var goAway), goAway, clock.Elapsed, Probed: probed)
+            : new FuzzOutcome(hung, Http1Statuses(bytes), null, clock.Elapsed, Encoding.Latin1.GetString(bytes), probed);
     }
 
     /// <summary>True when the proxy closed (or reset) the connection, false when the deadline came first.</summary>
