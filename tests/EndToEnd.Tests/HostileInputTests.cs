@@ -126,6 +126,25 @@ public sealed class HostileInputTests(ImpatientMesh fixture) : IClassFixture<Imp
     }
 
     [Fact]
+    public async Task A_client_that_sends_the_h2c_preface_too_slowly_is_cut_off()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Mesh.GatewayUri.Port));
+        await socket.SendAsync("PRI * HTTP/2.0\r\n"u8.ToArray(), SocketFlags.None);
+
+        // The header timeout here is 1 s: the rest of the preface never comes, and the connection must end well before 10 s.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var ended = await Record.ExceptionAsync(async () =>
+        {
+            while (await socket.ReceiveAsync(new byte[64], SocketFlags.None, deadline.Token) > 0)
+            {
+            }
+        });
+        Assert.True(ended is null or SocketException, $"the connection was not ended: {ended}");
+        await StillServesAsync();
+    }
+
+    [Fact]
     public async Task Abrupt_resets_mid_request_leave_the_proxy_serving()
     {
         for (var i = 0; i < 20; i++)

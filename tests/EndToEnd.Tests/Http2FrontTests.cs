@@ -118,6 +118,28 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         Assert.Null(await client.ReadFrameAsync());
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(23)]
+    public async Task A_preface_in_pieces_gets_the_same_HTTP2_as_a_whole_one(int splitAt)
+    {
+        // Once handed to Kestrel's HTTP/2, which answered this broken frame with INTERNAL_ERROR.
+        await using (var broken = await RawHttp2.ConnectAsync(mesh.GatewayUri, splitAt))
+        {
+            // HEADERS, padded and with a priority, whose 6 bytes cannot hold pad length, priority and 3 bytes of padding.
+            await broken.SendAsync(Headers, EndStream | EndHeaders | 0x8 | 0x20, 1, [3, 0, 0, 0, 0, 16]);
+
+            var goAway = await broken.ReadUntilAsync(f => f.Type == GoAway);
+            Assert.Equal(0x6u, goAway!.ErrorCode); // FRAME_SIZE_ERROR: too small for its own fields (RFC 9113 §4.2).
+        }
+
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri, splitAt);
+        await client.SendHeadersAsync(1, endStream: true, Get("/pieces"));
+        Assert.Equal("200", (await client.ReadAnswerAsync(1)).Status);
+    }
+
     [Fact]
     public async Task HEADERS_on_a_stream_a_client_cannot_open_ends_the_connection_with_PROTOCOL_ERROR()
     {

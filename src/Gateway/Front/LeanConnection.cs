@@ -97,6 +97,10 @@ internal sealed class LeanConnection : IDisposable
                         return;
                     }
                 }
+                if (_exchange is null && IsStartOfHttp2Preface() && !await ReadWholePrefaceAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
                 if (_exchange is null && IsHttp2Preface())
                 {
                     _http2 = new Http2.Http2Connection(_socket, this, _proxy);
@@ -162,11 +166,42 @@ internal sealed class LeanConnection : IDisposable
 
     public void Dispose() => _aborted.Dispose();
 
-    /// <summary>
-    /// The connection opens with the whole h2c preface, and the front serves HTTP/2: it does. A preface
-    /// cut short is left to Kestrel, which serves h2c as well.
-    /// </summary>
+    /// <summary>The connection opens with the whole h2c preface, and the front serves HTTP/2: it does.</summary>
     private bool IsHttp2Preface() => _listener.ServesHttp2 && _buffer.AsSpan(_start, _end - _start).StartsWith(Http2.Http2Limits.Preface);
+
+    /// <summary>What has come so far is the h2c preface's beginning, and only that.</summary>
+    private bool IsStartOfHttp2Preface() =>
+        _listener.ServesHttp2 && _end - _start < Http2.Http2Limits.Preface.Length && Http2.Http2Limits.Preface.StartsWith(_buffer.AsSpan(_start, _end - _start));
+
+    /// <summary>
+    /// Reads until the preface is whole (or turns out not to be one), so that every h2c connection is served
+    /// by this front's HTTP/2, whatever pieces its preface came in; Kestrel's would answer some broken frames with
+    /// INTERNAL_ERROR. False when the client closed, or took longer than the header timeout.
+    /// </summary>
+    private async ValueTask<bool> ReadWholePrefaceAsync()
+    {
+        using var deadline = new CancellationTokenSource(_listener.PrefaceTimeout);
+        while (IsStartOfHttp2Preface())
+        {
+            int read;
+            try
+            {
+                read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                Abort(); // As slow as a slowloris: reset, as Kestrel ends a head that takes too long.
+                return false;
+            }
+            if (read == 0)
+            {
+                _clientClosed = true;
+                return false;
+            }
+            _end += read;
+        }
+        return true;
+    }
 
     /// <summary>An HTTP/2 connection has streams open.</summary>
     internal void MarkBusy()

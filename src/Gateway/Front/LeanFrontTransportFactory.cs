@@ -23,7 +23,7 @@ public sealed class LeanFrontTransportFactory(MeshProxy proxy, GatewayOptions op
         {
             throw new NotSupportedException($"the lean front binds only its own endpoint, not {endpoint}");
         }
-        return ValueTask.FromResult<IConnectionListener>(LeanFrontListener.Bind(front, proxy, metrics, options.MaxConnections, (options.LeanHttp2, options.MaxStreamsPerConnection), loggers.CreateLogger<LeanFrontTransportFactory>(),
+        return ValueTask.FromResult<IConnectionListener>(LeanFrontListener.Bind(front, proxy, metrics, options.MaxConnections, (options.LeanHttp2, options.MaxStreamsPerConnection, TimeSpan.FromSeconds(options.HeaderTimeoutSeconds)), loggers.CreateLogger<LeanFrontTransportFactory>(),
             // Kestrel's own block pool, so a handed-over connection gets the buffers its socket transport would give.
             services.GetService<IMemoryPoolFactory<byte>>()?.Create(new MemoryPoolOptions()) ?? MemoryPool<byte>.Shared));
     }

@@ -31,7 +31,10 @@ public sealed class RawHttp2 : IAsyncDisposable
     }
 
     /// <summary>Connects, sends the preface and SETTINGS with <paramref name="settings"/>, and acknowledges the server's.</summary>
-    public static async Task<RawHttp2> ConnectAsync(Uri server, params (ushort Id, uint Value)[] settings)
+    public static Task<RawHttp2> ConnectAsync(Uri server, params (ushort Id, uint Value)[] settings) => ConnectAsync(server, 0, settings);
+
+    /// <param name="splitPrefaceAt">When not 0, the preface goes in two writes, this many bytes first, 100 ms apart.</param>
+    public static async Task<RawHttp2> ConnectAsync(Uri server, int splitPrefaceAt, params (ushort Id, uint Value)[] settings)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port));
@@ -42,7 +45,13 @@ public sealed class RawHttp2 : IAsyncDisposable
             BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(i * 6), settings[i].Id);
             BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(i * 6 + 2), settings[i].Value);
         }
-        await socket.SendAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray(), SocketFlags.None);
+        var preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
+        if (splitPrefaceAt > 0)
+        {
+            await socket.SendAsync(preface.AsMemory(0, splitPrefaceAt), SocketFlags.None);
+            await Task.Delay(100);
+        }
+        await socket.SendAsync(preface.AsMemory(splitPrefaceAt), SocketFlags.None);
         await client.SendAsync(Settings, 0, 0, payload);
         return client;
     }
