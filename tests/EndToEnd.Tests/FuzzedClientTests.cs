@@ -32,6 +32,8 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
     private const string First = "GET /fuzz-first HTTP/1.1\r\nHost: smiley.faces\r\n\r\n";
     private const string Last = "GET /fuzz-last HTTP/1.1\r\nHost: smiley.faces\r\nConnection: close\r\n\r\n";
 
+    private const uint InternalError = 0x2;
+
     private const string Probe = "GET /fuzz-probe HTTP/1.1\r\nHost: smiley.faces\r\nConnection: close\r\n\r\n";
 
     /// <param name="mode">
@@ -61,7 +63,8 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
             run.Saw(key);
             log?.WriteLine($"{i}\t{key}\t{outcome.Took.TotalMilliseconds:F0}\t{FuzzRun.Quote(input)}");
             var disorder = mode == "http1-between" ? OutOfOrder(outcome.Text) : null;
-            if (outcome.Hung || outcome.Statuses.Any(IsServerError) || disorder is not null)
+            // GOAWAY INTERNAL_ERROR blames the server, as a 5xx does.
+            if (outcome.Hung || outcome.Statuses.Any(IsServerError) || outcome.GoAwayCode == InternalError || disorder is not null)
             {
                 run.Failed(i, $"{outcome}{(disorder is null ? "" : $", {disorder}")} for {FuzzRun.Quote(input)}");
             }
