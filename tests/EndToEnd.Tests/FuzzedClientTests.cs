@@ -59,12 +59,14 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
             }
             var outcome = await FuzzExchange.RunAsync(Mesh.GatewayUri, input, http2, run.Random, Deadline, endSending: mode != "http1-between",
                 probe: mode == "http1-between" ? Encoding.ASCII.GetBytes(Probe) : null);
-            var key = outcome.Hung ? "hung" : $"[{string.Join(" ", outcome.Statuses)}]{(outcome.GoAwayCode is { } code ? $" GOAWAY {code}" : "")}{(outcome.Probed ? " probed" : "")}";
+            var key = outcome.Hung ? "hung" : $"[{string.Join(" ", outcome.Statuses)}]{(outcome.GoAwayCode is { } code ? $" GOAWAY {code}" : "")}"
+                + $"{(outcome.ResetCodes is { Count: > 0 } resets ? $" RST {string.Join(" ", resets.Distinct().Order())}" : "")}{(outcome.Probed ? " probed" : "")}";
             run.Saw(key);
             log?.WriteLine($"{i}\t{key}\t{outcome.Took.TotalMilliseconds:F0}\t{FuzzRun.Quote(input)}");
             var disorder = mode == "http1-between" ? OutOfOrder(outcome.Text) : null;
-            // GOAWAY INTERNAL_ERROR blames the server, as a 5xx does.
-            if (outcome.Hung || outcome.Statuses.Any(IsServerError) || outcome.GoAwayCode == InternalError || disorder is not null)
+            // INTERNAL_ERROR, in a GOAWAY or an RST_STREAM, blames the server, as a 5xx does.
+            var internalError = outcome.GoAwayCode == InternalError || outcome.ResetCodes?.Contains(InternalError) == true;
+            if (outcome.Hung || outcome.Statuses.Any(IsServerError) || internalError || disorder is not null)
             {
                 run.Failed(i, $"{outcome}{(disorder is null ? "" : $", {disorder}")} for {FuzzRun.Quote(input)}");
             }

@@ -11,11 +11,15 @@ namespace Mesh.EndToEnd.Tests.Support.Fuzz;
 /// <summary>What the proxy did with one broken input: the statuses it answered, how HTTP/2 ended, and whether it let go in time.</summary>
 /// <param name="Text">What came back, as Latin-1 text (HTTP/1.1 only).</param>
 /// <param name="Probed">The proxy sat waiting for another request, and answered the probe sent then.</param>
-public sealed record FuzzOutcome(bool Hung, IReadOnlyList<int> Statuses, uint? GoAwayCode, TimeSpan Took, string Text = "", bool Probed = false)
+/// <param name="ResetCodes">The error codes of the RST_STREAM frames the proxy sent (HTTP/2 only).</param>
+public sealed record FuzzOutcome(bool Hung, IReadOnlyList<int> Statuses, uint? GoAwayCode, TimeSpan Took, string Text = "", bool Probed = false,
+    IReadOnlyList<uint>? ResetCodes = null)
 {
     public override string ToString() =>
         Hung ? $"no end after {Took.TotalSeconds:F1} s{(Probed ? ", nor after a probe" : "")}"
-            : $"statuses [{string.Join(", ", Statuses)}], GOAWAY {GoAwayCode?.ToString() ?? "none"}{(Probed ? ", waited for a request" : "")}, {Took.TotalMilliseconds:F0} ms";
+            : $"statuses [{string.Join(", ", Statuses)}], GOAWAY {GoAwayCode?.ToString() ?? "none"}"
+              + $"{(ResetCodes is { Count: > 0 } resets ? $", RST_STREAM [{string.Join(", ", resets)}]" : "")}"
+              + $"{(Probed ? ", waited for a request" : "")}, {Took.TotalMilliseconds:F0} ms";
 }
 
 /// <summary>
@@ -86,7 +90,7 @@ public static partial class FuzzExchange
         }
         var bytes = received.ToArray();
         return http2
-            ? new FuzzOutcome(hung, Http2Statuses(bytes, out var goAway), goAway, clock.Elapsed, Probed: probed)
+            ? new FuzzOutcome(hung, Http2Statuses(bytes, out var goAway, out var resets), goAway, clock.Elapsed, Probed: probed, ResetCodes: resets)
             : new FuzzOutcome(hung, Http1Statuses(bytes), null, clock.Elapsed, Encoding.Latin1.GetString(bytes), probed);
     }
 
@@ -123,9 +127,10 @@ public static partial class FuzzExchange
     [GeneratedRegex(@"HTTP/1\.[01] (\d{3}) ")]
     private static partial Regex StatusLine();
 
-    private static List<int> Http2Statuses(byte[] bytes, out uint? goAway)
+    private static List<int> Http2Statuses(byte[] bytes, out uint? goAway, out List<uint> resets)
     {
         goAway = null;
+        resets = [];
         var statuses = new List<int>();
         var decoder = new HpackDecoder();
         var at = 0;
@@ -146,6 +151,10 @@ public static partial class FuzzExchange
                 {
                     statuses.Add(code);
                 }
+            }
+            else if (type == RawHttp2.RstStream && length == 4)
+            {
+                resets.Add(BinaryPrimitives.ReadUInt32BigEndian(payload));
             }
             else if (type == RawHttp2.GoAway && length >= 8)
             {
