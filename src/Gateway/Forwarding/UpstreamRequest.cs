@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Http;
 using Mesh.Gateway.Forwarding.Http1;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Mesh.Gateway.Forwarding;

@@ -9,7 +9,7 @@ public static class MatchDefaults
 
     /// <summary>
     /// An HTTPRoute's rules when it names none: the CRD's default, one rule matching PathPrefix "/" (with
-    /// no backends, so its requests are refused). A cluster whose CRDs predate that default stores no
+    /// no backends, so its requests are answered 500). A cluster whose CRDs predate that default stores no
     /// rules at all; the route must still mean what the API says. GRPCRoute's rules have no default.
     /// </summary>
     public static readonly IReadOnlyList<HttpRouteRule> HttpRules = [new HttpRouteRule()];
