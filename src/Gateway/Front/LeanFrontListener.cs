@@ -38,6 +38,7 @@ internal sealed class LeanFrontListener : IConnectionListener
     private long _open;
 
     private readonly MemoryPool<byte> _memoryPool;
+    private readonly PolledListener? _polled;
 
     private readonly Counter _servedLean;
     private readonly Counter _handedOverCount;
@@ -56,7 +57,15 @@ internal sealed class LeanFrontListener : IConnectionListener
         _logger = logger;
         EndPoint = new LeanFrontEndPoint(((IPEndPoint)socket.LocalEndPoint!).Address, ((IPEndPoint)socket.LocalEndPoint!).Port);
         _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        _accepting = AcceptLoopAsync();
+        if (EventLoops.Supported)
+        {
+            _polled = new PolledListener(socket, Accepted, AcceptFailed);
+            _accepting = Task.CompletedTask;
+        }
+        else
+        {
+            _accepting = AcceptLoopAsync();
+        }
     }
 
     public static LeanFrontListener Bind(LeanFrontEndPoint endpoint, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, (bool Serve, int MaxStreams, TimeSpan PrefaceTimeout) http2, ILogger logger, MemoryPool<byte> memoryPool)
@@ -96,6 +105,7 @@ internal sealed class LeanFrontListener : IConnectionListener
     /// <summary>Concurrent streams an HTTP/2 client may open.</summary>
     public int MaxStreamsPerConnection { get; }
 
+    /// <summary>Where epoll is not (the event loops are Linux's): .NET's engine accepts.</summary>
     private async Task AcceptLoopAsync()
     {
         while (true)
@@ -115,39 +125,47 @@ internal sealed class LeanFrontListener : IConnectionListener
                 // gets a short pause, so the loop waits for it to pass rather than spinning on it.
                 if (e.SocketErrorCode != SocketError.ConnectionReset)
                 {
-                    _logger.LogWarning(e, "accept failed");
+                    AcceptFailed(e);
                     await Task.Delay(50).ConfigureAwait(false);
                 }
                 continue;
             }
-            if (Interlocked.Increment(ref _open) > _maxConnections)
-            {
-                Interlocked.Decrement(ref _open);
-                client.Dispose(); // Over the cap: closed at once, as Kestrel does.
-                continue;
-            }
-            PolledSocket polled;
-            try
-            {
-                client.NoDelay = true;
-                polled = PolledSocket.Wrap(client);
-            }
-            catch (SocketException e)
-            {
-                // The client reset already, or the event loop could not watch the socket (out of memory): closed.
-                Interlocked.Decrement(ref _open);
-                client.Dispose();
-                if (e.SocketErrorCode != SocketError.ConnectionReset)
-                {
-                    _logger.LogWarning(e, "could not watch an accepted connection");
-                }
-                continue;
-            }
-            _servedLean.Add();
-            var connection = new LeanConnection(polled, this, _proxy);
-            _connections[connection] = 0;
-            _ = connection.RunAsync();
+            Accepted(client);
         }
+    }
+
+    private void AcceptFailed(SocketException e) => _logger.LogWarning(e, "accept failed");
+
+    /// <summary>Serves an accepted connection; on an event loop, the one that accepted it.</summary>
+    private void Accepted(Socket client)
+    {
+        if (Interlocked.Increment(ref _open) > _maxConnections)
+        {
+            Interlocked.Decrement(ref _open);
+            client.Dispose(); // Over the cap: closed at once, as Kestrel does.
+            return;
+        }
+        PolledSocket polled;
+        try
+        {
+            client.NoDelay = true;
+            polled = PolledSocket.Wrap(client);
+        }
+        catch (SocketException e)
+        {
+            // The client reset already, or the event loop could not watch the socket (out of memory): closed.
+            Interlocked.Decrement(ref _open);
+            client.Dispose();
+            if (e.SocketErrorCode != SocketError.ConnectionReset)
+            {
+                _logger.LogWarning(e, "could not watch an accepted connection");
+            }
+            return;
+        }
+        _servedLean.Add();
+        var connection = new LeanConnection(polled, this, _proxy);
+        _connections[connection] = 0;
+        _ = connection.RunAsync();
     }
 
     /// <summary>Kestrel's next connection: one a lean connection handed over, or null once the listener is unbound.</summary>
@@ -215,6 +233,7 @@ internal sealed class LeanFrontListener : IConnectionListener
             return;
         }
         _stopping.Cancel();
+        _polled?.Dispose();
         _socket.Dispose();
         await _accepting.ConfigureAwait(false);
         _handedOver.Writer.TryComplete();

@@ -57,6 +57,16 @@ internal sealed unsafe class EventLoop
         LibC.Control(_epoll, LibC.EpollCtlAdd, fd,
             LibC.EpollIn | LibC.EpollPri | LibC.EpollOut | LibC.EpollRdHup | LibC.EpollEdgeTriggered, (ulong)GCHandle.ToIntPtr(handle));
 
+    /// <summary>
+    /// Watches a listening <paramref name="fd"/> for arrivals, level-triggered and exclusive (one loop woken for
+    /// each when several watch it); events go to <paramref name="handle"/>'s <see cref="PolledListener"/>.
+    /// </summary>
+    public int AddListener(int fd, GCHandle handle) =>
+        LibC.Control(_epoll, LibC.EpollCtlAdd, fd, LibC.EpollIn | LibC.EpollExclusive, (ulong)GCHandle.ToIntPtr(handle));
+
+    /// <summary>Stops watching <paramref name="fd"/>, keeping its handle (the batch in hand may still name it).</summary>
+    public int Unwatch(int fd) => LibC.Control(_epoll, LibC.EpollCtlDel, fd, 0, 0);
+
     /// <summary>Stops watching <paramref name="fd"/>. Its handle is freed after the batch in hand, which may still name it.</summary>
     public void Remove(int fd, GCHandle handle)
     {
@@ -120,7 +130,15 @@ internal sealed unsafe class EventLoop
             }
             try
             {
-                ((PolledSocket)GCHandle.FromIntPtr(data).Target!).OnEvents(*(uint*)ev);
+                var target = GCHandle.FromIntPtr(data).Target;
+                if (target is PolledSocket socket)
+                {
+                    socket.OnEvents(*(uint*)ev);
+                }
+                else
+                {
+                    ((PolledListener)target!).OnReadable();
+                }
             }
             catch (Exception e)
             {

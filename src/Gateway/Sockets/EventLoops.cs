@@ -61,6 +61,9 @@ internal static class EventLoops
         return loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)loops.Length)];
     }
 
+    /// <summary>Every loop, started if none is yet.</summary>
+    public static IReadOnlyList<EventLoop> All() => Volatile.Read(ref _loops) ?? Start();
+
     /// <summary>
     /// Starts the loops at first use. A loop that cannot be made (no file descriptors left) fails this
     /// socket only: the next one tries again, keeping the loops made so far rather than leaking them.

@@ -16,6 +16,7 @@ internal static unsafe partial class LibC
     public const uint EpollHup = 0x010;
     public const uint EpollRdHup = 0x2000;
     public const uint EpollEdgeTriggered = 1u << 31;
+    public const uint EpollExclusive = 1u << 28;
 
     public const int EfdCloexec = 0x80000;
     public const int EfdNonBlock = 0x800;
