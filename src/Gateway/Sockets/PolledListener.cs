@@ -61,9 +61,14 @@ internal sealed class PolledListener : IDisposable
         {
             client = _socket.Accept();
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionReset or SocketError.ConnectionAborted)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionReset
+                                            or SocketError.ConnectionAborted or SocketError.Interrupted)
         {
-            return; // Another loop took it, or the client gave up first.
+            return; // Another loop took it, or the client gave up first; level-triggered, a waiting one wakes a loop again.
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted)
+        {
+            return; // Closed under the accept: the listener is stopping.
         }
         catch (ObjectDisposedException)
         {
