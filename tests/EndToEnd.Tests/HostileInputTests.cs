@@ -190,6 +190,29 @@ public sealed class HostileInputTests(ImpatientMesh fixture) : IClassFixture<Imp
         await StillServesAsync();
     }
 
+    [Theory]
+    [InlineData("HTTPc1.1")]
+    [InlineData("HTTP/1.x")]
+    [InlineData("http/1.1")]
+    [InlineData("HTTP/1.1.")]
+    public async Task A_version_that_is_not_one_is_a_400_also_after_a_good_request(string version)
+    {
+        // Kestrel answers these 505, a server error, where RFC 9112 asks for 400.
+        Assert.Equal(400, await RawHttp.StatusAsync(Mesh.GatewayUri, $"GET / {version}\r\nHost: smiley.faces\r\n\r\n"));
+        var answers = await RawHttp.ResponsesAsync(Mesh.GatewayUri,
+            $"GET / HTTP/1.1\r\nHost: smiley.faces\r\n\r\nGET / {version}\r\nHost: smiley.faces\r\n\r\n");
+        Assert.Equal(["200", "400"], answers.Select(a => a[9..12]));
+        Assert.Contains("the version is not HTTP/digit.digit", answers[1]);
+        await StillServesAsync();
+    }
+
+    [Fact]
+    public async Task A_version_HTTP_does_not_serve_is_still_a_505()
+    {
+        Assert.Equal(505, await RawHttp.StatusAsync(Mesh.GatewayUri, "GET / HTTP/2.5\r\nHost: smiley.faces\r\n\r\n"));
+        await StillServesAsync();
+    }
+
     [Fact]
     public async Task Garbage_is_a_400()
     {

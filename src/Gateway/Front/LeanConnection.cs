@@ -114,6 +114,11 @@ internal sealed class LeanConnection : IDisposable
                     HandOver();
                     return;
                 }
+                if (parsed == HeadParse.BadVersion)
+                {
+                    await SendAsync(BadVersionAnswer(), _aborted.Token).ConfigureAwait(false);
+                    return; // Closed lingering: the client may still be sending.
+                }
                 _start += consumed;
                 BusySince = Math.Max(1, Environment.TickCount64);
                 ClosesAfterResponse = close || _listener.IsStopping;
@@ -165,6 +170,14 @@ internal sealed class LeanConnection : IDisposable
     }
 
     public void Dispose() => _aborted.Dispose();
+
+    /// <summary>The 400 to a request-line whose version is not one, and the connection's end.</summary>
+    private static byte[] BadVersionAnswer()
+    {
+        const string Body = "malformed request-line: the version is not HTTP/digit.digit\n";
+        return [.. "HTTP/1.1 400 Bad Request\r\n"u8, .. DateHeader.Line, .. System.Text.Encoding.ASCII.GetBytes(
+            $"Content-Type: text/plain\r\nContent-Length: {Body.Length}\r\nConnection: close\r\n\r\n{Body}")];
+    }
 
     /// <summary>The connection opens with the whole h2c preface, and the front serves HTTP/2: it does.</summary>
     private bool IsHttp2Preface() => _listener.ServesHttp2 && _buffer.AsSpan(_start, _end - _start).StartsWith(Http2.Http2Limits.Preface);

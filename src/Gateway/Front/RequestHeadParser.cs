@@ -15,6 +15,12 @@ internal enum HeadParse
     /// <summary>Anything else (h2c, an upgrade, CONNECT, a chunked body, a head not all here yet, or one that is not quite
     /// right): Kestrel takes the connection and judges it by its own rules, refusals included.</summary>
     HandOver,
+
+    /// <summary>
+    /// A whole request-line whose version is not HTTP's syntax ("HTTPc1.1"): answered 400 here, as RFC 9112 §3
+    /// asks of an invalid request-line. Kestrel would answer 505, a server error, to what the client broke.
+    /// </summary>
+    BadVersion,
 }
 
 /// <summary>
@@ -49,6 +55,11 @@ internal static class RequestHeadParser
         consumed = 0;
         contentLength = null;
         close = false;
+        var firstLineEnd = input.IndexOf("\r\n"u8);
+        if (firstLineEnd > 0 && HasMalformedVersion(input[..firstLineEnd]))
+        {
+            return HeadParse.BadVersion;
+        }
         var end = input.IndexOf("\r\n\r\n"u8);
         if (end < 0)
         {
@@ -176,6 +187,22 @@ internal static class RequestHeadParser
         exchange.Path = question < 0 && pathStart == 0 ? exchange.RawTarget : Encoding.ASCII.GetString(path);
         exchange.QueryString = question < 0 ? "" : Encoding.ASCII.GetString(pathAndQuery[question..]);
         return true;
+    }
+
+    /// <summary>
+    /// The request-line's last word is not HTTP-version (%s"HTTP/" DIGIT "." DIGIT, RFC 9112 §2.3). A line with a bare
+    /// LF in it, or none of the three words, is left to Kestrel's own judgement.
+    /// </summary>
+    private static bool HasMalformedVersion(ReadOnlySpan<byte> line)
+    {
+        var space = line.LastIndexOf((byte)' ');
+        if (space <= 0 || line.IndexOf((byte)'\n') >= 0 || line[..space].IndexOf((byte)' ') <= 0)
+        {
+            return false;
+        }
+        var version = line[(space + 1)..];
+        return !(version.Length == 8 && version.StartsWith("HTTP/"u8) && char.IsAsciiDigit((char)version[5])
+                 && version[6] == (byte)'.' && char.IsAsciiDigit((char)version[7]));
     }
 
     private static string? KnownMethod(ReadOnlySpan<byte> method) => method switch
