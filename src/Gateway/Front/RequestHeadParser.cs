@@ -26,7 +26,8 @@ internal enum HeadParse
 /// <summary>
 /// A strict reader of HTTP/1.1 request heads (RFC 9112) for the common case. It accepts only what it is
 /// sure of and hands over the rest, so that every refusal (400, 414, 431) and every unusual feature is
-/// Kestrel's, exactly as before the lean front existed.
+/// Kestrel's, exactly as before the lean front existed. One exception: a version that is not one gets the
+/// 400 RFC 9112 asks for here, where Kestrel would answer 505 (<see cref="HeadParse.BadVersion"/>).
 /// </summary>
 internal static class RequestHeadParser
 {
