@@ -126,7 +126,7 @@ internal sealed class LeanFrontListener : IConnectionListener
                 if (e.SocketErrorCode != SocketError.ConnectionReset)
                 {
                     AcceptFailed(e);
-                    await Task.Delay(50).ConfigureAwait(false);
+                    await Task.Delay(PolledListener.PauseAfterFailure).ConfigureAwait(false);
                 }
                 continue;
             }

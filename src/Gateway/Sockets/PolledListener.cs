@@ -11,8 +11,8 @@ namespace Mesh.Gateway.Sockets;
 /// </summary>
 internal sealed class PolledListener : IDisposable
 {
-    /// <summary>A failing accept (out of file descriptors, say) stops the watch this long, rather than spinning on it.</summary>
-    private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromMilliseconds(50);
+    /// <summary>A failing accept (out of file descriptors, say) pauses accepting this long, rather than spinning on it; .NET's accept loop waits as long.</summary>
+    public static readonly TimeSpan PauseAfterFailure = TimeSpan.FromMilliseconds(50);
 
     private readonly Socket _socket;
     private readonly int _fd;
