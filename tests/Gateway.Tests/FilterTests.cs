@@ -90,4 +90,28 @@ public class FilterTests
         Assert.False(retry.RetriesStatus(500));
         Assert.Null(RetryPolicy.From(new HttpRouteRetry { Attempts = 0 }));
     }
+    [Theory]
+    [InlineData("30s", 30_000)]
+    [InlineData("10s", 10_000)]
+    [InlineData("3s", 10_000)]
+    public void Retry_backoff_is_never_cut_below_the_configured_minimum(string backoff, int tenthPauseMilliseconds)
+    {
+        var retry = RetryPolicy.From(new HttpRouteRetry { Attempts = 12, Codes = [503], Backoff = backoff })!;
+        var configured = TimeSpan.FromMilliseconds(int.Parse(backoff.TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture) * 1000);
+
+        Assert.All(Enumerable.Range(1, 12), n => Assert.True(retry.BackoffBefore(n) >= configured));
+        Assert.Equal(tenthPauseMilliseconds, retry.BackoffBefore(10).TotalMilliseconds);
+    }
+
+    [Fact]
+    public void The_longest_durations_wait_as_long_as_a_timer_can()
+    {
+        // 99999h is a valid duration; .NET's timers take at most about 49.7 days.
+        var retry = RetryPolicy.From(new HttpRouteRetry { Attempts = 40, Codes = [503], Backoff = "99999h" })!;
+
+        Assert.All(Enumerable.Range(1, 40), n => Assert.Equal(TimeoutPolicy.LongestTimer, retry.BackoffBefore(n)));
+        Assert.Equal(TimeoutPolicy.LongestTimer, TimeoutPolicy.From(new HttpRouteTimeouts { Request = "99999h", BackendRequest = "1200h" }).Request);
+        Assert.Equal(TimeoutPolicy.LongestTimer, TimeoutPolicy.From(new HttpRouteTimeouts { BackendRequest = "1200h" }).BackendRequest);
+        Assert.Equal(TimeSpan.FromHours(1000), TimeoutPolicy.From(new HttpRouteTimeouts { Request = "1000h" }).Request);
+    }
 }

@@ -59,6 +59,8 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
             IUpstreamAnswer? response = null;
             EndpointState? servedBy = null;
             var servedFailed = false;
+            // The served attempt's backendRequest timeout runs on through the relay: it covers the whole answer.
+            CancellationTokenSource? servedScope = null;
             for (var attempt = 1; response is null; attempt++)
             {
                 if (attempt > 1)
@@ -78,7 +80,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
                 }
                 plan.Labels.Endpoint = endpoint.Address;
                 plan.Labels.Attempts = attempt;
-                using var attemptScope = plan.Timeouts.BackendRequest is { } backendTimeout
+                var attemptScope = plan.Timeouts.BackendRequest is { } backendTimeout
                     ? CancellationTokenSource.CreateLinkedTokenSource(exchangeToken)
                     : null;
                 attemptScope?.CancelAfter(plan.Timeouts.BackendRequest!.Value);
@@ -99,6 +101,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
                     response = candidate;
                     servedFailed = failed;
                     servedBy = endpoint; // Still in flight until its body has been relayed.
+                    servedScope = attemptScope;
                 }
                 catch (UnsendableRequestException e)
                 {
@@ -151,14 +154,19 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
                     {
                         endpoint.Finished(failed, Now());
                     }
+                    if (!ReferenceEquals(servedScope, attemptScope))
+                    {
+                        attemptScope?.Dispose();
+                    }
                 }
             }
 
             using (response)
+            using (servedScope)
             {
                 try
                 {
-                    await response.RelayAsync(context, plan, exchangeToken).ConfigureAwait(false);
+                    await response.RelayAsync(context, plan, servedScope?.Token ?? exchangeToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -195,7 +203,7 @@ public sealed class HttpForwarder(GatewayMetrics metrics, GatewayOptions? option
         }
         try
         {
-            await Task.Delay(delay, ct).ConfigureAwait(false);
+            await Task.Delay(TimeoutPolicy.Clamp(delay), ct).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException)

@@ -466,6 +466,44 @@ public sealed class Http1ForwardingTests : IDisposable
         Assert.Equal("only this", answer.Body);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_timeout_covers_the_body_too_and_cuts_an_answer_that_stalls_midway(bool backendRequest)
+    {
+        // Headers at once, then half the body, then nothing: the spec's backendRequest runs "until the full
+        // response has been received", as the request timeout does.
+        await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf");
+        var timeout = TimeSpan.FromMilliseconds(300);
+        var context = ForwardedContext.New("GET", null, trailers: false);
+        var plan = new ForwardPlan(EndpointPool.Direct("127.0.0.1", upstream.Port), "echo.ns", "/", UseH2c: false,
+            backendRequest ? new TimeoutPolicy(null, timeout) : new TimeoutPolicy(timeout, null), null, [], new RequestLabels());
+
+        await _forwarder.ForwardAsync(context, plan, null, replayable: true).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.True(context.Features.Get<ForwardedContext.AbortRecorder>()!.Aborted);
+        Assert.Equal(0, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port)));
+    }
+
+    [Theory]
+    [InlineData("1200h", null)]
+    [InlineData(null, "99999h")]
+    [InlineData("99999h", "99999h")]
+    public async Task A_timeout_longer_than_a_timer_can_wait_still_serves(string? request, string? backendRequest)
+    {
+        // 1200h is past .NET's longest timer (about 49.7 days), where CancelAfter throws: every request failed.
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+        var context = ForwardedContext.New("GET", null, trailers: false);
+        var plan = new ForwardPlan(EndpointPool.Direct("127.0.0.1", upstream.Port), "echo.ns", "/", UseH2c: false,
+            TimeoutPolicy.From(new Mesh.Grains.Model.HttpRouteTimeouts { Request = request, BackendRequest = backendRequest }), null, [],
+            new RequestLabels());
+
+        await _forwarder.ForwardAsync(context, plan, null, replayable: true);
+
+        Assert.Equal(200, context.Response.StatusCode);
+    }
+
     [Fact]
     public async Task A_retried_status_frees_its_connection_for_the_next_attempt()
     {
