@@ -19,6 +19,9 @@ public class GrpcRouteTests
     [InlineData(null, "Say", "Exact", "RegularExpression", "/(?:[^/]+)/(?:Say)")]
     [InlineData("pkg\\..*", "S.*", "RegularExpression", "RegularExpression", "/(?:pkg\\..*)/(?:S.*)")]
     [InlineData(null, null, "Exact", "PathPrefix", "/")]
+    [InlineData("", "Say", "RegularExpression", "RegularExpression", "/(?:[^/]+)/(?:Say)")]
+    [InlineData("pkg\\..*", "", "RegularExpression", "RegularExpression", "/(?:pkg\\..*)/(?:[^/]+)")]
+    [InlineData("", "", "RegularExpression", "PathPrefix", "/")]
     public void A_gRPC_method_match_becomes_a_match_on_the_gRPC_path(string? service, string? method, string type, string pathType, string path)
     {
         var http = GrpcMatches.ToHttp(Method(service, method, type));
@@ -63,6 +66,37 @@ public class GrpcRouteTests
         Assert.Equal([RouteKinds.Http], group.Entries.Select(e => e.Kind));
         Assert.Equal(["/pkg.Echo/Say", "/pkg.Echo"], group.GrpcEntries.Select(e => e.Match.Path!.Value));
         Assert.Equal("True", state.RouteStatuses["GRPCRoute:ns/g"].Parents.Single().Conditions[0].Status);
+    }
+
+    [Fact]
+    public void A_header_name_repeated_in_another_case_counts_once_for_gRPC_precedence()
+    {
+        GrpcRouteMatch WithHeaders(params string[] names) => Method("pkg.Echo", "Say") with
+        {
+            Headers = names.Select(n => new HttpHeaderMatch { Name = n, Value = "v" }).ToList(),
+        };
+        var grpc = new GrpcRoute
+        {
+            Metadata = new ObjectMeta { Namespace = "ns", Name = "g", Generation = 1 },
+            Spec = new GrpcRouteSpec
+            {
+                ParentRefs = [ServiceParent("svc", port: 7070)],
+                Rules =
+                [
+                    new GrpcRouteRule { Matches = [WithHeaders("y")], BackendRefs = [Backend("b", 7070)] },
+                    new GrpcRouteRule { Matches = [WithHeaders("x", "X")], BackendRefs = [Backend("b", 7070)] },
+                ],
+            },
+        };
+        var state = MeshTranslator.Translate(new MeshSnapshot
+        {
+            Services = [Service("ns", "svc", ("grpc", 7070)), Service("ns", "b", ("grpc", 7070))],
+            GrpcRoutes = [grpc],
+        });
+
+        // One header each, so rule order decides; and the repeated name is matched once, as first written.
+        var group = state.Frontends["ns/svc"].Ports.Single().Producer!;
+        Assert.Equal(["y", "x"], group.GrpcEntries.Select(e => string.Join(",", e.Match.Headers!.Select(h => h.Name))));
     }
 
     [Theory]

@@ -32,6 +32,17 @@ public class RoutePrecedenceTests
     }
 
     [Fact]
+    public void A_header_name_repeated_in_another_case_counts_once_and_only_its_first_entry_is_kept()
+    {
+        var repeated = Prefix("/a") with { Headers = [new() { Name = "X-Env", Value = "a" }, new() { Name = "x-env", Value = "b" }] };
+        var two = Prefix("/a") with { Headers = [new() { Name = "x", Value = "1" }, new() { Name = "y", Value = "2" }] };
+
+        Assert.True(RoutePrecedence.Instance.Compare(Candidate(two, rule: 1), Candidate(repeated, rule: 0)) < 0);
+        var kept = Assert.Single(MatchDefaults.Normalize(repeated).Headers!);
+        Assert.Equal(("X-Env", "a"), (kept.Name, kept.Value));
+    }
+
+    [Fact]
     public void Ties_go_to_the_oldest_route()
     {
         Assert.True(RoutePrecedence.Instance.Compare(Candidate(Prefix("/a"), "zzz", age: 1), Candidate(Prefix("/a"), "aaa", age: 2)) < 0);

@@ -19,29 +19,33 @@ public static class GrpcMatches
     public static HttpRouteMatch ToHttp(GrpcRouteMatch match)
     {
         ArgumentNullException.ThrowIfNull(match);
-        var method = match.Method;
-        var exact = (method?.Type ?? "Exact") == "Exact";
+        var exact = (match.Method?.Type ?? "Exact") == "Exact";
+        // "If left empty or omitted, will match any": the CRD lets a RegularExpression match say "" for either part.
+        var service = NullIfEmpty(match.Method?.Service);
+        var method = NullIfEmpty(match.Method?.Method);
         HttpPathMatch path;
-        if (method?.Service is null && method?.Method is null)
+        if (service is null && method is null)
         {
             path = new HttpPathMatch { Type = PathMatchType.PathPrefix, Value = "/" };
         }
-        else if (exact && method.Service is { } service && method.Method is { } name)
+        else if (exact && service is not null && method is not null)
         {
-            path = new HttpPathMatch { Type = PathMatchType.Exact, Value = $"/{service}/{name}" };
+            path = new HttpPathMatch { Type = PathMatchType.Exact, Value = $"/{service}/{method}" };
         }
-        else if (exact && method.Service is { } serviceOnly)
+        else if (exact && service is not null)
         {
-            path = new HttpPathMatch { Type = PathMatchType.PathPrefix, Value = $"/{serviceOnly}" };
+            path = new HttpPathMatch { Type = PathMatchType.PathPrefix, Value = $"/{service}" };
         }
         else
         {
-            var servicePattern = method!.Service is { } s ? (exact ? Regex.Escape(s) : s) : AnyName;
-            var methodPattern = method.Method is { } m ? (exact ? Regex.Escape(m) : m) : AnyName;
+            var servicePattern = service is { } s ? (exact ? Regex.Escape(s) : s) : AnyName;
+            var methodPattern = method is { } m ? (exact ? Regex.Escape(m) : m) : AnyName;
             path = new HttpPathMatch { Type = PathMatchType.RegularExpression, Value = $"/(?:{servicePattern})/(?:{methodPattern})" };
         }
         return MatchDefaults.Normalize(new HttpRouteMatch { Path = path, Headers = match.Headers });
     }
+
+    private static string? NullIfEmpty(string? name) => string.IsNullOrEmpty(name) ? null : name;
 }
 
 /// <summary>A GRPCRoute match waiting to be ordered.</summary>

@@ -25,7 +25,28 @@ public static class MatchDefaults
             Type = match.Path?.Type ?? PathMatchType.PathPrefix,
             Value = match.Path?.Value ?? "/",
         },
-        Headers = match.Headers?.Select(h => h with { Type = h.Type ?? "Exact" }).ToList(),
+        Headers = FirstOfEachName(match.Headers)?.Select(h => h with { Type = h.Type ?? "Exact" }).ToList(),
         QueryParams = match.QueryParams?.Select(q => q with { Type = q.Type ?? "Exact" }).ToList(),
     };
+
+    /// <summary>
+    /// Header matches as the spec reads them: names are case-insensitive, and of entries with equivalent names
+    /// only the first counts ("the rest MUST be ignored"). The CRD keys the list by the name as written, so
+    /// "X-Env" and "x-env" both pass it; the later one must neither be matched nor count for precedence.
+    /// </summary>
+    public static List<HttpHeaderMatch>? FirstOfEachName(List<HttpHeaderMatch>? headers)
+    {
+        if (headers is null || headers.Count < 2)
+        {
+            return headers;
+        }
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        return headers.Count(h => seen.Add(h.Name)) == headers.Count ? headers : Distinct(headers);
+
+        static List<HttpHeaderMatch> Distinct(List<HttpHeaderMatch> headers)
+        {
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            return headers.Where(h => names.Add(h.Name)).ToList();
+        }
+    }
 }

@@ -38,7 +38,9 @@ internal sealed record RouteSource(string Kind, ObjectMeta Metadata, List<Parent
         (route.Spec.Rules ?? []).Select(rule => new RuleSource(
             rule.Name,
             GrpcMatches.Of(rule),
-            rule.Matches is { Count: > 0 } matches ? matches : [new GrpcRouteMatch()],
+            rule.Matches is { Count: > 0 } matches
+                ? matches.Select(m => m with { Headers = MatchDefaults.FirstOfEachName(m.Headers) }).ToList()
+                : [new GrpcRouteMatch()],
             rule.Filters,
             rule.BackendRefs,
             null,
