@@ -240,4 +240,36 @@ public class RouteRejectionTests
             }
         }
     }
+
+    [Fact]
+    public void A_prefix_replacement_on_backendRefs_of_a_rule_without_a_PathPrefix_match_rejects_its_route()
+    {
+        // Two backendRefs each replacing the prefix pass the CRD's exists_one; the spec still refuses the route.
+        HttpBackendRef Replacing(string name) => Backend(name) with
+        {
+            Filters =
+            [
+                new HttpRouteFilter
+                {
+                    Type = "URLRewrite",
+                    UrlRewrite = new HttpUrlRewriteFilter { Path = new HttpPathModifier { Type = "ReplacePrefixMatch", ReplacePrefixMatch = "/bar" } },
+                },
+            ],
+        };
+        var state = MeshTranslator.Translate(new MeshSnapshot
+        {
+            Services = [Service("ns", "svc"), Service("ns", "b"), Service("ns", "c")],
+            HttpRoutes =
+            [
+                Route("ns", "exact", ServiceParent("svc"), Rule(Exact("/foo"), Replacing("b"), Replacing("c"))),
+                Route("ns", "prefixes", ServiceParent("svc"), Rule(Prefix("/p"), Replacing("b"), Replacing("c"))),
+            ],
+        });
+
+        var refused = state.RouteStatuses["HTTPRoute:ns/exact"].Parents.Single().Conditions.Single();
+        Assert.Equal((RouteConditions.Accepted, "False", RouteConditions.Reasons.UnsupportedValue), (refused.Type, refused.Status, refused.Reason));
+        Assert.Contains("spec.rules[0].matches[0]", refused.Message);
+        Assert.Equal("True", state.RouteStatuses["HTTPRoute:ns/prefixes"].Parents.Single().Conditions[0].Status);
+        Assert.Equal(["ns/prefixes"], state.Frontends["ns/svc"].Ports.Single().Producer!.Entries.Select(e => e.Route));
+    }
 }

@@ -42,7 +42,7 @@ internal sealed record RouteTranslation(
         {
             return Nothing; // Not a mesh route: its Gateway parents belong to other controllers.
         }
-        if ((route.Refused ?? RegexCheck.FirstProblem(route) ?? WrittenValueCheck.FirstProblem(route)) is { } refusal)
+        if ((route.Refused ?? RegexCheck.FirstProblem(route) ?? WrittenValueCheck.FirstProblem(route) ?? PrefixReplacementCheck.FirstProblem(route)) is { } refusal)
         {
             // A refused route's parentRefs may be broken themselves; status names only those the API server would take.
             var named = parents.FindAll(IsWellFormed);
