@@ -158,10 +158,59 @@ public sealed class RouteBehaviourTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task A_prefix_rewrite_replaces_the_matched_segments_of_a_path_sent_encoded_or_with_dot_segments()
+    {
+        await EchoServiceAsync("encoded");
+        await ApplyRouteAsync(Route("encoded", "encoded", """
+            [{"matches":[{"path":{"type":"PathPrefix","value":"/strip"}}],
+              "filters":[{"type":"URLRewrite","urlRewrite":{"path":{"type":"ReplacePrefixMatch","replacePrefixMatch":"/kept"}}}],
+              "backendRefs":[{"name":"encoded","port":80}]}]
+            """));
+        using var client = await ClientAsync();
+        await Eventually.HoldsAsync(() => client.EchoAsync("http://encoded.behaviour/strip/x"),
+            r => r.Echo?["path"]?.GetValue<string>() == "/kept/x", "the rewrite applies");
+
+        // The route matches the decoded path; the prefix it matched is what goes, however the client wrote it.
+        foreach (var (target, expected) in new[] { ("/%73trip/a%20b?q=1", "/kept/a%20b?q=1"), ("/other/../strip/c", "/kept/c"), ("/strip/%2E%2E/strip/d", "/kept/d") })
+        {
+            var answer = await RawHttp.ResponsesAsync(mesh.GatewayUri, $"GET {target} HTTP/1.1\r\nHost: encoded.behaviour\r\nConnection: close\r\n\r\n");
+            Assert.Contains($"\"path\":\"{expected}\"", Assert.Single(answer));
+        }
+    }
+
+    [Fact]
+    public async Task A_redirect_on_a_backendRef_answers_the_requests_its_weight_draws()
+    {
+        await EchoServiceAsync("split-redirect");
+        await ApplyRouteAsync(Route("split-redirect", "split-redirect", """
+            [{"filters":[{"type":"ResponseHeaderModifier","responseHeaderModifier":{"set":[{"name":"x-rule","value":"yes"}]}}],
+              "backendRefs":[{"name":"split-redirect","port":80,"weight":1,
+                "filters":[{"type":"RequestRedirect","requestRedirect":{"hostname":"moved.example","statusCode":301}}]},
+               {"name":"split-redirect","port":80,"weight":1}]}]
+            """));
+        using var client = await ClientAsync();
+        await Eventually.HoldsAsync(() => client.EchoAsync("http://split-redirect.behaviour/"), r => r.Status == 301, "the redirect applies");
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 100; i++)
+        {
+            var response = await client.EchoAsync("http://split-redirect.behaviour/p?q=1");
+            statuses.Add(response.Status);
+            Assert.Equal("yes", response.Headers["x-rule"]);
+            if (response.Status == 301)
+            {
+                Assert.Equal("http://moved.example/p?q=1", response.Headers["Location"]);
+            }
+        }
+        Assert.Equal([200, 301], statuses.Distinct().Order());
+    }
+
+    [Fact]
     public async Task A_request_timeout_answers_504_and_leaves_fast_requests_alone()
     {
         await EchoServiceAsync("slow");
-        await ApplyRouteAsync(Route("slow", "slow", """[{"timeouts":{"request":"300ms"},"backendRefs":[{"name":"slow","port":80}]}]"""));
+        // A second, not less: the fast request after it must not time out on a busy machine with cold code.
+        await ApplyRouteAsync(Route("slow", "slow", """[{"timeouts":{"request":"1s"},"backendRefs":[{"name":"slow","port":80}]}]"""));
         using var client = await ClientAsync();
 
         await Eventually.HoldsAsync(() => client.EchoAsync("http://slow.behaviour/", ("x-echo-delay-ms", "3000")), r => r.Status == 504, "the timeout applies");

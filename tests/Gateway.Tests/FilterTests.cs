@@ -24,6 +24,42 @@ public class FilterTests
     }
 
     [Theory]
+    [InlineData("/foo", "/%66oo/bar", "/xyz/bar")]
+    [InlineData("/foo", "/%66oo/a%20b", "/xyz/a%20b")]
+    [InlineData("/foo", "/a/../foo/bar", "/xyz/bar")]
+    [InlineData("/foo", "/a/%2e%2E/foo/bar", "/xyz/bar")]
+    [InlineData("/foo", "/foo/./bar/", "/xyz/bar/")]
+    [InlineData("/foo", "/foo/bar/..", "/xyz/")]
+    [InlineData("/foo/bar", "/foo/b%61r/baz.txt", "/xyz/baz.txt")]
+    [InlineData("/foo", "/foo/...", "/xyz/...")]
+    public void ReplacePrefixMatch_replaces_the_segments_the_decoded_path_matched(string prefix, string raw, string expected)
+    {
+        // Routes match the decoded path ("/%66oo" is "/foo", "/a/../foo" is "/foo"); the path sent on is the raw one.
+        var modifier = new PathModifier(new HttpPathModifier { Type = "ReplacePrefixMatch", ReplacePrefixMatch = "/xyz" }, prefix);
+        Assert.Equal(expected, modifier.Apply(raw));
+    }
+
+    [Theory]
+    [InlineData("/a/b/../c", "/a/c")]
+    [InlineData("/..", "/")]
+    [InlineData("/./", "/")]
+    [InlineData("/a/%2E/b", "/a/b")]
+    [InlineData("/a/.%2e/b", "/b")]
+    [InlineData("/a/..b/c", "/a/..b/c")]
+    [InlineData("/a/%2E%2E%2E", "/a/%2E%2E%2E")]
+    public void Dot_segments_go_from_a_raw_path_as_the_decoded_path_lost_them(string raw, string expected) =>
+        Assert.Equal(expected, RawPath.WithoutDotSegments(raw));
+
+    [Fact]
+    public void A_redirect_to_an_IPv6_authority_keeps_its_brackets()
+    {
+        var redirect = new RequestRedirect(new HttpRequestRedirectFilter { Path = new HttpPathModifier { Type = "ReplaceFullPath", ReplaceFullPath = "/new" } }, "/");
+
+        Assert.Equal("http://[fd00::1]:8080/new?q", redirect.Location("http", "fd00::1", 8080, "/old", "?q"));
+        Assert.Equal("http://[fd00::1]/new", redirect.Location("http", "fd00::1", 80, "/old", ""));
+    }
+
+    [Theory]
     [InlineData("/one", "/one")]
     [InlineData("", "/")] // A request target is never empty.
     [InlineData(null, "/")]

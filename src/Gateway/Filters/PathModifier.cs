@@ -5,13 +5,15 @@ namespace Mesh.Gateway.Filters;
 /// <summary>
 /// HTTPPathModifier: ReplaceFullPath, or ReplacePrefixMatch, which swaps the matched PathPrefix for the
 /// replacement on whole segments ("/foo" → "/xyz" turns "/foo/bar" into "/xyz/bar"; an empty or "/"
-/// replacement drops the prefix), never doubling or losing the slash between them.
+/// replacement drops the prefix), never doubling or losing the slash between them. The prefix matched the
+/// decoded path; it is replaced by segments on the path as sent (<see cref="RawPath"/>), so "/%66oo/bar"
+/// matched by "/foo" becomes "/xyz/bar" too.
 /// </summary>
 public sealed class PathModifier
 {
     private readonly string? _fullPath;
     private readonly string? _prefixReplacement;
-    private readonly string _matchedPrefix;
+    private readonly int _prefixSegments;
 
     public PathModifier(HttpPathModifier modifier, string matchedPrefix)
     {
@@ -19,7 +21,7 @@ public sealed class PathModifier
         // An empty full path is the root: a request target is never empty.
         _fullPath = modifier.Type == "ReplaceFullPath" ? (string.IsNullOrEmpty(modifier.ReplaceFullPath) ? "/" : modifier.ReplaceFullPath) : null;
         _prefixReplacement = modifier.Type == "ReplacePrefixMatch" ? (modifier.ReplacePrefixMatch ?? "").TrimEnd('/') : null;
-        _matchedPrefix = (matchedPrefix ?? "/").TrimEnd('/');
+        _prefixSegments = (matchedPrefix ?? "/").TrimEnd('/').Count(c => c == '/');
     }
 
     public string Apply(string path)
@@ -28,8 +30,7 @@ public sealed class PathModifier
         {
             return _fullPath;
         }
-        var remainder = path.Length >= _matchedPrefix.Length ? path[_matchedPrefix.Length..] : "";
-        var result = _prefixReplacement + remainder;
+        var result = _prefixReplacement + RawPath.After(path, _prefixSegments);
         return result.Length == 0 ? "/" : result;
     }
 }

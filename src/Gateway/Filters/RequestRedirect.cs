@@ -29,6 +29,10 @@ public sealed class RequestRedirect
         var scheme = _filter.Scheme ?? requestScheme;
         var host = _filter.Hostname ?? requestHost;
         var port = _filter.Port ?? (_filter.Scheme is { } explicitScheme ? DefaultPort(explicitScheme) : requestPort);
+        if (host.Contains(':'))
+        {
+            host = $"[{host}]"; // An IPv6 address (the request's; a filter's hostname is a DNS name) needs its brackets back.
+        }
         var authority = port == DefaultPort(scheme) ? host : $"{host}:{port.ToString(CultureInfo.InvariantCulture)}";
         return $"{scheme}://{authority}{_path?.Apply(path) ?? path}{query}";
     }

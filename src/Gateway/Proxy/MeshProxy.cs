@@ -170,9 +170,7 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             {
                 return default; // A CORS preflight, answered here.
             }
-            context.Response.StatusCode = redirect.StatusCode;
-            context.Response.Headers.Location = redirect.Location("http", authority.Host, authority.Port, path, query);
-            filters.ResponseHeaders?.Apply(context.Response.Headers);
+            Redirect(context, redirect, authority, path, query, filters.ResponseHeaders, null);
             return default;
         }
 
@@ -198,6 +196,13 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             return ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"backend {backend.Service} uses unsupported filter {backendUnsupported}");
         }
 
+        if (backend.Filters.Redirect is { } backendRedirect)
+        {
+            // A backendRef's RequestRedirect (Extended): the requests its weight draws are redirected, not forwarded.
+            Redirect(context, backendRedirect, authority, path, query, filters.ResponseHeaders, backend.Filters.ResponseHeaders);
+            return default;
+        }
+
         filters.RequestHeaders?.Apply(context.Request.Headers);
         backend.Filters.RequestHeaders?.Apply(context.Request.Headers);
         var rewrite = backend.Filters.Rewrite ?? filters.Rewrite;
@@ -217,6 +222,16 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
             : filters.Mirrors.Concat(backend.Filters.Mirrors).Where(m => m.ShouldMirror()).ToList();
         return ForwardAsync(context, current.PoolFor(backend.Service, backend.Port), upstreamAuthority, upstreamPath,
             action.Timeouts, action.Retry, responseHeaders, mirrorList, labels, current);
+    }
+
+    /// <summary>The redirect's answer, with the rule's and then the backendRef's response header modifiers.</summary>
+    private static void Redirect(HttpContext context, RequestRedirect redirect, Authority authority, string path, string query,
+        HeaderModifier? ruleResponseHeaders, HeaderModifier? backendResponseHeaders)
+    {
+        context.Response.StatusCode = redirect.StatusCode;
+        context.Response.Headers.Location = redirect.Location("http", authority.Host, authority.Port, path, query);
+        ruleResponseHeaders?.Apply(context.Response.Headers);
+        backendResponseHeaders?.Apply(context.Response.Headers);
     }
 
     private ValueTask ForwardAsync(HttpContext context, EndpointPool? pool, string authority, string pathAndQuery,
