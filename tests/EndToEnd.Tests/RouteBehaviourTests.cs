@@ -164,14 +164,20 @@ public sealed class RouteBehaviourTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         await ApplyRouteAsync(Route("encoded", "encoded", """
             [{"matches":[{"path":{"type":"PathPrefix","value":"/strip"}}],
               "filters":[{"type":"URLRewrite","urlRewrite":{"path":{"type":"ReplacePrefixMatch","replacePrefixMatch":"/kept"}}}],
-              "backendRefs":[{"name":"encoded","port":80}]}]
+              "backendRefs":[{"name":"encoded","port":80}]},
+             {"matches":[{"path":{"type":"PathPrefix","value":"/plain"}}],"backendRefs":[{"name":"encoded","port":80}]}]
             """));
         using var client = await ClientAsync();
         await Eventually.HoldsAsync(() => client.EchoAsync("http://encoded.behaviour/strip/x"),
             r => r.Echo?["path"]?.GetValue<string>() == "/kept/x", "the rewrite applies");
 
         // The route matches the decoded path; the prefix it matched is what goes, however the client wrote it.
-        foreach (var (target, expected) in new[] { ("/%73trip/a%20b?q=1", "/kept/a%20b?q=1"), ("/other/../strip/c", "/kept/c"), ("/strip/%2E%2E/strip/d", "/kept/d") })
+        // Without a rewrite, the backend gets the path the rule matched, without dot segments, its encoding kept.
+        foreach (var (target, expected) in new[]
+                 {
+                     ("/%73trip/a%20b?q=1", "/kept/a%20b?q=1"), ("/other/../strip/c", "/kept/c"), ("/strip/%2E%2E/strip/d", "/kept/d"),
+                     ("/strip/../plain/%2e/e%20f?g", "/plain/e%20f?g"),
+                 })
         {
             var answer = await RawHttp.ResponsesAsync(mesh.GatewayUri, $"GET {target} HTTP/1.1\r\nHost: encoded.behaviour\r\nConnection: close\r\n\r\n");
             Assert.Contains($"\"path\":\"{expected}\"", Assert.Single(answer));

@@ -14,7 +14,7 @@ internal static class RawPath
     /// </summary>
     public static string After(string raw, int segments)
     {
-        var path = raw.AsSpan().IndexOfAny('%', '.') < 0 ? raw : WithoutDotSegments(raw);
+        var path = WithoutDotSegmentsIfAny(raw);
         var at = 0;
         for (var skipped = 0; skipped < segments; skipped++)
         {
@@ -27,6 +27,10 @@ internal static class RawPath
         }
         return segments == 0 ? path : path[at..];
     }
+
+    /// <summary><paramref name="raw"/> itself unless it may hold a dot segment ("/." or "%2E" in it).</summary>
+    public static string WithoutDotSegmentsIfAny(string raw) =>
+        raw.Contains("/.", StringComparison.Ordinal) || raw.Contains("%2", StringComparison.Ordinal) ? WithoutDotSegments(raw) : raw;
 
     /// <summary>RFC 3986 §5.2.4 over whole segments, where a segment is a dot segment when it decodes to "." or "..".</summary>
     public static string WithoutDotSegments(string raw)

@@ -163,7 +163,10 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         {
             return ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} uses unsupported filter {unsupported}");
         }
-        var (path, query) = SplitPathAndQuery(target.PathAndQuery);
+        var (rawPath, query) = SplitPathAndQuery(target.PathAndQuery);
+        // The rule matched the path without its dot segments: the backend (or the redirect) gets that path too, not
+        // one that could mean another to it ("/public/../admin"). Percent-encoding stays as the client wrote it.
+        var path = RawPath.WithoutDotSegmentsIfAny(rawPath);
         if (filters.Redirect is { } redirect)
         {
             if (filters.Cors?.Apply(context) == true)
