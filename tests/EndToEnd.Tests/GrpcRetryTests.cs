@@ -11,7 +11,8 @@ namespace Mesh.EndToEnd.Tests;
 
 /// <summary>
 /// HTTPRoute retries for gRPC calls through real sockets: a trailers-only failure counts as the HTTP
-/// status its grpc-status maps to, so retry codes [503] retry UNAVAILABLE and codes [500] do not.
+/// status its grpc-status maps to, so retry codes [503] retry UNAVAILABLE and codes [500] do not. Also
+/// the gRPC status the proxy itself answers a GRPCRoute rule with when it has no backend to pick.
 /// </summary>
 public sealed class GrpcRetryTests(DemoMesh mesh) : IClassFixture<DemoMesh>
 {
@@ -135,5 +136,25 @@ public sealed class GrpcRetryTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync(new Uri(mesh.GatewayAdminUri, "metrics"));
         Assert.Contains($"mesh_gateway_endpoint_ejections_total{{service=\"{Ns}/failing\",endpoint=\"127.0.0.1:{backend.Port}\"}} 1", metrics);
+    }
+
+    [Fact]
+    public async Task A_GRPCRoute_rule_whose_backends_all_weigh_zero_answers_UNAVAILABLE()
+    {
+        await using var backend = await ScriptedGrpcBackend.StartAsync();
+        await mesh.Api.ApplyNamespaceAsync(Ns);
+        await SelectorlessService.ApplyAsync(mesh.Api, Ns, "weightless", [("127.0.0.1", backend.Port)]);
+        await mesh.Api.ApplyAsync(System.Text.Json.Nodes.JsonNode.Parse($$$"""
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"GRPCRoute","metadata":{"name":"weightless","namespace":"{{{Ns}}}"},
+             "spec":{"parentRefs":[{"group":"","kind":"Service","name":"weightless","port":80}],
+                     "rules":[{"backendRefs":[{"name":"weightless","port":80,"weight":0}]}]}}
+            """)!.AsObject());
+        using var client = await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");
+
+        // Before the route is in force the call reaches the backend (status 0); then UNAVAILABLE, not INTERNAL.
+        await Eventually.HoldsAsync(() => CallAsync(client, "pkg.Weightless/Call", "weightless"), r => r.GrpcStatus != "0", "the route is in force");
+        backend.Calls.Clear();
+        Assert.Equal("14", (await CallAsync(client, "pkg.Weightless/Call", "weightless")).GrpcStatus);
+        Assert.Empty(backend.Calls);
     }
 }

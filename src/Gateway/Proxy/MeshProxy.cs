@@ -185,7 +185,9 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         }
         if (backend is null)
         {
-            return ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} has no backend with weight");
+            // HTTP: 500. gRPC: "all traffic which matches this rule MUST receive an UNAVAILABLE status" (GRPCRoute spec).
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"route {matched.Route} has no backend with weight",
+                GrpcStatus.Unavailable);
         }
         labels.Backend = backend.Service;
         if (backend.Unresolved is { } reason)
