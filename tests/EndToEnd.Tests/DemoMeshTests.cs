@@ -164,6 +164,21 @@ public sealed class DemoMeshTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task A_route_that_stops_naming_a_Service_loses_the_status_Mesh_wrote()
+    {
+        var route = Route("faces", "moved-away", "smiley", null, Rule(PathPrefix("/moved-away"), ("smiley-v1", 1)));
+        await mesh.Api.ApplyAsync(route);
+        await Eventually.HoldsAsync(() => mesh.Api.GetAsync($"{RouteCollection("faces")}/moved-away"),
+            r => r?["status"]?["parents"]?.AsArray().Count == 1, "the route has Mesh's status");
+
+        // Now a route of some Gateway's: no concern of Mesh's, and its entry must not linger as if it were.
+        route["spec"]!["parentRefs"] = new JsonArray(new JsonObject { ["name"] = "some-gateway" });
+        await mesh.Api.ApplyAsync(route);
+        await Eventually.HoldsAsync(() => mesh.Api.GetAsync($"{RouteCollection("faces")}/moved-away"),
+            r => r?["status"]?["parents"] is not JsonArray { Count: > 0 }, "Mesh's status entry is gone");
+    }
+
+    [Fact]
     public async Task Unknown_Services_get_404_and_malformed_authorities_400()
     {
         using var client = await mesh.ClientInDeploymentAsync("slow-clients", "slow-client");

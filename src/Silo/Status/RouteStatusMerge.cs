@@ -65,6 +65,11 @@ public static class RouteStatusMerge
         return updated;
     }
 
+    /// <summary>Whether the route's status holds an entry written by Mesh.</summary>
+    public static bool HasEntriesOfMesh(JsonObject route) =>
+        (route["status"]?["parents"] as JsonArray)?.OfType<JsonObject>()
+            .Any(p => p["controllerName"] is JsonValue name && name.TryGetValue<string>(out var text) && text == MeshController.Name) == true;
+
     private static bool SameEntries(List<JsonObject> ours, JsonArray next) =>
         ours.Count == next.Count && ours.Zip(next).All(pair => JsonNode.DeepEquals(Normalize(pair.First), Normalize(pair.Second!)));
 

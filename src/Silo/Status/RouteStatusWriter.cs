@@ -17,7 +17,9 @@ namespace Mesh.Silo.Status;
 /// Entries of other controllers are kept as they are; lastTransitionTime moves only when a condition's
 /// status does. Each route's latest desired status replaces any not yet written (coalesced per route,
 /// never queued twice), and writes are rate limited by a token bucket so a burst of changes (a relist,
-/// a new leader) does not flood the API server; checks that find nothing to write cost no token.
+/// a new leader) does not flood the API server; checks that find nothing to write cost no token. A route
+/// that has no Service parent any more has Mesh's entries removed ("controllers should ensure that entries
+/// to status populated with their ControllerName are cleaned up when they are no longer necessary").
 /// </summary>
 public sealed class RouteStatusWriter : BackgroundService
 {
@@ -31,6 +33,9 @@ public sealed class RouteStatusWriter : BackgroundService
 
     /// <summary>How long a route whose write conflicted or failed waits before it is tried again.</summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The desired status of a route that has none any more: no entries of Mesh's. Kept only until written.</summary>
+    private static readonly RouteStatus Cleared = new();
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RouteStatus> _desired = new(StringComparer.Ordinal);
@@ -72,18 +77,37 @@ public sealed class RouteStatusWriter : BackgroundService
         {
             foreach (var (key, status) in changes)
             {
-                if (status is null)
-                {
-                    _desired.Remove(key);
-                }
-                else
-                {
-                    _desired[key] = status;
-                    MarkPending(key);
-                }
+                _desired[key] = status ?? Cleared;
+                MarkPending(key);
             }
         }
         _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// Every route's desired status, from a full translation: those published, and every other route the informers
+    /// hold with an entry of Mesh's cleared (its parentRefs changed while no silo was watching).
+    /// </summary>
+    public void PublishAll(IReadOnlyDictionary<string, RouteStatus> statuses)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        var changes = statuses.Select(s => new KeyValuePair<string, RouteStatus?>(s.Key, s.Value)).ToList();
+        foreach (var routes in new[] { _informers.HttpRoutes, _informers.GrpcRoutes })
+        {
+            foreach (var route in routes.Objects)
+            {
+                if (Text(route["metadata"]?["namespace"]) is not { } ns || Text(route["metadata"]?["name"]) is not { } name)
+                {
+                    continue;
+                }
+                var key = MeshState.StatusKey(routes.Kind.Kind, new ObjectKey(ns, name));
+                if (!statuses.ContainsKey(key) && RouteStatusMerge.HasEntriesOfMesh(route))
+                {
+                    changes.Add(new(key, null));
+                }
+            }
+        }
+        Publish(changes);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -96,7 +120,10 @@ public sealed class RouteStatusWriter : BackgroundService
                 while (_elector.IsLeader && TakeNext() is { } next)
                 {
                     var (kind, route) = MeshState.ParseStatusKey(next.Key);
-                    await WriteIfChangedAsync(_informers.RoutesOf(kind), route, next.Status, stoppingToken).ConfigureAwait(false);
+                    if (await WriteIfChangedAsync(_informers.RoutesOf(kind), route, next.Status, stoppingToken).ConfigureAwait(false))
+                    {
+                        ForgetIfCleared(next.Key, next.Status);
+                    }
                 }
             }
         }
@@ -130,17 +157,30 @@ public sealed class RouteStatusWriter : BackgroundService
         }
     }
 
-    private async Task WriteIfChangedAsync(Informer routes, ObjectKey key, RouteStatus desired, CancellationToken ct)
+    /// <summary>A cleared status, once written (or found with nothing to clear), is no longer kept: the route is no concern of Mesh's.</summary>
+    private void ForgetIfCleared(string key, RouteStatus written)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(written, Cleared) && _desired.TryGetValue(key, out var current) && ReferenceEquals(current, Cleared) && !_pending.Contains(key))
+            {
+                _desired.Remove(key);
+            }
+        }
+    }
+
+    /// <returns>False when the write is to be tried again later.</returns>
+    private async Task<bool> WriteIfChangedAsync(Informer routes, ObjectKey key, RouteStatus desired, CancellationToken ct)
     {
         if (Merge(routes, key, desired) is null)
         {
-            return;
+            return true;
         }
         await _bucket.TakeAsync(ct).ConfigureAwait(false);
         // The route may have changed while this waited for a token: merge into what is there now.
         if (Merge(routes, key, desired) is not { } updated)
         {
-            return;
+            return true;
         }
         try
         {
@@ -159,6 +199,7 @@ public sealed class RouteStatusWriter : BackgroundService
             _metrics.StatusWrites.WithLabels(new LabelValues("conflict")).Add();
             _logger.LogDebug("Status of {Route} conflicted; retrying: {Error}", key, e.Message);
             RetryLater(StatusKeyOf(routes, key), ct);
+            return false;
         }
         catch (Exception e) when (e is HttpRequestException or KubernetesApiException)
         {
@@ -168,8 +209,10 @@ public sealed class RouteStatusWriter : BackgroundService
             if (transient)
             {
                 RetryLater(StatusKeyOf(routes, key), ct);
+                return false;
             }
         }
+        return true;
     }
 
     /// <summary>Puts a route back in the queue after <see cref="RetryDelay"/>, unless its status went away meanwhile.</summary>
@@ -189,6 +232,9 @@ public sealed class RouteStatusWriter : BackgroundService
             }
             _wake.Writer.TryWrite(true);
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+
+    private static string? Text(System.Text.Json.Nodes.JsonNode? node) =>
+        node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static string StatusKeyOf(Informer routes, ObjectKey key) => MeshState.StatusKey(routes.Kind.Kind, key);
 

@@ -97,7 +97,7 @@ public sealed class MeshReconciler(
             await grains.GetGrain<IServiceGrain>(key).UpdateAsync(frontend, state.Backends[key]).ConfigureAwait(false);
         }
         hub.SetWorkloads(state.Workloads);
-        statusWriter.Publish(state.RouteStatuses.Select(s => new KeyValuePair<string, RouteStatus?>(s.Key, s.Value)).ToList());
+        statusWriter.PublishAll(state.RouteStatuses);
         Observe(started);
         return translator;
     }
