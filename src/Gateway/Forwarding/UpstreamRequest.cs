@@ -40,6 +40,14 @@ public static class UpstreamRequest
             {
                 continue;
             }
+            foreach (var value in values)
+            {
+                // SocketsHttpHandler would refuse it only when sending, as a failure of the endpoint (a 502, counted against it).
+                if (SendableText.Problem(value) is { } problem)
+                {
+                    throw new UnsendableRequestException($"the request has {problem} in its header {name}");
+                }
+            }
             if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
             {
                 request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
@@ -60,7 +68,8 @@ public static class UpstreamRequest
         {
             var prior = incoming.Headers["X-Forwarded-For"].ToString();
             request.Headers.Remove("X-Forwarded-For");
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", prior.Length > 0 ? $"{prior}, {client}" : client.ToString());
+            var address = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client; // As the lean client writes it.
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", prior.Length > 0 ? $"{prior}, {address}" : address.ToString());
         }
         request.Headers.Remove("X-Forwarded-Proto");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");

@@ -124,6 +124,34 @@ public sealed class Http1ForwardingTests : IDisposable
         Assert.Equal(1, upstream.Connections); // Nor was a connection thrown away for them.
     }
 
+    [Theory]
+    [InlineData("a\r\nX-Evil: 1")]
+    [InlineData("caf\u00e9")]
+    [InlineData("nul\0here")]
+    public async Task A_header_SocketsHttpHandler_cannot_send_is_a_400_and_no_fault_of_the_endpoint_either(string value)
+    {
+        // The path for h2c backends and bodies of unknown length: SocketsHttpHandler refused such a value only when
+        // sending, which read as the endpoint failing (a 502, and five in a row ejected it).
+        using var forwarder = new HttpForwarder(new GatewayMetrics(new TableHolder()), new GatewayOptions { LeanHttp1Upstream = false });
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+        var endpoints = EndpointPool.Direct("127.0.0.1", upstream.Port);
+        async Task<int> SendAsync(string? header)
+        {
+            var context = ForwardedContext.New("GET", h => h["X-Value"] = header, trailers: false);
+            await forwarder.ForwardAsync(context, new ForwardPlan(endpoints, "echo.ns", "/", UseH2c: false, TimeoutPolicy.None, null, [],
+                new RequestLabels()), null, replayable: true);
+            return context.Response.StatusCode;
+        }
+
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(400, await SendAsync(value));
+        }
+
+        Assert.Empty(upstream.Requests);
+        Assert.Equal(200, await SendAsync("fine"));
+    }
+
     [Fact]
     public async Task A_value_with_a_tab_is_sent_as_it_came()
     {

@@ -1,20 +1,15 @@
-using System.Buffers;
 using System.Net;
 
 namespace Mesh.Gateway.Forwarding.Http1;
 
 /// <summary>
 /// The bytes of one request head, written field by field into a buffer that a connection keeps and
-/// reuses. Refuses what would let a header smuggle another line or request upstream: CR, LF and NUL, and
-/// anything outside ASCII (as SocketsHttpHandler does), with <see cref="UnsendableRequestException"/>.
+/// reuses. Refuses what would let a header smuggle another line or request upstream (<see cref="SendableText"/>)
+/// with <see cref="UnsendableRequestException"/>.
 /// </summary>
 internal sealed class RequestHeadBuffer
 {
     private const int MaxHeadBytes = 1 << 20;
-
-    /// <summary>ASCII but CR, LF and NUL.</summary>
-    private static readonly SearchValues<char> SafeChars = SearchValues.Create(
-        string.Concat(Enumerable.Range(1, 0x7F).Select(c => (char)c).Where(c => c is not ('\r' or '\n'))));
 
     private byte[] _bytes = new byte[4 * 1024];
     private int _length;
@@ -106,10 +101,9 @@ internal sealed class RequestHeadBuffer
     /// <summary>The text as bytes, checked and narrowed a vector at a time.</summary>
     private void Text(string text)
     {
-        // Printable ASCII first, a range check; the set (tabs and other controls allowed) only when that fails.
-        if (text.AsSpan().ContainsAnyExceptInRange(' ', (char)0x7F) && text.AsSpan().ContainsAnyExcept(SafeChars))
+        if (SendableText.Problem(text) is { } problem)
         {
-            throw Invalid(text.AsSpan().ContainsAnyExceptInRange('\0', (char)0x7F) ? "a non-ASCII character" : "a line break or NUL");
+            throw Invalid(problem);
         }
         Narrow(text);
     }
