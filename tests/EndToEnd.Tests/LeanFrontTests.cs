@@ -155,6 +155,46 @@ public sealed partial class LeanFrontTests(DemoMesh mesh) : IClassFixture<DemoMe
     }
 
     [Fact]
+    public async Task A_HEAD_answer_whose_length_is_unknown_says_no_length_rather_than_zero()
+    {
+        // A backend answering HEAD as its GET would be, chunked: the length is unknown, and RFC 9110 §8.6 allows a
+        // Content-Length only if it is the GET's. The front said "Content-Length: 0".
+        using var backend = new TcpListener(IPAddress.Loopback, 0);
+        backend.Start();
+        var serving = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var socket = await backend.AcceptSocketAsync();
+                var head = new StringBuilder();
+                var buffer = new byte[4096];
+                while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var n = await socket.ReceiveAsync(buffer);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+                    head.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                }
+                await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"));
+                socket.Shutdown(SocketShutdown.Both);
+            }
+        });
+        await mesh.Api.ApplyNamespaceAsync("lean-head");
+        await SelectorlessService.ApplyAsync(mesh.Api, "lean-head", "chunked", [("127.0.0.1", ((IPEndPoint)backend.LocalEndpoint).Port)]);
+
+        var answer = await Eventually.HoldsAsync(
+            async () => Assert.Single(await RawHttp.ResponsesAsync(mesh.GatewayUri, "HEAD / HTTP/1.1\r\nHost: chunked.lean-head\r\nConnection: close\r\n\r\n")),
+            a => a.StartsWith("HTTP/1.1 200", StringComparison.Ordinal), "the Service is served");
+
+        Assert.DoesNotContain("Content-Length", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Transfer-Encoding", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("\r\n\r\n", answer);
+        Assert.False(serving.IsFaulted);
+    }
+
+    [Fact]
     public async Task A_method_is_case_sensitive_so_HEaD_is_forwarded_as_sent_and_answered_with_its_body()
     {
         await SmileyServesAsync();

@@ -63,8 +63,9 @@ internal static class ResponseHeadWriter
         {
             // No body and, unless the app said one, no length.
         }
-        else if (completeLength is { } length)
+        else if (completeLength is { } length && !isHead)
         {
+            // Not for HEAD: nothing of a HEAD answer's body is written, so this would say 0 where the GET has a body (RFC 9110 §8.6).
             declaredLength = length;
             head.Append("Content-Length: "u8);
             head.AppendNumber(length);
