@@ -74,6 +74,8 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         { "a path with a space", [(":method", "GET"), (":scheme", "http"), (":path", "/a b"), (":authority", "smiley.faces")] },
         { "a path with a line break", [(":method", "GET"), (":scheme", "http"), (":path", "/a\r\nx: y"), (":authority", "smiley.faces")] },
         { "a scheme that is not one", [(":method", "GET"), (":scheme", "ht tp"), (":path", "/"), (":authority", "smiley.faces")] },
+        // A fragment is no part of a target; routed as "/admin#", it would have reached the backend as "/admin".
+        { "a path with a fragment", [(":method", "GET"), (":scheme", "http"), (":path", "/admin#x"), (":authority", "smiley.faces")] },
     };
 
     [Theory]

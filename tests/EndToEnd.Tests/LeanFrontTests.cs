@@ -219,6 +219,8 @@ public sealed partial class LeanFrontTests(DemoMesh mesh) : IClassFixture<DemoMe
         Assert.StartsWith("HTTP/1.1 200", Assert.Single(encoded));
         Assert.StartsWith("HTTP/1.1 200", Assert.Single(dotted));
         Assert.Equal(handedOver + 2, await HandedOverAsync());
+        // Kestrel takes a fragment in the target; the proxy must not route it (a backend may drop it and see "/admin").
+        Assert.StartsWith("HTTP/1.1 400", Assert.Single(await RawHttp.ResponsesAsync(mesh.GatewayUri, Get("/admin#x", "Connection: close\r\n"))));
     }
 
     [Fact]

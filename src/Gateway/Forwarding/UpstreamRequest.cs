@@ -8,6 +8,12 @@ namespace Mesh.Gateway.Forwarding;
 /// <summary>Builds the request sent upstream from the one received: end-to-end headers only, Host set, X-Forwarded-* added.</summary>
 public static class UpstreamRequest
 {
+    /// <summary>
+    /// The target goes upstream as routed: System.Uri would otherwise remove dot segments, turn "\" into "/" and
+    /// unescape some escapes, so the backend could get a path other than the one the route matched.
+    /// </summary>
+    private static readonly UriCreationOptions AsSent = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
     /// <param name="body">The buffered body when it must be replayable (retries, mirrors); null streams the client's body.</param>
     /// <param name="origin">The endpoint as a URI prefix, "http://10.0.0.7:8080".</param>
     public static HttpRequestMessage Create(HttpContext context, string origin, string authority, string pathAndQuery, bool useH2c, byte[]? body)
@@ -20,7 +26,7 @@ public static class UpstreamRequest
             throw new UnsendableRequestException($"its target \"{pathAndQuery}\" cannot be sent to an h2c backend or with a body of unknown length");
         }
         var incoming = context.Request;
-        var request = new HttpRequestMessage(RequestMethods.ToHttpMethod(incoming.Method), new Uri(string.Concat(origin, pathAndQuery)))
+        var request = new HttpRequestMessage(RequestMethods.ToHttpMethod(incoming.Method), new Uri(string.Concat(origin, pathAndQuery), AsSent))
         {
             Version = useH2c ? HttpVersion.Version20 : HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,

@@ -85,6 +85,12 @@ public sealed class MeshProxy(TableHolder tables, HttpForwarder forwarder, Mirro
         }
 
         var target = RequestTarget.From(context);
+        if (target.PathAndQuery.Contains('#'))
+        {
+            // RFC 9112 §3.2 has no fragment in a request target. Kestrel lets one through; routed as "/admin#x" (not under
+            // PathPrefix /admin), it would reach a backend that drops the fragment as "/admin".
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "a request target has no fragment ('#')");
+        }
         if (!Authority.TryParse(target.Authority, out var authority))
         {
             return ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"malformed authority '{target.Authority}'");

@@ -125,6 +125,23 @@ public sealed class Http1ForwardingTests : IDisposable
     }
 
     [Theory]
+    [InlineData("/a/./b/../c")]
+    [InlineData("/a/%2E%2E/b")]
+    [InlineData("/a\\..\\b")]
+    [InlineData("/%7Euser/x?q=%41")]
+    public async Task SocketsHttpHandler_sends_the_target_as_routed_without_canonicalizing_it(string target)
+    {
+        using var forwarder = new HttpForwarder(new GatewayMetrics(new TableHolder()), new GatewayOptions { LeanHttp1Upstream = false });
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+        var context = ForwardedContext.New("GET", null, trailers: false);
+
+        await forwarder.ForwardAsync(context, Plan(upstream.Port, target, null), null, replayable: true);
+
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.StartsWith($"GET {target} HTTP/1.1\r\n", Assert.Single(upstream.Requests).Head);
+    }
+
+    [Theory]
     [InlineData("a\r\nX-Evil: 1")]
     [InlineData("caf\u00e9")]
     [InlineData("nul\0here")]

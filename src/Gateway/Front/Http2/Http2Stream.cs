@@ -133,9 +133,9 @@ internal sealed class Http2Stream : ExchangeFeatures, IHttpRequestLifetimeFeatur
             QueryString = "";
             return true;
         }
-        if (path[0] != '/')
+        if (path[0] != '/' || path.Contains('#'))
         {
-            return false;
+            return false; // A fragment is never part of a request target (RFC 9113 §8.3.1, RFC 3986 §3.5).
         }
         var query = path.IndexOf('?');
         var pathPart = query < 0 ? path : path[..query];
