@@ -164,6 +164,35 @@ public class MeshTranslatorTests
     }
 
     [Fact]
+    public void A_mirror_whose_backend_does_not_resolve_is_dropped_and_ResolvedRefs_says_why()
+    {
+        HttpRouteFilter Mirror(string name, string? ns = null) => new()
+        {
+            Type = "RequestMirror",
+            RequestMirror = new HttpRequestMirrorFilter { BackendRef = Backend(name, ns: ns) },
+        };
+        var services = new[] { Service("faces", "smiley"), Service("faces", "v1"), Service("faces", "shadow"), Service("spies", "spy") };
+        var route = Route("faces", "r", ServiceParent("smiley"), Rule(null, Backend("v1") with { Filters = [Mirror("spy", "spies")] }) with
+        {
+            Filters = [Mirror("shadow"), Mirror("missing")],
+        });
+
+        var state = Translate(services, [route], requireGrants: true);
+
+        var entry = state.Frontends["faces/smiley"].Ports.Single().Producer!.Entries.Single();
+        Assert.Equal(["faces/shadow"], entry.Filters!.Select(f => $"faces/{f.RequestMirror!.BackendRef.Name}"));
+        Assert.Empty(entry.Backends.Single().Filters!); // Into another namespace without a grant: not mirrored.
+        var resolved = state.RouteStatuses["HTTPRoute:faces/r"].Parents.Single().Conditions.Single(c => c.Type == RouteConditions.ResolvedRefs);
+        Assert.Equal(("False", RouteConditions.Reasons.RefNotPermitted), (resolved.Status, resolved.Reason));
+        Assert.Contains("requestMirror", resolved.Message);
+
+        var granted = Translate(services, [route]);
+        Assert.Single(granted.Frontends["faces/smiley"].Ports.Single().Producer!.Entries.Single().Backends.Single().Filters!);
+        var missing = granted.RouteStatuses["HTTPRoute:faces/r"].Parents.Single().Conditions.Single(c => c.Type == RouteConditions.ResolvedRefs);
+        Assert.Equal(("False", RouteConditions.Reasons.BackendNotFound), (missing.Status, missing.Reason));
+    }
+
+    [Fact]
     public void An_invalid_route_does_not_change_the_state_of_other_routes()
     {
         var services = new[] { Service("ns", "svc"), Service("ns", "b") };

@@ -52,22 +52,28 @@ internal sealed record RouteTranslation(
         var backends = new List<List<ResolvedBackend>>(route.Rules.Count);
         var backendServices = new List<ObjectKey>();
         var grantNamespaces = new List<string>();
-        foreach (var rule in route.Rules)
+        var unresolvedMirrors = new List<ResolvedBackend>();
+        var rules = route.Rules;
+        for (var ruleIndex = 0; ruleIndex < route.Rules.Count; ruleIndex++)
         {
+            var rule = route.Rules[ruleIndex];
             var resolved = new List<ResolvedBackend>(rule.BackendRefs?.Count ?? 0);
             foreach (var backendRef in rule.BackendRefs ?? [])
             {
-                resolved.Add(resolver.Resolve(route.Namespace, route.Kind, backendRef));
-                var target = new ObjectKey(backendRef.Namespace ?? route.Namespace, backendRef.Name);
-                AddOnce(backendServices, target);
-                if (target.Namespace != route.Namespace)
-                {
-                    AddOnce(grantNamespaces, target.Namespace);
-                }
+                var backend = resolver.Resolve(route.Namespace, route.Kind, backendRef);
+                resolved.Add(backend with { Filters = WithResolvedMirrors(route, resolver, backend.Filters, unresolvedMirrors, backendServices, grantNamespaces) });
+                Reference(route, backendRef, backendServices, grantNamespaces);
             }
             backends.Add(resolved);
+            var filters = WithResolvedMirrors(route, resolver, rule.Filters, unresolvedMirrors, backendServices, grantNamespaces);
+            if (!ReferenceEquals(filters, rule.Filters))
+            {
+                rules = ReferenceEquals(rules, route.Rules) ? [.. route.Rules] : rules;
+                rules[ruleIndex] = rule with { Filters = filters };
+            }
         }
-        var resolvedRefs = ResolvedRefsCondition(route, backends);
+        route = ReferenceEquals(rules, route.Rules) ? route : route with { Rules = rules };
+        var resolvedRefs = ResolvedRefsCondition(route, backends, unresolvedMirrors);
         var status = new RouteStatus { Parents = new List<RouteParentStatus>(parents.Count) };
         var attachments = new List<RouteAttachment>();
         var parentServices = new List<ObjectKey>(parents.Count);
@@ -124,6 +130,47 @@ internal sealed record RouteTranslation(
             }
         }
         return false;
+    }
+
+    /// <summary>Notes a backendRef's Service (and its namespace, if another's) for the incremental translator's indexes.</summary>
+    private static void Reference(RouteSource route, HttpBackendRef backendRef, List<ObjectKey> backendServices, List<string> grantNamespaces)
+    {
+        var target = new ObjectKey(backendRef.Namespace ?? route.Namespace, backendRef.Name);
+        AddOnce(backendServices, target);
+        if (target.Namespace != route.Namespace)
+        {
+            AddOnce(grantNamespaces, target.Namespace);
+        }
+    }
+
+    /// <summary>
+    /// The filters without RequestMirrors whose backendRef does not resolve (missing, of another kind, or in another
+    /// namespace without a grant): the spec has ResolvedRefs=False for those and the backend not configured, so
+    /// nothing is mirrored to it. The same list when every mirror resolves (or there is none).
+    /// </summary>
+    private static List<HttpRouteFilter>? WithResolvedMirrors(RouteSource route, BackendResolver resolver, List<HttpRouteFilter>? filters,
+        List<ResolvedBackend> unresolved,
+        List<ObjectKey> backendServices, List<string> grantNamespaces)
+    {
+        List<HttpRouteFilter>? kept = null;
+        for (var i = 0; i < (filters?.Count ?? 0); i++)
+        {
+            if (filters![i].RequestMirror?.BackendRef is not { } mirrorRef)
+            {
+                kept?.Add(filters[i]);
+                continue;
+            }
+            Reference(route, mirrorRef, backendServices, grantNamespaces);
+            var mirror = resolver.Resolve(route.Namespace, route.Kind, mirrorRef);
+            if (mirror.Unresolved is null)
+            {
+                kept?.Add(filters[i]);
+                continue;
+            }
+            unresolved.Add(mirror);
+            kept ??= filters.GetRange(0, i);
+        }
+        return kept ?? filters;
     }
 
     private static void AddOnce<T>(List<T> list, T item)
@@ -184,17 +231,18 @@ internal sealed record RouteTranslation(
         ObservedGeneration = route.Metadata.Generation,
     };
 
-    private static Condition ResolvedRefsCondition(RouteSource route, List<List<ResolvedBackend>> backends)
+    private static Condition ResolvedRefsCondition(RouteSource route, List<List<ResolvedBackend>> backends, List<ResolvedBackend> unresolvedMirrors)
     {
         var failed = backends.SelectMany(b => b).FirstOrDefault(b => b.Unresolved is not null);
+        var mirror = failed is null ? unresolvedMirrors.FirstOrDefault() : null;
         return new Condition
         {
             Type = RouteConditions.ResolvedRefs,
-            Status = failed is null ? "True" : "False",
-            Reason = failed?.Unresolved ?? RouteConditions.Reasons.ResolvedRefs,
-            Message = failed is null
-                ? "All backendRefs resolved."
-                : $"backendRef {failed.Service} port {failed.Port} not resolved: {failed.Unresolved}.",
+            Status = failed is null && mirror is null ? "True" : "False",
+            Reason = failed?.Unresolved ?? mirror?.Unresolved ?? RouteConditions.Reasons.ResolvedRefs,
+            Message = failed is not null ? $"backendRef {failed.Service} port {failed.Port} not resolved: {failed.Unresolved}."
+                : mirror is not null ? $"requestMirror backendRef {mirror.Service} port {mirror.Port} not resolved: {mirror.Unresolved}; nothing is mirrored to it."
+                : "All backendRefs resolved.",
             ObservedGeneration = route.Metadata.Generation,
         };
     }
