@@ -163,6 +163,28 @@ public class MeshTranslatorTests
             state.Frontends["faces/smiley"].Ports.Single().Consumers["fast"].Entries.Single().Backends;
     }
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("http", null)]
+    [InlineData("kubernetes.io/h2c", null)]
+    [InlineData("kubernetes.io/ws", null)]
+    [InlineData("grpc", null)]
+    [InlineData("https", RouteConditions.Reasons.UnsupportedProtocol)]
+    [InlineData("kubernetes.io/wss", RouteConditions.Reasons.UnsupportedProtocol)]
+    [InlineData("mysql", RouteConditions.Reasons.UnsupportedProtocol)]
+    public void A_backend_port_whose_appProtocol_the_proxy_cannot_speak_is_UnsupportedProtocol(string? appProtocol, string? unresolved)
+    {
+        var backend = Service("faces", "v1") with
+        {
+            Spec = Service("faces", "v1").Spec with { Ports = [new ServicePort { Name = "web", Port = 80, AppProtocol = appProtocol }] },
+        };
+        var state = Translate([Service("faces", "smiley"), backend], [Route("faces", "r", ServiceParent("smiley"), Rule(null, Backend("v1")))]);
+
+        Assert.Equal(unresolved, state.Frontends["faces/smiley"].Ports.Single().Producer!.Entries.Single().Backends.Single().Unresolved);
+        var resolved = state.RouteStatuses["HTTPRoute:faces/r"].Parents.Single().Conditions.Single(c => c.Type == RouteConditions.ResolvedRefs);
+        Assert.Equal(unresolved ?? RouteConditions.Reasons.ResolvedRefs, resolved.Reason);
+    }
+
     [Fact]
     public void A_mirror_whose_backend_does_not_resolve_is_dropped_and_ResolvedRefs_says_why()
     {

@@ -32,7 +32,7 @@ public sealed class EndpointPool
     public string? AppProtocol { get; }
 
     /// <summary>True when the port speaks HTTP/2 without TLS (appProtocol kubernetes.io/h2c or grpc).</summary>
-    public bool IsH2c => AppProtocol is "kubernetes.io/h2c" or "h2c" or "grpc";
+    public bool IsH2c => Mesh.Grains.Binding.BackendProtocols.IsH2c(AppProtocol);
 
     public int ReadyCount => _ready.Length > 0 ? _ready.Length : _servingTerminating.Length;
 

@@ -30,9 +30,13 @@ public sealed class BackendResolver(
             return resolved with { Unresolved = RouteConditions.Reasons.RefNotPermitted };
         }
         if (!services.TryGetValue(key, out var service) || backendRef.Port is not { } port
-            || !service.Spec.Ports.Any(p => p.Port == port))
+            || service.Spec.Ports.Find(p => p.Port == port) is not { } servicePort)
         {
             return resolved with { Unresolved = RouteConditions.Reasons.BackendNotFound };
+        }
+        if (!BackendProtocols.CanCarryHttp(servicePort.AppProtocol))
+        {
+            return resolved with { Unresolved = RouteConditions.Reasons.UnsupportedProtocol };
         }
         return resolved;
     }

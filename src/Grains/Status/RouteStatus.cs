@@ -47,5 +47,6 @@ public static class RouteConditions
         public const string BackendNotFound = "BackendNotFound";
         public const string InvalidKind = "InvalidKind";
         public const string RefNotPermitted = "RefNotPermitted";
+        public const string UnsupportedProtocol = "UnsupportedProtocol";
     }
 }
