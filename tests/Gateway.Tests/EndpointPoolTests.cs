@@ -98,6 +98,53 @@ public class EndpointPoolTests
     }
 
     [Fact]
+    public void With_more_than_half_ejected_ejection_is_ignored_so_the_survivors_are_not_swamped()
+    {
+        var (pool, states) = Pool(Endpoint(1), Endpoint(2), Endpoint(3), Endpoint(4), Endpoint(5));
+        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        void Eject(int host)
+        {
+            var state = states.Values.Single(s => s.Address.Address.ToString() == $"127.1.0.{host}");
+            for (var i = 0; i < EndpointState.FailuresToEject; i++)
+            {
+                state.Started();
+                state.Finished(failed: true, now);
+            }
+        }
+
+        Eject(1);
+        Eject(2);
+        var twoOut = Enumerable.Range(0, 600).Select(_ => pool.Pick()!.Address.Address.ToString()).ToList();
+        Assert.Equal(["127.1.0.3", "127.1.0.4", "127.1.0.5"], twoOut.Distinct().Order());
+        Assert.All(twoOut.GroupBy(a => a), g => Assert.InRange(g.Count(), 120, 280)); // An even share each, none favoured.
+
+        Eject(3);
+        var threeOut = Enumerable.Range(0, 600).Select(_ => pool.Pick()!.Address.Address.ToString()).ToHashSet();
+        Assert.Equal(5, threeOut.Count);
+    }
+
+    [Fact]
+    public void Ejections_in_a_row_last_longer_and_good_behaviour_starts_them_over()
+    {
+        var state = new EndpointState(new IPEndPoint(IPAddress.Loopback, 1));
+        long EjectAt(long at)
+        {
+            for (var i = 0; i < EndpointState.FailuresToEject; i++)
+            {
+                state.Started();
+                state.Finished(failed: true, at);
+            }
+            return state.EjectedUntilTicks - at;
+        }
+        var second = TimeSpan.TicksPerSecond;
+
+        Assert.Equal(10 * second, EjectAt(1_000 * second));
+        Assert.Equal(20 * second, EjectAt(1_011 * second)); // Failing again just after it came back.
+        Assert.Equal(30 * second, EjectAt(1_032 * second));
+        Assert.Equal(10 * second, EjectAt(2_000 * second)); // Fifteen quiet minutes later: from the start.
+    }
+
+    [Fact]
     public void Terminating_endpoints_serve_only_when_nothing_is_ready()
     {
         var (draining, _) = Pool(Endpoint(1, ready: false, terminating: true), Endpoint(2, ready: false, serving: false, terminating: true));

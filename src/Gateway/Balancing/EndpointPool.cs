@@ -5,7 +5,9 @@ namespace Mesh.Gateway.Balancing;
 
 /// <summary>
 /// The endpoints of one Service port and how to choose among them: least requests in flight between
-/// two picked at random (power of two choices), skipping ejected outliers. Ready endpoints serve new
+/// two picked at random (power of two choices), skipping ejected outliers while at most half the
+/// endpoints are ejected (beyond that, as Envoy's panic threshold, ejection is ignored, so that a few
+/// survivors do not take all the load of a sick Service). Ready endpoints serve new
 /// requests; when none is ready, terminating endpoints that still serve are used, as Kubernetes
 /// proxies do, so a rollout drains instead of cutting traffic.
 /// </summary>
@@ -60,22 +62,39 @@ public sealed class EndpointPool
         }
         var firstOk = !first.IsEjected(now);
         var secondOk = !second.IsEjected(now);
+        if ((firstOk && secondOk) || MostlyEjected(candidates, now))
+        {
+            return second.InFlight < first.InFlight ? second : first;
+        }
         if (firstOk != secondOk)
         {
             return firstOk ? first : second;
         }
-        if (!firstOk)
+        // Both ejected, and at least half are not: a healthy one from a random place, so none is favoured.
+        var start = Random.Shared.Next(candidates.Length);
+        for (var i = 0; i < candidates.Length; i++)
         {
-            // Both ejected: look for any healthy one; if all are ejected, ejection is ignored rather than failing everything.
-            foreach (var candidate in candidates)
+            var candidate = candidates[(start + i) % candidates.Length];
+            if (!candidate.IsEjected(now))
             {
-                if (!candidate.IsEjected(now))
-                {
-                    return candidate;
-                }
+                return candidate;
             }
         }
-        return second.InFlight < first.InFlight ? second : first;
+        return first;
+    }
+
+    /// <summary>More than half ejected: counted only when a pick met an ejected endpoint, which is rare.</summary>
+    private static bool MostlyEjected(EndpointState[] candidates, long now)
+    {
+        var ejected = 0;
+        foreach (var candidate in candidates)
+        {
+            if (candidate.IsEjected(now))
+            {
+                ejected++;
+            }
+        }
+        return ejected * 2 > candidates.Length;
     }
 
     public static string KeyOf(string service, int port)

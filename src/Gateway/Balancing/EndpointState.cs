@@ -5,7 +5,8 @@ namespace Mesh.Gateway.Balancing;
 /// <summary>
 /// What the proxy has seen of one endpoint: requests in flight (for least-request choice) and recent
 /// failures (for passive outlier ejection). It outlives table rebuilds, so a route change does not
-/// forget that an endpoint is failing.
+/// forget that an endpoint is failing. Each ejection lasts 10 s times the ejections in a row, up to
+/// 5 minutes; an endpoint that stayed in for 5 minutes since its last ejection starts again at 10 s.
 /// </summary>
 public sealed class EndpointState(IPEndPoint address)
 {
@@ -18,6 +19,7 @@ public sealed class EndpointState(IPEndPoint address)
     private int _inFlight;
     private int _consecutiveFailures;
     private int _ejections;
+    private int _ejectionsInARow;
     private long _ejectedUntilTicks;
 
     public IPEndPoint Address { get; } = address;
@@ -30,6 +32,9 @@ public sealed class EndpointState(IPEndPoint address)
     public long TotalEjections => Volatile.Read(ref _ejections);
 
     public bool IsEjected(long nowTicks) => nowTicks < Volatile.Read(ref _ejectedUntilTicks);
+
+    /// <summary>When the current or last ejection ends (or ended); 0 if never ejected.</summary>
+    public long EjectedUntilTicks => Volatile.Read(ref _ejectedUntilTicks);
 
     public void Started() => Interlocked.Increment(ref _inFlight);
 
@@ -45,8 +50,11 @@ public sealed class EndpointState(IPEndPoint address)
         if (Interlocked.Increment(ref _consecutiveFailures) >= FailuresToEject)
         {
             Volatile.Write(ref _consecutiveFailures, 0);
-            var ejections = Interlocked.Increment(ref _ejections);
-            var duration = TimeSpan.FromTicks(Math.Min(BaseEjection.Ticks * ejections, MaxEjection.Ticks));
+            Interlocked.Increment(ref _ejections);
+            // Ejections are rare: a race between two here costs at most one step of the multiplier.
+            var inARow = nowTicks - Volatile.Read(ref _ejectedUntilTicks) > MaxEjection.Ticks ? 1 : Volatile.Read(ref _ejectionsInARow) + 1;
+            Volatile.Write(ref _ejectionsInARow, inARow);
+            var duration = TimeSpan.FromTicks(Math.Min(BaseEjection.Ticks * inARow, MaxEjection.Ticks));
             Volatile.Write(ref _ejectedUntilTicks, nowTicks + duration.Ticks);
         }
     }
