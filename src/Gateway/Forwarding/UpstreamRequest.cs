@@ -62,6 +62,10 @@ public static class UpstreamRequest
         if (HopByHopHeaders.AsksForTrailers(incoming.Headers.TE))
         {
             request.Headers.TryAddWithoutValidation("TE", "trailers"); // gRPC needs it end to end.
+            if (!useH2c)
+            {
+                request.Headers.Connection.Add("TE"); // RFC 9110 §10.1.4: a sender of TE names it in Connection too.
+            }
         }
         request.Headers.Host = authority;
         if (TunnelUpgrade.IsRequested(context))

@@ -141,6 +141,20 @@ public sealed class Http1ForwardingTests : IDisposable
         Assert.StartsWith($"GET {target} HTTP/1.1\r\n", Assert.Single(upstream.Requests).Head);
     }
 
+    [Fact]
+    public async Task SocketsHttpHandler_names_TE_in_Connection_when_it_passes_TE_trailers_on()
+    {
+        using var forwarder = new HttpForwarder(new GatewayMetrics(new TableHolder()), new GatewayOptions { LeanHttp1Upstream = false });
+        await using var upstream = new ScriptedUpstream().Then(Ok);
+        var context = ForwardedContext.New("GET", h => { h.TE = "trailers"; h.Connection = "TE"; }, trailers: true);
+
+        await forwarder.ForwardAsync(context, Plan(upstream.Port, "/", null), null, replayable: true);
+
+        var head = Assert.Single(upstream.Requests).Head;
+        Assert.Contains("\r\nTE: trailers\r\n", head, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@"(?im)^Connection:.*\bTE\b", head);
+    }
+
     [Theory]
     [InlineData("a\r\nX-Evil: 1")]
     [InlineData("caf\u00e9")]
