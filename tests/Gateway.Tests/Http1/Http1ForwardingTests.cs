@@ -318,6 +318,7 @@ public sealed class Http1ForwardingTests : IDisposable
 
         Assert.Equal((200, "hello"), (answer.Status, answer.Body));
         Assert.Null(answer.Headers.ContentLength);
+        Assert.Equal(0, _forwarder.Http1.IdleConnections(new IPEndPoint(IPAddress.Loopback, upstream.Port))); // Not trusted again.
     }
 
     [Fact]

@@ -58,8 +58,13 @@ internal sealed class ResponseHead
         return BodyFraming.UntilClose;
     }
 
-    /// <summary>Whether the connection can carry another request once this response's body has been read.</summary>
-    public bool KeepsConnection(bool isHead) => !ConnectionClose && !IsHttp10 && Framing(isHead) != BodyFraming.UntilClose;
+    /// <summary>
+    /// Whether the connection can carry another request once this response's body has been read. Not after an answer
+    /// framed both by Content-Length and chunked: RFC 9112 §6.3 reads that as a likely response-splitting attempt, and
+    /// what the server meant to come next on the connection is anyone's guess.
+    /// </summary>
+    public bool KeepsConnection(bool isHead) =>
+        !ConnectionClose && !IsHttp10 && Framing(isHead) != BodyFraming.UntilClose && !(Chunked && ContentLength is not null);
 
     /// <summary>
     /// The Content-Length to tell the client: the body's own when it is framed by one, and a HEAD's (which describes a body not sent). Never with chunked framing, which an intermediary must
