@@ -224,6 +224,21 @@ public sealed partial class LeanFrontTests(DemoMesh mesh) : IClassFixture<DemoMe
     }
 
     [Fact]
+    public async Task A_client_that_half_closes_after_its_request_gets_its_answer_from_Kestrel_too()
+    {
+        await SmileyServesAsync();
+        var handedOver = await HandedOverAsync();
+
+        // Sent, then FIN (as "nc -N" or a client shutting down its sending side does): the request is whole and
+        // still wants its answer. The lean front gave one; Kestrel took the FIN for the client going away.
+        var answer = Assert.Single(await RawHttp.ResponsesAsync(mesh.GatewayUri, Get("/half%20closed"), endSending: true));
+
+        Assert.StartsWith("HTTP/1.1 200", answer);
+        Assert.Contains("\"path\":\"/half%20closed\"", answer);
+        Assert.Equal(handedOver + 1, await HandedOverAsync());
+    }
+
+    [Fact]
     public async Task A_proxy_form_target_is_routed_by_its_URI_over_a_contradicting_Host()
     {
         await SmileyServesAsync();

@@ -106,7 +106,13 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
         finally
         {
             await _input.Writer.CompleteAsync(error).ConfigureAwait(false);
-            CancelConnectionClosed();
+            // A reset ends the connection. A FIN only ends what the client sends: a request it sent whole before still
+            // gets its answer (Kestrel's own transport takes the FIN for the client going away and aborts it; the lean
+            // front and HAProxy answer), and Kestrel, finding no next request, ends the connection itself.
+            if (error is not null)
+            {
+                CancelConnectionClosed();
+            }
         }
     }
 
@@ -141,6 +147,7 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
             // Kestrel is done writing: FIN after the last answer. The receive loop runs on until the client
             // closes too, or DisposeAsync gives up on it.
             ShutdownSending();
+            CancelConnectionClosed();
         }
     }
 
