@@ -96,7 +96,7 @@ public sealed class FuzzedClientTests(FuzzMesh fixture, ITestOutputHelper output
     /// <summary>
     /// A 5xx blames the proxy or the upstream for what the client broke. 505 is the exception: the lean front
     /// answers a version that is not one ("HTTPc1.1") with 400, as RFC 9112 asks, but on a connection Kestrel
-    /// serves (handed over earlier, or whose request-line came in pieces) Kestrel answers it 505.
+    /// serves (handed over for an earlier request) Kestrel answers it 505.
     /// </summary>
     private static bool IsServerError(int status) => status >= 500 && status != 505;
 

@@ -207,6 +207,38 @@ public sealed class HostileInputTests(ImpatientMesh fixture) : IClassFixture<Imp
     }
 
     [Fact]
+    public async Task A_request_line_in_pieces_is_judged_whole_so_a_version_that_is_not_one_is_still_a_400()
+    {
+        // The front handed Kestrel any head whose request-line had not all come, and Kestrel answered 505.
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Mesh.GatewayUri.Port));
+        await socket.SendAsync("GET / HT"u8.ToArray(), SocketFlags.None);
+        await Task.Delay(200);
+        await socket.SendAsync("Tc1.1\r\nHost: smiley.faces\r\n\r\n"u8.ToArray(), SocketFlags.None);
+
+        var buffer = new byte[1024];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+        Assert.StartsWith("HTTP/1.1 400", Encoding.ASCII.GetString(buffer, 0, received));
+        await StillServesAsync();
+    }
+
+    [Fact]
+    public async Task A_request_line_that_never_ends_gets_408_within_the_header_timeout()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Mesh.GatewayUri.Port));
+        await socket.SendAsync("GET /and-then-noth"u8.ToArray(), SocketFlags.None);
+
+        // The header timeout here is 1 s.
+        var buffer = new byte[1024];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+        Assert.StartsWith("HTTP/1.1 408", Encoding.ASCII.GetString(buffer, 0, received));
+        await StillServesAsync();
+    }
+
+    [Fact]
     public async Task A_version_HTTP_does_not_serve_is_still_a_505()
     {
         Assert.Equal(505, await RawHttp.StatusAsync(Mesh.GatewayUri, "GET / HTTP/2.5\r\nHost: smiley.faces\r\n\r\n"));

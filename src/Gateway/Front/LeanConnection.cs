@@ -111,6 +111,14 @@ internal sealed class LeanConnection : IDisposable
                 var parsed = RequestHeadParser.TryParse(_buffer.AsSpan(_start, _end - _start), exchange, out var consumed, out var contentLength, out var close);
                 if (parsed == HeadParse.HandOver)
                 {
+                    if (WaitsForRequestLine())
+                    {
+                        if (!await ReadWholeRequestLineAsync().ConfigureAwait(false))
+                        {
+                            return;
+                        }
+                        continue; // Judged again, now that the request-line is whole.
+                    }
                     HandOver();
                     return;
                 }
@@ -176,6 +184,51 @@ internal sealed class LeanConnection : IDisposable
     {
         const string Body = "malformed request-line: the version is not HTTP/digit.digit\n";
         return [.. "HTTP/1.1 400 Bad Request\r\n"u8, .. DateHeader.Line, .. System.Text.Encoding.ASCII.GetBytes(
+            $"Content-Type: text/plain\r\nContent-Length: {Body.Length}\r\nConnection: close\r\n\r\n{Body}")];
+    }
+
+    /// <summary>
+    /// The request-line has not all come (no line end yet) and there is room for more of it: the front reads on
+    /// rather than hand Kestrel a head that starts in pieces, which Kestrel would judge by its own rules (a
+    /// version that is not one is its 505, where RFC 9112 asks for 400). A line that fills the buffer is Kestrel's
+    /// (its 414: the buffer is its request-line limit).
+    /// </summary>
+    private bool WaitsForRequestLine() => _end < _buffer.Length && _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n') < 0;
+
+    /// <summary>
+    /// Reads until the request-line is whole or the buffer full. False when the client closed, or took longer than the
+    /// header timeout, which is answered 408 as Kestrel answers a head that takes too long.
+    /// </summary>
+    private async ValueTask<bool> ReadWholeRequestLineAsync()
+    {
+        using var deadline = new CancellationTokenSource(_listener.PrefaceTimeout);
+        while (WaitsForRequestLine())
+        {
+            int read;
+            try
+            {
+                read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                await SendAsync(TimedOutAnswer(), _aborted.Token).ConfigureAwait(false);
+                return false; // Closed lingering: the client may still be sending.
+            }
+            if (read == 0)
+            {
+                _clientClosed = true;
+                return false;
+            }
+            _end += read;
+        }
+        return true;
+    }
+
+    /// <summary>The 408 to a request-line slower than the header timeout, and the connection's end.</summary>
+    private static byte[] TimedOutAnswer()
+    {
+        const string Body = "the request head did not arrive within the header timeout\n";
+        return [.. "HTTP/1.1 408 Request Timeout\r\n"u8, .. DateHeader.Line, .. System.Text.Encoding.ASCII.GetBytes(
             $"Content-Type: text/plain\r\nContent-Length: {Body.Length}\r\nConnection: close\r\n\r\n{Body}")];
     }
 
