@@ -222,6 +222,42 @@ public sealed class CrudTests(TestCluster cluster) : IClassFixture<TestCluster>
     }
 
     [Fact]
+    public async Task A_dry_run_is_checked_and_admitted_as_for_real_and_stores_nothing()
+    {
+        var ns = await cluster.NewNamespaceAsync();
+        var services = $"/api/v1/namespaces/{ns}/services";
+        var ports = new JsonArray(new JsonObject { ["port"] = 80 });
+
+        // kubectl diff and --dry-run=server send ?dryRun=All without asking whether it is honoured.
+        var (created, dry) = await Api.PostAsync($"{services}?dryRun=All", Manifests.Service(ns, "dry", new JsonObject { ["app"] = "x" }, ports));
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.NotNull(dry["spec"]!["clusterIP"]); // As the create would give it...
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"{services}/dry")).Status); // ...but nothing is stored.
+
+        var taken = Manifests.Service(ns, "taken", new JsonObject { ["app"] = "x" }, ports.DeepClone().AsArray());
+        taken["spec"]!["clusterIP"] = (string)dry["spec"]!["clusterIP"]!;
+        await Api.CreateAsync(services, taken); // The dry run held no address: it is free to ask for.
+        var real = await Api.CreateAsync(services, Manifests.Service(ns, "dry", new JsonObject { ["app"] = "x" }, ports.DeepClone().AsArray()));
+        var patch = JsonNode.Parse("""{"metadata":{"labels":{"tier":"dry"}}}""")!;
+        var (patched, patchedBody) = await Api.SendAsync(HttpMethod.Patch, $"{services}/dry?dryRun=All", patch, "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, patched);
+        Assert.Equal("dry", (string)patchedBody["metadata"]!["labels"]!["tier"]!);
+        var replaced = real.DeepClone().AsObject();
+        replaced["metadata"]!["labels"] = new JsonObject { ["tier"] = "put" };
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Put, $"{services}/dry?dryRun=All", replaced)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Delete, $"{services}/dry?dryRun=All")).Status);
+
+        var after = await Api.GetOkAsync($"{services}/dry");
+        Assert.True(JsonNode.DeepEquals(real, after), "a dry run changed the stored object");
+        var (invalid, refusal) = await Api.PostAsync($"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes?dryRun=All",
+            JsonNode.Parse("""{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"r"},"spec":{"rules":[{"matches":[{"path":{"type":"Nope"}}]}]}}""")!);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid);
+        AssertStatus(refusal, 422, "Invalid");
+        Assert.Equal(HttpStatusCode.BadRequest, (await Api.SendAsync(HttpMethod.Delete, $"{services}/dry?dryRun=Yes")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.GetAsync($"{services}/dry")).Status);
+    }
+
+    [Fact]
     public async Task Deleting_a_namespace_deletes_what_is_in_it()
     {
         var ns = await cluster.NewNamespaceAsync();

@@ -99,7 +99,7 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
         }
         var obj = await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false);
         CheckBody(target, obj);
-        var created = store.Create(target.Kind, obj);
+        var created = store.Create(target.Kind, obj, IsDryRun(context.Request));
         await HttpJson.WriteAsync(context.Response, 201, created.Json).ConfigureAwait(false);
     }
 
@@ -111,7 +111,7 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
         }
         var obj = await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false);
         CheckBody(target, obj);
-        var replaced = store.Replace(target.Kind, obj, target.Status);
+        var replaced = store.Replace(target.Kind, obj, target.Status, IsDryRun(context.Request));
         await HttpJson.WriteAsync(context.Response, 200, replaced.Json).ConfigureAwait(false);
     }
 
@@ -127,6 +127,7 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
             throw new LocalApiException(415, "UnsupportedMediaType",
                 $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json (got {mediaType})");
         }
+        var dryRun = IsDryRun(context.Request);
         var patch = await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false);
         if (mediaType == "application/strategic-merge-patch+json")
         {
@@ -141,7 +142,7 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
             CheckBody(target, obj);
             try
             {
-                var patched = store.Replace(target.Kind, obj, target.Status);
+                var patched = store.Replace(target.Kind, obj, target.Status, dryRun);
                 await HttpJson.WriteAsync(context.Response, 200, patched.Json).ConfigureAwait(false);
                 return;
             }
@@ -158,8 +159,29 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
         {
             throw ApiErrors.MethodNotAllowed(context.Request.Method);
         }
-        var deleted = store.Delete(target.Kind, target.Namespace ?? "", target.Name!);
+        var deleted = store.Delete(target.Kind, target.Namespace ?? "", target.Name!, IsDryRun(context.Request));
         await HttpJson.WriteAsync(context.Response, 200, deleted.Json).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>?dryRun=All</c>: the write is checked and admitted as for real, and nothing is stored (kubectl diff and
+    /// <c>--dry-run=server</c> send it, without asking first whether the server honours it). "All" is the one value.
+    /// </summary>
+    private static bool IsDryRun(HttpRequest request)
+    {
+        var values = request.Query["dryRun"];
+        if (values.Count == 0)
+        {
+            return false;
+        }
+        foreach (var value in values)
+        {
+            if (value != "All")
+            {
+                throw ApiErrors.BadRequest($"Invalid dry run value: \"{value}\": supported values: \"All\"");
+            }
+        }
+        return true;
     }
 
     /// <summary>

@@ -68,12 +68,13 @@ internal sealed class ObjectStore : IDisposable
         }
     }
 
-    public StoredObject Create(ResourceKind kind, JsonObject obj)
+    /// <param name="dryRun">Validate and admit as for real, store nothing (<c>?dryRun=All</c>).</param>
+    public StoredObject Create(ResourceKind kind, JsonObject obj, bool dryRun = false)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return CreateLocked(kind, obj);
+            return CreateLocked(kind, obj, dryRun);
         }
     }
 
@@ -83,12 +84,12 @@ internal sealed class ObjectStore : IDisposable
     /// only <c>status</c> is taken from <paramref name="obj"/>; otherwise, for kinds with a status subresource,
     /// everything but <c>status</c>.
     /// </summary>
-    public StoredObject Replace(ResourceKind kind, JsonObject obj, bool statusOnly = false)
+    public StoredObject Replace(ResourceKind kind, JsonObject obj, bool statusOnly = false, bool dryRun = false)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return ReplaceLocked(kind, obj, statusOnly);
+            return ReplaceLocked(kind, obj, statusOnly, dryRun);
         }
     }
 
@@ -109,13 +110,17 @@ internal sealed class ObjectStore : IDisposable
         }
     }
 
-    /// <summary>Deletes an object (a Namespace with everything in it) and returns its final version.</summary>
-    public StoredObject Delete(ResourceKind kind, string ns, string name)
+    /// <summary>Deletes an object (a Namespace with everything in it) and returns its final version; a dry run only finds it.</summary>
+    public StoredObject Delete(ResourceKind kind, string ns, string name, bool dryRun = false)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var current = _objects[kind].GetValueOrDefault((ns, name)) ?? throw ApiErrors.NotFound(kind, name);
+            if (dryRun)
+            {
+                return current;
+            }
             if (kind == ResourceCatalog.Namespace)
             {
                 foreach (var namespacedKind in ResourceCatalog.All.Where(k => k.Namespaced))
@@ -190,7 +195,7 @@ internal sealed class ObjectStore : IDisposable
         }
     }
 
-    private StoredObject CreateLocked(ResourceKind kind, JsonObject obj)
+    private StoredObject CreateLocked(ResourceKind kind, JsonObject obj, bool dryRun = false)
     {
         ObjectValidation.CheckShape(obj);
         SetTypeMeta(kind, obj);
@@ -241,6 +246,15 @@ internal sealed class ObjectStore : IDisposable
         {
             plugin.Admit(kind, obj, null);
         }
+        if (dryRun)
+        {
+            // What the create would give (a cluster IP included), with whatever admission allocated given back.
+            foreach (var plugin in _admission)
+            {
+                plugin.Release(kind, obj);
+            }
+            return StoredObject.Capture(kind, obj);
+        }
         ObjectMeta.SetResourceVersion(obj, ++_revision);
         var stored = StoredObject.Capture(kind, obj);
         objects[(ns, name)] = stored;
@@ -248,7 +262,7 @@ internal sealed class ObjectStore : IDisposable
         return stored;
     }
 
-    private StoredObject ReplaceLocked(ResourceKind kind, JsonObject obj, bool statusOnly)
+    private StoredObject ReplaceLocked(ResourceKind kind, JsonObject obj, bool statusOnly, bool dryRun = false)
     {
         ObjectValidation.CheckShape(obj);
         var ns = kind.Namespaced ? ObjectMeta.Namespace(obj) : "";
@@ -307,6 +321,10 @@ internal sealed class ObjectStore : IDisposable
         if (JsonNode.DeepEquals(next, old))
         {
             return current;
+        }
+        if (dryRun)
+        {
+            return StoredObject.Capture(kind, next); // Replace admits nothing it would have to give back.
         }
         ObjectMeta.SetResourceVersion(next, ++_revision);
         var stored = StoredObject.Capture(kind, next);
