@@ -96,6 +96,60 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task A_client_that_stops_reading_has_its_connection_ended_not_held_for_ever()
+    {
+        await SmileyServesAsync();
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, mesh.GatewayUri.Port));
+
+        // The preface, empty SETTINGS, then PINGs, whose ACKs are never read: the answers fill the socket buffers
+        // until the front's sends wait on the client. Before, they waited for ever, and so did the connection.
+        byte[] ping = [0, 0, 8, 6, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8];
+        var flood = new byte[ping.Length * 4096];
+        for (var i = 0; i < 4096; i++)
+        {
+            ping.CopyTo(flood, i * ping.Length);
+        }
+        await socket.SendAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray().Concat(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 }).ToArray(), System.Net.Sockets.SocketFlags.None);
+        using (var sending = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            try
+            {
+                while (true)
+                {
+                    await socket.SendAsync(flood, System.Net.Sockets.SocketFlags.None, sending.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Both sides' buffers are full: the front has stopped reading, as it waits to send.
+            }
+        }
+        await Task.Delay(TimeSpan.FromSeconds(15)); // Kestrel's rule: a send may wait 5 s, and a second more per 240 bytes.
+
+        // Ended: what it had sent can be read, then the end. Still open: reading lets it go on, and no end comes.
+        var buffer = new byte[64 * 1024];
+        using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var ended = false;
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, reading.Token) > 0)
+            {
+            }
+            ended = true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            ended = true; // Reset.
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Assert.True(ended, "the connection of a client that stopped reading was still open");
+    }
+
+    [Fact]
     public async Task A_lowercase_method_is_forwarded_as_sent_not_read_as_its_uppercase_namesake()
     {
         await SmileyServesAsync();

@@ -461,6 +461,20 @@ internal sealed class LeanConnection : IDisposable
     }
 
     /// <summary>Closes an idle connection (keep-alive timeout, or the gateway stopping).</summary>
+    /// <summary>
+    /// Ends an HTTP/2 connection whose client stopped reading (busy or idle: its pings and settings need answers too)
+    /// once a send has waited past Kestrel's minimum data rate. True when it did. Called by the sweeper.
+    /// </summary>
+    internal bool AbortIfOutputStalled(long now)
+    {
+        if (_http2 is null || !_http2.Output.IsStalled(now))
+        {
+            return false;
+        }
+        Abort();
+        return true;
+    }
+
     internal void CloseIdle()
     {
         if (_http2 is not null)

@@ -210,6 +210,10 @@ internal sealed class LeanFrontListener : IConnectionListener
         var now = Environment.TickCount64;
         foreach (var connection in _connections.Keys)
         {
+            if (connection.AbortIfOutputStalled(now))
+            {
+                continue;
+            }
             var busySince = connection.BusySince;
             if (busySince != 0)
             {

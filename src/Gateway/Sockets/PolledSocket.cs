@@ -121,6 +121,12 @@ internal sealed class PolledSocket : IDisposable
     public void Shutdown(SocketShutdown how) => _socket.Shutdown(how);
 
     /// <summary>
+    /// Bytes of the send in progress written so far, for a watcher on another thread to see whether a waiting send
+    /// moves at all; null where .NET's engine sends (off Linux), which does not tell.
+    /// </summary>
+    public int? SendProgress => _loop is null ? null : _send.Sent;
+
+    /// <summary>
     /// Whether the peer has closed its side (or the connection failed) with nothing it sent left unread. One
     /// peek answers both at the same instant: asked as readable-then-nothing-available, a read by the loop
     /// between the two questions made arriving data look like a close, and a request body in flight was cut.

@@ -17,6 +17,16 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
 {
     private const int SoftLimit = 64 * 1024;
 
+    // Kestrel's minimum response data rate: after 5 s of waiting on the client, 240 bytes a second of that wait.
+    private const long SendGraceMilliseconds = 5000;
+    private const long MinBytesPerSecond = 240;
+
+    // When the send in progress began waiting on the client (0: none waits), its size, and how much of it had gone
+    // then: read by the sweeper.
+    private long _sendWaitingSince;
+    private int _sendWaitingLength;
+    private int _sendWaitingFrom;
+
     private byte[] _pending = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _pendingLength;
     private byte[]? _free;
@@ -235,7 +245,15 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
             }
             try
             {
-                await socket.SendAsync(buffer.AsMemory(0, length)).ConfigureAwait(false);
+                var sending = socket.SendAsync(buffer.AsMemory(0, length));
+                if (!sending.IsCompleted)
+                {
+                    Volatile.Write(ref _sendWaitingLength, length);
+                    Volatile.Write(ref _sendWaitingFrom, socket.SendProgress ?? 0);
+                    Volatile.Write(ref _sendWaitingSince, Math.Max(1, Environment.TickCount64));
+                }
+                await sending.ConfigureAwait(false);
+                Volatile.Write(ref _sendWaitingSince, 0);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -264,6 +282,28 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
             }
             drained?.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// A send has waited on the client longer than Kestrel's minimum response data rate allows: a client that stops
+    /// reading would otherwise hold the connection, its streams and their answers for ever, the reading loop too once
+    /// it flushes (RFC 9113 §10.5; CVE-2019-9517). Read by the sweeper, which then ends the connection.
+    /// </summary>
+    public bool IsStalled(long now)
+    {
+        var since = Volatile.Read(ref _sendWaitingSince);
+        if (since == 0 || now - since <= SendGraceMilliseconds)
+        {
+            return false;
+        }
+        var waited = now - since;
+        if (socket.SendProgress is not { } progress)
+        {
+            // Progress unseen: the whole send is allowed its time at the minimum rate, as Kestrel times each write.
+            return waited > SendGraceMilliseconds + Volatile.Read(ref _sendWaitingLength) * 1000L / MinBytesPerSecond;
+        }
+        var moved = progress - Volatile.Read(ref _sendWaitingFrom);
+        return moved * 1000L < MinBytesPerSecond * waited;
     }
 
     /// <summary>No more frames: what waits is dropped, and the spare buffer goes back to the pool (the one being appended to is left to the collector, since a late appender may still write to it).</summary>
