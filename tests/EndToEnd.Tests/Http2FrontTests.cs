@@ -207,6 +207,22 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         Assert.Equal(0x1u, goAway!.ErrorCode);
     }
 
+    [Theory]
+    [InlineData(3)] // Below one already used: never opened, and never can be (RFC 9113 §5.1.1).
+    [InlineData(5)] // The stream just answered and closed.
+    public async Task HEADERS_on_a_closed_stream_ends_the_connection_rather_than_leave_its_request_waiting(int streamId)
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+        await client.SendHeadersAsync(5, endStream: true, Get("/five"));
+        Assert.Equal("200", (await client.ReadAnswerAsync(5)).Status);
+
+        await client.SendHeadersAsync(streamId, endStream: true, Get("/again"));
+
+        var goAway = await client.ReadUntilAsync(f => f.Type == GoAway);
+        Assert.Equal(0x5u, goAway!.ErrorCode); // STREAM_CLOSED, as Kestrel answers.
+    }
+
     [Fact]
     public async Task A_header_block_beyond_the_header_list_limit_gets_431_and_the_connection_carries_on()
     {

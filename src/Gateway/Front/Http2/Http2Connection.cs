@@ -37,6 +37,11 @@ internal sealed class Http2Connection
     private int _start;
     private int _end;
     private int _lastStreamId;
+
+    // The last streams this side reset (refused, or ended before the client finished sending): frames the client
+    // sent on them before it knew are ignored, where frames on any other closed stream are an error (RFC 9113 §5.1).
+    private readonly int[] _resetByUs = new int[64];
+    private int _resetByUsNext;
     private bool _settingsReceived;
     private volatile bool _goingAway;
 
@@ -770,7 +775,12 @@ internal sealed class Http2Connection
         Http2Stream? stream;
         lock (Output.Sync)
         {
-            if (!_streams.TryGetValue(streamId, out stream) || stream.IsReset)
+            if (!_streams.TryGetValue(streamId, out stream) && !WasResetByUsLocked(streamId))
+            {
+                // Closed, or a new stream whose id is below one already used (RFC 9113 §5.1.1): its request would wait for ever.
+                throw new Http2ConnectionException(Http2ErrorCode.StreamClosed, $"HEADERS on stream {streamId}, which is closed");
+            }
+            if (stream is null || stream.IsReset)
             {
                 return; // A stream this side ended or refused: what the client sent before it knew is ignored.
             }
@@ -845,6 +855,14 @@ internal sealed class Http2Connection
         }
     }
 
+    private void RememberResetLocked(int streamId)
+    {
+        _resetByUs[_resetByUsNext] = streamId;
+        _resetByUsNext = (_resetByUsNext + 1) % _resetByUs.Length;
+    }
+
+    private bool WasResetByUsLocked(int streamId) => Array.IndexOf(_resetByUs, streamId) >= 0;
+
     /// <summary>Resets a stream from this side: the client is told, the request path sees RequestAborted.</summary>
     internal void Reset(Http2Stream stream, Http2ErrorCode code, int? onlyStreamId = null)
     {
@@ -857,6 +875,7 @@ internal sealed class Http2Connection
             if (!stream.LocalEnded || !stream.RemoteEnded)
             {
                 Output.AppendRstStream(stream.Id, code);
+                RememberResetLocked(stream.Id);
             }
             stream.MarkReset();
         }
@@ -873,6 +892,7 @@ internal sealed class Http2Connection
             if (!_streams.TryGetValue(streamId, out stream))
             {
                 Output.AppendRstStream(streamId, code);
+                RememberResetLocked(streamId);
                 return;
             }
         }
@@ -889,6 +909,7 @@ internal sealed class Http2Connection
             {
                 // The answer is whole; the client may stop sending the body (RFC 9113 §8.1).
                 Output.AppendRstStream(stream.Id, Http2ErrorCode.NoError);
+                RememberResetLocked(stream.Id);
                 stream.MarkReset();
             }
             CreditLocked((int)Math.Max(0, stream.ReceivedLength - stream.RequestBody.Position));
