@@ -224,6 +224,24 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task A_client_that_shrinks_its_header_table_gets_a_size_update_first_in_the_next_block()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        await client.SendAsync(Settings, 0, 0, [0, 1, 0, 0, 0, 0]); // SETTINGS_HEADER_TABLE_SIZE = 0.
+        await client.SendHeadersAsync(1, endStream: true, Get("/shrunk"));
+        await client.SendHeadersAsync(3, endStream: true, Get("/after"));
+
+        // RFC 7541 §4.2: the first block after the change starts with a dynamic table size update; nghttp2 (curl,
+        // h2load) refuses the block without one. Only the first: the next block starts with :status.
+        var first = await client.ReadUntilAsync(f => f.Type == Headers);
+        Assert.Equal(0x20, first!.Payload[0] & 0xe0);
+        var second = await client.ReadUntilAsync(f => f.Type == Headers);
+        Assert.Equal(0x80, second!.Payload[0] & 0x80);
+    }
+
+    [Fact]
     public async Task A_header_block_beyond_the_header_list_limit_gets_431_and_the_connection_carries_on()
     {
         await SmileyServesAsync();

@@ -361,8 +361,13 @@ internal sealed class Http2Connection
                         }
                         Output.PeerMaxFrameSize = (int)value;
                         break;
+                    case Http2SettingId.HeaderTableSize:
+                        // The encoder never indexes, but a decoder whose table was made smaller expects the next header
+                        // block to start with a size update (RFC 7541 §4.2); nghttp2's refuses the block otherwise.
+                        Output.DecoderTableSizeChanged(value);
+                        break;
                     default:
-                        break; // The header table size does not matter to an encoder that never indexes; the rest are advice.
+                        break; // The rest are advice.
                 }
             }
             Output.AppendFrame(Http2FrameType.Settings, Http2FrameFlags.Ack, 0, 0);

@@ -63,9 +63,38 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
         return frame[Http2Limits.FrameHeaderLength..];
     }
 
+    // The client's SETTINGS_HEADER_TABLE_SIZE changed since the last header block: the next one starts with a size update.
+    private uint? _tableSizeUpdate;
+
+    // The client's SETTINGS_HEADER_TABLE_SIZE as last announced (4096 until it says otherwise).
+    private uint _decoderTableSize = 4096;
+
+    /// <summary>
+    /// The client announced SETTINGS_HEADER_TABLE_SIZE. A smaller table must be acknowledged by a dynamic table size
+    /// update at the start of the next header block (RFC 7541 §4.2); the update says 0, the table this encoder uses,
+    /// which no announcement can be below. Under <see cref="Sync"/>.
+    /// </summary>
+    public void DecoderTableSizeChanged(uint size)
+    {
+        if (size < _decoderTableSize)
+        {
+            _tableSizeUpdate = 0;
+        }
+        _decoderTableSize = size;
+    }
+
     /// <summary>A header block as one HEADERS frame and as many CONTINUATION frames as the client's frame size needs. Under <see cref="Sync"/>.</summary>
     public void AppendHeaderBlock(int streamId, ReadOnlySpan<byte> block, bool endStream)
     {
+        if (_tableSizeUpdate is not null)
+        {
+            _tableSizeUpdate = null;
+            var updated = new byte[block.Length + 1];
+            updated[0] = 0x20; // Dynamic table size update (§6.3) to 0: 001 and a 5-bit integer.
+            block.CopyTo(updated.AsSpan(1));
+            AppendHeaderBlock(streamId, updated, endStream);
+            return;
+        }
         var first = Math.Min(block.Length, PeerMaxFrameSize);
         var flags = (endStream ? Http2FrameFlags.EndStream : 0) | (first == block.Length ? Http2FrameFlags.EndHeaders : 0);
         block[..first].CopyTo(AppendFrame(Http2FrameType.Headers, flags, streamId, first));
