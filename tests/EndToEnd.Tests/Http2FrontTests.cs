@@ -242,6 +242,28 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task A_client_refused_stream_after_stream_is_told_to_calm_down()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+
+        // 100 streams held open by a slow answer fill the table; every later one is refused. Rapid reset gets there
+        // with streams it reset itself; each refused one was still decoded, for as long as the client liked.
+        var streamId = 1;
+        for (var i = 0; i < 100; i++, streamId += 2)
+        {
+            await client.SendHeadersAsync(streamId, endStream: true, [.. Get("/slow"), ("x-echo-delay-ms", "3000")]);
+        }
+        for (var i = 0; i < 250; i++, streamId += 2)
+        {
+            await client.SendHeadersAsync(streamId, endStream: true, Get("/refused"));
+        }
+
+        var goAway = await client.ReadUntilAsync(f => f.Type == GoAway);
+        Assert.Equal(0xbu, goAway!.ErrorCode); // ENHANCE_YOUR_CALM.
+    }
+
+    [Fact]
     public async Task A_header_block_beyond_the_header_list_limit_gets_431_and_the_connection_carries_on()
     {
         await SmileyServesAsync();

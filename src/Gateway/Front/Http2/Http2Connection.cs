@@ -38,6 +38,10 @@ internal sealed class Http2Connection
     private int _end;
     private int _lastStreamId;
 
+    // Streams refused since the last one admitted: a client past MaxRefusedInARow is ending the connection's use.
+    private const int MaxRefusedInARow = 200;
+    private int _refusedInARow;
+
     // The last streams this side reset (refused, or ended before the client finished sending): frames the client
     // sent on them before it knew are ignored, where frames on any other closed stream are an error (RFC 9113 §5.1).
     private readonly int[] _resetByUs = new int[64];
@@ -661,8 +665,15 @@ internal sealed class Http2Connection
         if (stream is null)
         {
             Decode(block, _discard);
+            // Rapid reset (CVE-2023-44487) fills the table with streams it reset at once and then has every new one
+            // refused, each still decoded: a client refused this often in a row is told to stop, as Kestrel does.
+            if (!_goingAway && ++_refusedInARow > MaxRefusedInARow)
+            {
+                throw new Http2ConnectionException(Http2ErrorCode.EnhanceYourCalm, "too many streams refused in a row");
+            }
             throw new Http2StreamException(streamId, Http2ErrorCode.RefusedStream, "beyond the concurrent streams allowed");
         }
+        _refusedInARow = 0;
         _headReader.Begin(stream);
         try
         {
