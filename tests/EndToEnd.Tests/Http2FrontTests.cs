@@ -264,6 +264,23 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
     }
 
     [Fact]
+    public async Task Endless_empty_CONTINUATION_frames_end_the_connection()
+    {
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+        var block = Block(Get("/"));
+
+        // A header block never ended: empty CONTINUATIONs do not grow it, and nothing else is read while it is open.
+        await client.SendAsync(Headers, EndStream, 1, block);
+        for (var i = 0; i < 200; i++)
+        {
+            await client.SendAsync(Continuation, 0, 1, []);
+        }
+
+        var goAway = await client.ReadUntilAsync(f => f.Type == GoAway);
+        Assert.Equal(0xbu, goAway!.ErrorCode); // ENHANCE_YOUR_CALM.
+    }
+
+    [Fact]
     public async Task A_header_block_beyond_the_header_list_limit_gets_431_and_the_connection_carries_on()
     {
         await SmileyServesAsync();

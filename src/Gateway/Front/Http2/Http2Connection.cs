@@ -38,6 +38,10 @@ internal sealed class Http2Connection
     private int _end;
     private int _lastStreamId;
 
+    // Frames of the header block being read: 64 KiB takes four at the default frame size, and 1 KiB ones would be 64.
+    private const int MaxHeaderBlockFrames = 128;
+    private int _blockFrames;
+
     // Streams refused since the last one admitted: a client past MaxRefusedInARow is ending the connection's use.
     private const int MaxRefusedInARow = 200;
     private int _refusedInARow;
@@ -602,6 +606,7 @@ internal sealed class Http2Connection
         _blockStream = streamId;
         _blockEndsStream = endStream;
         _blockSelfDependent = selfDependent;
+        _blockFrames = 1;
         if (_block.Length < fragment.Length)
         {
             _block = new byte[Math.Max(4096, fragment.Length)];
@@ -616,7 +621,8 @@ internal sealed class Http2Connection
         {
             throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "CONTINUATION outside a header block");
         }
-        if (_blockLength + payload.Length > MaxHeaderBlock)
+        // Empty CONTINUATION frames never grow the block, and no other frame is read while it is open (CVE-2024-27316).
+        if (_blockLength + payload.Length > MaxHeaderBlock || ++_blockFrames > MaxHeaderBlockFrames)
         {
             throw new Http2ConnectionException(Http2ErrorCode.EnhanceYourCalm, "a header block too large");
         }
