@@ -217,8 +217,49 @@ public sealed class CrudTests(TestCluster cluster) : IClassFixture<TestCluster>
         var keyed = JsonNode.Parse("""{"spec":{"items":[{"name":"x"}]}}""")!;
         var (refused, _) = await Api.SendAsync(HttpMethod.Patch, path, keyed, "application/strategic-merge-patch+json");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused);
-        var (unsupported, _) = await Api.SendAsync(HttpMethod.Patch, path, new JsonArray(), "application/json-patch+json");
+        var (unsupported, _) = await Api.SendAsync(HttpMethod.Patch, path, new JsonObject(), "application/apply-patch+yaml");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported);
+    }
+
+    [Fact]
+    public async Task Json_patch_applies_its_operations_in_order_or_none_of_them()
+    {
+        var ns = await cluster.NewNamespaceAsync();
+        var path = $"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases/json";
+        await Api.CreateAsync($"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases", Manifests.Lease(ns, "json", new JsonObject { ["a/b"] = "1" }));
+
+        // What kubectl patch --type=json sends.
+        var patch = JsonNode.Parse("""
+            [{"op":"test","path":"/spec/holderIdentity","value":"nobody"},
+             {"op":"replace","path":"/spec/holderIdentity","value":"me"},
+             {"op":"add","path":"/metadata/finalizers","value":["x"]},
+             {"op":"add","path":"/metadata/finalizers/-","value":"z"},
+             {"op":"add","path":"/metadata/finalizers/1","value":"y"},
+             {"op":"copy","from":"/metadata/labels/a~1b","path":"/metadata/labels/c"},
+             {"op":"move","from":"/metadata/labels/a~1b","path":"/metadata/labels/d"},
+             {"op":"remove","path":"/metadata/finalizers/0"}]
+            """)!;
+        var (status, body) = await Api.SendAsync(HttpMethod.Patch, path, patch, "application/json-patch+json");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("me", (string)body["spec"]!["holderIdentity"]!);
+        Assert.Equal("""["y","z"]""", body["metadata"]!["finalizers"]!.ToJsonString());
+        Assert.Equal("""{"c":"1","d":"1"}""", body["metadata"]!["labels"]!.ToJsonString());
+
+        // A test that fails, or a path that is not there, is a 422 and changes nothing.
+        var before = await Api.GetOkAsync(path);
+        foreach (var failing in new[]
+                 {
+                     """[{"op":"replace","path":"/spec/holderIdentity","value":"you"},{"op":"test","path":"/spec/holderIdentity","value":"nobody"}]""",
+                     """[{"op":"remove","path":"/spec/missing"}]""",
+                     """[{"op":"add","path":"/metadata/finalizers/7","value":"far"}]""",
+                 })
+        {
+            var (refused, reason) = await Api.SendAsync(HttpMethod.Patch, path, JsonNode.Parse(failing)!, "application/json-patch+json");
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
+            AssertStatus(reason, 422, "Invalid");
+        }
+        Assert.True(JsonNode.DeepEquals(before, await Api.GetOkAsync(path)));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Api.SendAsync(HttpMethod.Patch, path, new JsonObject(), "application/json-patch+json")).Status);
     }
 
     [Fact]

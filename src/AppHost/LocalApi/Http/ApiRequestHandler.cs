@@ -122,13 +122,14 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
             throw ApiErrors.MethodNotAllowed(context.Request.Method);
         }
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json"))
+        if (mediaType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json" or JsonPatch.MediaType))
         {
             throw new LocalApiException(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json (got {mediaType})");
+                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {mediaType})");
         }
         var dryRun = IsDryRun(context.Request);
-        var patch = await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false);
+        var body = await HttpJson.ReadNodeAsync(context.Request).ConfigureAwait(false);
+        var patch = mediaType == JsonPatch.MediaType ? null : body as JsonObject ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
         if (mediaType == "application/strategic-merge-patch+json")
         {
             MergePatch.CheckStrategicSubset(patch);
@@ -138,7 +139,14 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
         {
             var current = store.Get(target.Kind, target.Namespace ?? "", target.Name!) ?? throw ApiErrors.NotFound(target.Kind, target.Name!);
             var obj = current.ToJsonObject();
-            MergePatch.Apply(obj, patch);
+            if (patch is null)
+            {
+                obj = JsonPatch.Apply(obj, body);
+            }
+            else
+            {
+                MergePatch.Apply(obj, patch);
+            }
             CheckBody(target, obj);
             try
             {
@@ -147,7 +155,7 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
                 return;
             }
             catch (LocalApiException conflict) when (conflict.Reason == "Conflict" && attempt < PatchAttempts &&
-                                                     ObjectMeta.ResourceVersion(patch) is null)
+                                                     (patch is null ? !NamesResourceVersion(body) : ObjectMeta.ResourceVersion(patch) is null))
             {
             }
         }
@@ -162,6 +170,11 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
         var deleted = store.Delete(target.Kind, target.Namespace ?? "", target.Name!, IsDryRun(context.Request));
         await HttpJson.WriteAsync(context.Response, 200, deleted.Json).ConfigureAwait(false);
     }
+
+    /// <summary>A JSON patch that sets or tests metadata.resourceVersion means that version only: it is not retried.</summary>
+    private static bool NamesResourceVersion(JsonNode? jsonPatch) =>
+        jsonPatch is JsonArray operations && operations.Any(o => o?["path"] is JsonValue path && path.TryGetValue<string>(out var text)
+            && text == "/metadata/resourceVersion");
 
     /// <summary>
     /// <c>?dryRun=All</c>: the write is checked and admitted as for real, and nothing is stored (kubectl diff and

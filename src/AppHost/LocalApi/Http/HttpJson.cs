@@ -23,7 +23,11 @@ internal static class HttpJson
     }
 
     /// <exception cref="LocalApiException">400 BadRequest when the body is not a JSON object.</exception>
-    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request) =>
+        await ReadNodeAsync(request).ConfigureAwait(false) as JsonObject ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
+
+    /// <exception cref="LocalApiException">400 BadRequest when the body is not JSON.</exception>
+    public static async Task<JsonNode?> ReadNodeAsync(HttpRequest request)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
@@ -38,8 +42,7 @@ internal static class HttpJson
         {
             // A repeated field is refused, as the API server's strict field validation does; the node would
             // otherwise throw ArgumentException when the object is first read.
-            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
-                ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
+            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
