@@ -64,6 +64,49 @@ public sealed class ServiceTests(TestCluster cluster) : IClassFixture<TestCluste
     }
 
     [Fact]
+    public async Task Strategic_merge_patches_merge_keyed_lists_as_kubectl_apply_expects()
+    {
+        var ns = await cluster.NewNamespaceAsync();
+        var ports = new JsonArray(
+            new JsonObject { ["name"] = "web", ["port"] = 80, ["targetPort"] = 8080 },
+            new JsonObject { ["name"] = "grpc", ["port"] = 7070, ["targetPort"] = 7070 });
+        var service = Manifests.Service(ns, "api", new JsonObject { ["app"] = "api" }, ports);
+        service["metadata"]!["finalizers"] = new JsonArray("a");
+        await Api.CreateAsync($"/api/v1/namespaces/{ns}/services", service);
+        var path = $"/api/v1/namespaces/{ns}/services/api";
+
+        // The shape kubectl apply sends after targetPort 8080 became 9090 in the file: the changed element only,
+        // and the order of the whole list. It was refused with 415.
+        var apply = JsonNode.Parse("""
+            {"metadata":{"finalizers":["b"]},
+             "spec":{"$setElementOrder/ports":[{"port":80},{"port":7070}],"ports":[{"port":80,"targetPort":9090}]}}
+            """)!;
+        var (status, body) = await Api.SendAsync(HttpMethod.Patch, path, apply, "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var merged = body["spec"]!["ports"]!.AsArray();
+        Assert.Equal([80, 7070], merged.Select(p => (int)p!["port"]!));
+        Assert.Equal([9090, 7070], merged.Select(p => (int)p!["targetPort"]!));
+        Assert.Equal("web", (string)merged[0]!["name"]!);
+        Assert.Equal("""["a","b"]""", body["metadata"]!["finalizers"]!.ToJsonString()); // Finalizers merge as a set.
+
+        // A port deleted by its key, a finalizer deleted by value; no directive is ever stored.
+        var delete = JsonNode.Parse("""
+            {"metadata":{"$deleteFromPrimitiveList/finalizers":["a"]},"spec":{"ports":[{"port":7070,"$patch":"delete"}]}}
+            """)!;
+        var (deleted, afterDelete) = await Api.SendAsync(HttpMethod.Patch, path, delete, "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, deleted);
+        Assert.Equal([80], afterDelete["spec"]!["ports"]!.AsArray().Select(p => (int)p!["port"]!));
+        Assert.Equal("""["b"]""", afterDelete["metadata"]!["finalizers"]!.ToJsonString());
+        Assert.DoesNotContain("$", afterDelete.ToJsonString(), StringComparison.Ordinal);
+
+        // Custom resources take no strategic patches, as in a cluster.
+        await Api.CreateAsync($"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes", Manifests.HttpRoute(ns, "r", "api"));
+        var (refused, _) = await Api.SendAsync(HttpMethod.Patch, $"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes/r",
+            JsonNode.Parse("""{"metadata":{"labels":{"a":"b"}}}""")!, "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused);
+    }
+
+    [Fact]
     public async Task Service_names_must_be_dns_labels()
     {
         var ns = await cluster.NewNamespaceAsync();

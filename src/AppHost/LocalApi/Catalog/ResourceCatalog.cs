@@ -13,6 +13,9 @@ internal static class ResourceCatalog
     public static readonly ResourceKind Lease = new("coordination.k8s.io", "v1", "Lease", "leases", true, false, [], []);
     public static readonly ResourceKind HttpRoute = new(GatewayGroup, "v1", "HTTPRoute", "httproutes", true, true, [], ["gateway-api"]);
     public static readonly ResourceKind GrpcRoute = new(GatewayGroup, "v1", "GRPCRoute", "grpcroutes", true, true, [], ["gateway-api"]);
+    /// <summary>Whether the kind is a custom resource in a real cluster (the Gateway API kinds), not built in.</summary>
+    public static bool IsCustom(ResourceKind kind) => kind.Group == GatewayGroup;
+
     public static readonly ResourceKind ReferenceGrant = new(GatewayGroup, "v1beta1", "ReferenceGrant", "referencegrants", true, false, ["refgrant"], ["gateway-api"]);
 
     public static IReadOnlyList<ResourceKind> All { get; } =

@@ -122,18 +122,17 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
             throw ApiErrors.MethodNotAllowed(context.Request.Method);
         }
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json" or JsonPatch.MediaType))
+        // As the API server: strategic merge patches for built-in kinds only (the Gateway API kinds are custom resources).
+        var strategic = mediaType == StrategicMergePatch.MediaType && !ResourceCatalog.IsCustom(target.Kind);
+        if (!strategic && mediaType is not ("application/merge-patch+json" or JsonPatch.MediaType))
         {
             throw new LocalApiException(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {mediaType})");
+                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json"
+                + (ResourceCatalog.IsCustom(target.Kind) ? "" : ", application/strategic-merge-patch+json") + $" (got {mediaType})");
         }
         var dryRun = IsDryRun(context.Request);
         var body = await HttpJson.ReadNodeAsync(context.Request).ConfigureAwait(false);
         var patch = mediaType == JsonPatch.MediaType ? null : body as JsonObject ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
-        if (mediaType == "application/strategic-merge-patch+json")
-        {
-            MergePatch.CheckStrategicSubset(patch);
-        }
         // The real server retries a patch that lost a race, unless the patch itself names a resourceVersion.
         for (var attempt = 1; ; attempt++)
         {
@@ -142,6 +141,10 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
             if (patch is null)
             {
                 obj = JsonPatch.Apply(obj, body);
+            }
+            else if (strategic)
+            {
+                StrategicMergePatch.Apply(obj, patch);
             }
             else
             {
