@@ -297,6 +297,18 @@ public sealed class CrudTests(TestCluster cluster) : IClassFixture<TestCluster>
         AssertStatus(refusal, 422, "Invalid");
         Assert.Equal(HttpStatusCode.BadRequest, (await Api.SendAsync(HttpMethod.Delete, $"{services}/dry?dryRun=Yes")).Status);
         Assert.Equal(HttpStatusCode.OK, (await Api.GetAsync($"{services}/dry")).Status);
+
+        // kubectl delete --dry-run=server says so in a DeleteOptions body; preconditions name the object meant.
+        var options = JsonNode.Parse("""{"kind":"DeleteOptions","apiVersion":"v1","dryRun":["All"]}""")!;
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Delete, $"{services}/dry", options)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.GetAsync($"{services}/dry")).Status);
+        var otherUid = JsonNode.Parse("""{"kind":"DeleteOptions","apiVersion":"v1","preconditions":{"uid":"not-this-one"}}""")!;
+        var (refusedDelete, why) = await Api.SendAsync(HttpMethod.Delete, $"{services}/dry", otherUid);
+        Assert.Equal(HttpStatusCode.Conflict, refusedDelete);
+        Assert.StartsWith("Precondition failed: UID in precondition: not-this-one", (string)why["message"]!);
+        var thisUid = new JsonObject { ["preconditions"] = new JsonObject { ["uid"] = (string)real["metadata"]!["uid"]! } };
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Delete, $"{services}/dry", thisUid)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"{services}/dry")).Status);
     }
 
     [Fact]

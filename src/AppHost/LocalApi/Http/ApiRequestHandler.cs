@@ -170,8 +170,50 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
         {
             throw ApiErrors.MethodNotAllowed(context.Request.Method);
         }
-        var deleted = store.Delete(target.Kind, target.Namespace ?? "", target.Name!, IsDryRun(context.Request));
+        // kubectl sends its options as a DeleteOptions body (dryRun among them), not in the query.
+        var options = context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0
+            ? await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false)
+            : null;
+        var dryRun = IsDryRun(context.Request) || IsDryRun(options?["dryRun"]);
+        CheckPreconditions(target, options?["preconditions"] as JsonObject);
+        var deleted = store.Delete(target.Kind, target.Namespace ?? "", target.Name!, dryRun);
         await HttpJson.WriteAsync(context.Response, 200, deleted.Json).ConfigureAwait(false);
+    }
+
+    /// <summary>DeleteOptions' dryRun: a list whose one allowed value is "All".</summary>
+    private static bool IsDryRun(JsonNode? dryRun)
+    {
+        if (dryRun is not JsonArray values || values.Count == 0)
+        {
+            return false;
+        }
+        foreach (var value in values)
+        {
+            if (value?.ToString() != "All")
+            {
+                throw ApiErrors.BadRequest($"Invalid dry run value: \"{value}\": supported values: \"All\"");
+            }
+        }
+        return true;
+    }
+
+    /// <summary>DeleteOptions' preconditions: the object must still be the one with this uid, at this resourceVersion.</summary>
+    private void CheckPreconditions(ResourcePath target, JsonObject? preconditions)
+    {
+        if (preconditions is null)
+        {
+            return;
+        }
+        var current = store.Get(target.Kind, target.Namespace ?? "", target.Name!) ?? throw ApiErrors.NotFound(target.Kind, target.Name!);
+        var metadata = ObjectMeta.Metadata(current.ToJsonObject());
+        foreach (var field in new[] { "uid", "resourceVersion" })
+        {
+            if (ObjectMeta.String(preconditions[field]) is { } wanted && wanted != ObjectMeta.String(metadata[field]))
+            {
+                throw new LocalApiException(409, "Conflict",
+                    $"Precondition failed: {(field == "uid" ? "UID" : "ResourceVersion")} in precondition: {wanted}, {(field == "uid" ? "UID" : "ResourceVersion")} in object meta: {ObjectMeta.String(metadata[field])}");
+            }
+        }
     }
 
     /// <summary>A JSON patch that sets or tests metadata.resourceVersion means that version only: it is not retried.</summary>
