@@ -534,7 +534,8 @@ public sealed class Http1ForwardingTests : IDisposable
         // Headers at once, then half the body, then nothing: the spec's backendRequest runs "until the full
         // response has been received", as the request timeout does.
         await using var upstream = new ScriptedUpstream().Then("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf");
-        var timeout = TimeSpan.FromMilliseconds(300);
+        // Long enough for the head to come in first on a cold, busy machine (300 ms once did not): the body is what stalls.
+        var timeout = TimeSpan.FromSeconds(2);
         var context = ForwardedContext.New("GET", null, trailers: false);
         var plan = new ForwardPlan(EndpointPool.Direct("127.0.0.1", upstream.Port), "echo.ns", "/", UseH2c: false,
             backendRequest ? new TimeoutPolicy(null, timeout) : new TimeoutPolicy(timeout, null), null, [], new RequestLabels());
