@@ -31,38 +31,21 @@ public sealed class StatusWriteRetryTests
     public async Task A_conflicting_status_write_is_retried_until_it_lands()
     {
         var statusWrites = new List<string>();
-        await using var server = await FakeApiServer.StartAsync(async (self, context) =>
+        await using var server = await RouteServerAsync(Route(5), async (context, body) =>
         {
-            var path = context.Request.Path.Value!;
-            if (path.Contains("/leases", StringComparison.Ordinal))
+            int count;
+            lock (statusWrites)
             {
-                await AnswerLeaseAsync(context);
+                statusWrites.Add(body);
+                count = statusWrites.Count;
+            }
+            if (count == 1)
+            {
+                context.Response.StatusCode = 409;
+                await context.Response.WriteAsync("""{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Conflict","code":409,"message":"the object has been modified"}""");
                 return;
             }
-            if (context.Request.Query.ContainsKey("watch"))
-            {
-                await self.HoldOpenAsync(context);
-                return;
-            }
-            if (context.Request.Method == "PUT" && path == RoutePath + "/status")
-            {
-                var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-                int count;
-                lock (statusWrites)
-                {
-                    statusWrites.Add(body);
-                    count = statusWrites.Count;
-                }
-                if (count == 1)
-                {
-                    context.Response.StatusCode = 409;
-                    await context.Response.WriteAsync("""{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Conflict","code":409,"message":"the object has been modified"}""");
-                    return;
-                }
-                await context.Response.WriteAsync(body);
-                return;
-            }
-            await context.Response.WriteAsync($$$"""{"kind":"HTTPRouteList","apiVersion":"gateway.networking.k8s.io/v1","metadata":{"resourceVersion":"5"},"items":[{{{Route(5)}}}]}""");
+            await context.Response.WriteAsync(body);
         });
 
         await using var silo = await LeadingWriter.StartAsync(server);
@@ -86,7 +69,30 @@ public sealed class StatusWriteRetryTests
                {"parentRef":{"group":"","kind":"Service","name":"svc","port":80},"controllerName":"mesh.dev/gamma-controller","conditions":[]}]}}
             """;
         var statusWrites = new List<string>();
-        await using var server = await FakeApiServer.StartAsync(async (self, context) =>
+        await using var server = await RouteServerAsync(Stale, async (context, body) =>
+        {
+            lock (statusWrites)
+            {
+                statusWrites.Add(body);
+            }
+            await context.Response.WriteAsync(body);
+        });
+
+        await using var silo = await LeadingWriter.StartAsync(server);
+        silo.Writer.PublishAll(new Dictionary<string, RouteStatus>()); // The translation gives the route no status.
+        await WaitUntilAsync(() => { lock (statusWrites) { return statusWrites.Count >= 1; } }, "the route's status is written");
+
+        await silo.DisposeAsync();
+        var parents = JsonNode.Parse(statusWrites[0])!["status"]!["parents"]!.AsArray();
+        Assert.Equal(["example.com/gateway"], parents.Select(p => p!["controllerName"]!.GetValue<string>()));
+    }
+
+    /// <summary>
+    /// A fake API server listing one HTTPRoute "ns/r" (<paramref name="route"/>), holding watches open, granting the lease,
+    /// and handing each status PUT of the route, with its body, to <paramref name="onStatusWrite"/>.
+    /// </summary>
+    private static Task<FakeApiServer> RouteServerAsync(string route, Func<HttpContext, string, Task> onStatusWrite) =>
+        FakeApiServer.StartAsync(async (self, context) =>
         {
             var path = context.Request.Path.Value!;
             if (path.Contains("/leases", StringComparison.Ordinal))
@@ -101,25 +107,11 @@ public sealed class StatusWriteRetryTests
             }
             if (context.Request.Method == "PUT" && path == RoutePath + "/status")
             {
-                var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-                lock (statusWrites)
-                {
-                    statusWrites.Add(body);
-                }
-                await context.Response.WriteAsync(body);
+                await onStatusWrite(context, await new StreamReader(context.Request.Body).ReadToEndAsync());
                 return;
             }
-            await context.Response.WriteAsync($$$"""{"kind":"HTTPRouteList","apiVersion":"gateway.networking.k8s.io/v1","metadata":{"resourceVersion":"5"},"items":[{{{Stale}}}]}""");
+            await context.Response.WriteAsync($$$"""{"kind":"HTTPRouteList","apiVersion":"gateway.networking.k8s.io/v1","metadata":{"resourceVersion":"5"},"items":[{{{route}}}]}""");
         });
-
-        await using var silo = await LeadingWriter.StartAsync(server);
-        silo.Writer.PublishAll(new Dictionary<string, RouteStatus>()); // The translation gives the route no status.
-        await WaitUntilAsync(() => { lock (statusWrites) { return statusWrites.Count >= 1; } }, "the route's status is written");
-
-        await silo.DisposeAsync();
-        var parents = JsonNode.Parse(statusWrites[0])!["status"]!["parents"]!.AsArray();
-        Assert.Equal(["example.com/gateway"], parents.Select(p => p!["controllerName"]!.GetValue<string>()));
-    }
 
     /// <summary>A status writer whose silo leads, once the fake server's route "ns/r" is listed.</summary>
     private sealed class LeadingWriter : IAsyncDisposable

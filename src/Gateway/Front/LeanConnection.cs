@@ -201,8 +201,26 @@ internal sealed class LeanConnection : IDisposable
     /// </summary>
     private async ValueTask<bool> ReadWholeRequestLineAsync()
     {
+        var outcome = await ReadWhileAsync(static connection => connection.WaitsForRequestLine()).ConfigureAwait(false);
+        if (outcome == HeadRead.TimedOut)
+        {
+            await SendAsync(TimedOutAnswer(), _aborted.Token).ConfigureAwait(false); // Then closed lingering: the client may still be sending.
+        }
+        return outcome == HeadRead.Whole;
+    }
+
+    private enum HeadRead
+    {
+        Whole,
+        TimedOut,
+        ClientClosed,
+    }
+
+    /// <summary>Receives for as long as <paramref name="wantsMore"/> says, within the header timeout.</summary>
+    private async ValueTask<HeadRead> ReadWhileAsync(Func<LeanConnection, bool> wantsMore)
+    {
         using var deadline = new CancellationTokenSource(_listener.PrefaceTimeout);
-        while (WaitsForRequestLine())
+        while (wantsMore(this))
         {
             int read;
             try
@@ -211,17 +229,16 @@ internal sealed class LeanConnection : IDisposable
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                await SendAsync(TimedOutAnswer(), _aborted.Token).ConfigureAwait(false);
-                return false; // Closed lingering: the client may still be sending.
+                return HeadRead.TimedOut;
             }
             if (read == 0)
             {
                 _clientClosed = true;
-                return false;
+                return HeadRead.ClientClosed;
             }
             _end += read;
         }
-        return true;
+        return HeadRead.Whole;
     }
 
     /// <summary>The 408 to a request-line slower than the header timeout, and the connection's end.</summary>
@@ -246,27 +263,12 @@ internal sealed class LeanConnection : IDisposable
     /// </summary>
     private async ValueTask<bool> ReadWholePrefaceAsync()
     {
-        using var deadline = new CancellationTokenSource(_listener.PrefaceTimeout);
-        while (IsStartOfHttp2Preface())
+        var outcome = await ReadWhileAsync(static connection => connection.IsStartOfHttp2Preface()).ConfigureAwait(false);
+        if (outcome == HeadRead.TimedOut)
         {
-            int read;
-            try
-            {
-                read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                Abort(); // As slow as a slowloris: reset, as Kestrel ends a head that takes too long.
-                return false;
-            }
-            if (read == 0)
-            {
-                _clientClosed = true;
-                return false;
-            }
-            _end += read;
+            Abort(); // As slow as a slowloris: reset, as Kestrel ends a head that takes too long.
         }
-        return true;
+        return outcome == HeadRead.Whole;
     }
 
     /// <summary>An HTTP/2 connection has streams open.</summary>
