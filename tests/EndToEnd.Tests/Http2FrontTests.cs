@@ -280,6 +280,23 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         Assert.Equal(0xbu, goAway!.ErrorCode); // ENHANCE_YOUR_CALM.
     }
 
+    [Theory]
+    [InlineData(RstStream, 2, new byte[] { 0, 0, 0, 8 }, 0x1u)] // An even stream: the server's to open, and it never does.
+    [InlineData(WindowUpdate, 2, new byte[] { 0, 0, 0, 1 }, 0x1u)]
+    [InlineData(GoAway, 0, new byte[0], 0x6u)] // Shorter than its last-stream and error fields.
+    public async Task Frames_on_streams_never_opened_or_too_short_for_their_fields_end_the_connection(byte type, int streamId, byte[] payload, uint error)
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+        await client.SendHeadersAsync(3, endStream: true, Get("/three"));
+        Assert.Equal("200", (await client.ReadAnswerAsync(3)).Status);
+
+        await client.SendAsync(type, 0, streamId, payload);
+
+        var goAway = await client.ReadUntilAsync(f => f.Type == GoAway);
+        Assert.Equal(error, goAway!.ErrorCode);
+    }
+
     [Fact]
     public async Task A_header_block_beyond_the_header_list_limit_gets_431_and_the_connection_carries_on()
     {

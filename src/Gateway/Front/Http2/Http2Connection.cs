@@ -298,6 +298,10 @@ internal sealed class Http2Connection
                 {
                     throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "GOAWAY on a stream");
                 }
+                if (payload.Length < 8)
+                {
+                    throw new Http2ConnectionException(Http2ErrorCode.FrameSizeError, "GOAWAY shorter than its fields");
+                }
                 _goingAway = true; // The client opens no more streams; the connection ends once those open have.
                 break;
             case Http2FrameType.WindowUpdate:
@@ -504,7 +508,8 @@ internal sealed class Http2Connection
     /// <summary>A frame that names a stream the client never opened is a connection error (RFC 9113 §5.1, idle state).</summary>
     private void CheckNotIdle(int streamId, string frame)
     {
-        if (streamId > _lastStreamId)
+        // Even ids are the server's to open, and it opens none: such a stream is idle for ever (RFC 9113 §5.1.1).
+        if (streamId > _lastStreamId || (streamId & 1) == 0)
         {
             throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, $"{frame} for stream {streamId}, which was never opened");
         }
