@@ -21,6 +21,39 @@ public sealed class GatewayApiAdmissionTests(TestCluster cluster) : IClassFixtur
         """)!.AsObject();
 
     [Fact]
+    public async Task A_stored_route_has_the_CRD_defaults_filled_in_as_a_cluster_stores_it()
+    {
+        var ns = await cluster.NewNamespaceAsync();
+        var route = JsonNode.Parse("""
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"defaults","namespace":"NS"},
+             "spec":{"parentRefs":[{"name":"gw"},{"group":"","kind":"Service","name":"svc"}],
+                     "rules":[{"matches":[{"headers":[{"name":"x","value":"1"}]}],
+                               "filters":[{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"shadow","port":80}}}],
+                               "backendRefs":[{"name":"svc","port":80}]},
+                              {"filters":[{"type":"RequestRedirect","requestRedirect":{"hostname":"elsewhere.example"}}]}]}}
+            """.Replace("NS", ns, StringComparison.Ordinal))!;
+
+        var stored = await cluster.Api.CreateAsync($"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes", route);
+
+        var spec = stored["spec"]!;
+        Assert.Equal("""{"name":"gw","group":"gateway.networking.k8s.io","kind":"Gateway"}""", spec["parentRefs"]![0]!.ToJsonString());
+        Assert.Equal("""{"group":"","kind":"Service","name":"svc"}""", spec["parentRefs"]![1]!.ToJsonString());
+        var first = spec["rules"]![0]!;
+        Assert.Equal("""{"headers":[{"name":"x","value":"1","type":"Exact"}],"path":{"type":"PathPrefix","value":"/"}}""", first["matches"]![0]!.ToJsonString());
+        Assert.Equal("""{"name":"shadow","port":80,"group":"","kind":"Service"}""", first["filters"]![0]!["requestMirror"]!["backendRef"]!.ToJsonString());
+        Assert.Equal("""{"name":"svc","port":80,"group":"","kind":"Service","weight":1}""", first["backendRefs"]![0]!.ToJsonString());
+        var second = spec["rules"]![1]!;
+        Assert.Equal("""[{"path":{"type":"PathPrefix","value":"/"}}]""", second["matches"]!.ToJsonString());
+        Assert.Equal(302, (int)second["filters"]![0]!["requestRedirect"]!["statusCode"]!);
+
+        var bare = JsonNode.Parse($$$"""
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"bare","namespace":"{{{ns}}}"},"spec":{}}
+            """)!;
+        var storedBare = await cluster.Api.CreateAsync($"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes", bare);
+        Assert.Equal("""[{"matches":[{"path":{"type":"PathPrefix","value":"/"}}]}]""", storedBare["spec"]!["rules"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task An_invalid_route_is_refused_with_422_and_the_field_that_is_wrong()
     {
         var (status, body) = await cluster.Api.PostAsync(Routes, Route("bad-path", "no-leading-slash"));

@@ -9,7 +9,8 @@ namespace Mesh.AppHost.LocalApi.Admission;
 
 /// <summary>
 /// What the Gateway API CRDs' schemas and CEL rules enforce in a real cluster: an invalid HTTPRoute,
-/// GRPCRoute or ReferenceGrant is refused with 422 and its field causes, and never reaches the store.
+/// GRPCRoute or ReferenceGrant is refused with 422 and its field causes, and never reaches the store; a valid
+/// one is stored with the schemas' defaults filled in (<see cref="GatewayApiDefaults"/>).
 /// </summary>
 internal sealed class GatewayApiAdmission : IAdmissionPlugin
 {
@@ -24,6 +25,7 @@ internal sealed class GatewayApiAdmission : IAdmissionPlugin
         {
             throw ApiErrors.Invalid(kind, ObjectMeta.String(obj["metadata"]?["name"]) ?? "", errors);
         }
+        GatewayApiDefaults.Apply(kind.Kind, obj);
     }
 
     public void Release(ResourceKind kind, JsonObject deleted)
