@@ -99,6 +99,12 @@ public sealed class ServiceTests(TestCluster cluster) : IClassFixture<TestCluste
         Assert.Equal("""["b"]""", afterDelete["metadata"]!["finalizers"]!.ToJsonString());
         Assert.DoesNotContain("$", afterDelete.ToJsonString(), StringComparison.Ordinal);
 
+        // A keyed list the object did not have yet: its elements merge into an empty one, deletions dropped.
+        var fresh = JsonNode.Parse("""{"metadata":{"ownerReferences":[{"uid":"u1","name":"a","kind":"X","apiVersion":"v1"},{"uid":"u2","$patch":"delete"}]}}""")!;
+        var (added, afterAdd) = await Api.SendAsync(HttpMethod.Patch, path, fresh, "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, added);
+        Assert.Equal(["u1"], afterAdd["metadata"]!["ownerReferences"]!.AsArray().Select(o => (string)o!["uid"]!));
+
         // Custom resources take no strategic patches, as in a cluster.
         await Api.CreateAsync($"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes", Manifests.HttpRoute(ns, "r", "api"));
         var (refused, _) = await Api.SendAsync(HttpMethod.Patch, $"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes/r",

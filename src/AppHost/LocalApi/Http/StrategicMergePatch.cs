@@ -84,8 +84,14 @@ internal static class StrategicMergePatch
                 case JsonObject nested when target[key] is JsonObject existing && nested["$patch"]?.ToString() != "replace":
                     MergeObject(existing, nested, fieldPath);
                     break;
-                case JsonArray list when target[key] is JsonArray existing:
-                    MergeList(existing, list, fieldPath, target, key);
+                case JsonArray list:
+                    // Into the list there is, or an empty one: a new list's elements marked for deletion are not kept.
+                    if (target[key] is not JsonArray into)
+                    {
+                        into = [];
+                        target[key] = into;
+                    }
+                    MergeList(into, list, fieldPath, target, key);
                     break;
                 default:
                     target[key] = WithoutDirectives(value);
