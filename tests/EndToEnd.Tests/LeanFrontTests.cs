@@ -239,6 +239,20 @@ public sealed partial class LeanFrontTests(DemoMesh mesh) : IClassFixture<DemoMe
     }
 
     [Fact]
+    public async Task An_answer_that_leaves_a_large_upload_unread_says_it_closes_the_connection()
+    {
+        await SmileyServesAsync();
+
+        // No Service by that name: a 404 before any of the 200 kB is read. The front closes rather than drain that much,
+        // and the head says so, where it said keep-alive and then closed.
+        var answer = Assert.Single(await RawHttp.ResponsesAsync(mesh.GatewayUri,
+            "POST /upload HTTP/1.1\r\nHost: nothing.faces\r\nContent-Length: 200000\r\n\r\n" + new string('x', 1000)));
+
+        Assert.StartsWith("HTTP/1.1 404", answer);
+        Assert.Contains("Connection: close\r\n", answer);
+    }
+
+    [Fact]
     public async Task A_proxy_form_target_is_routed_by_its_URI_over_a_contradicting_Host()
     {
         await SmileyServesAsync();

@@ -60,8 +60,21 @@ internal sealed class LeanConnection : IDisposable
 
     public bool IsAborted => _isAborted;
 
-    /// <summary>This response ends the connection: the client asked, or the gateway is stopping.</summary>
+    /// <summary>This response ends the connection: the client asked, the gateway is stopping, or a body too large to drain is left.</summary>
     public bool ClosesAfterResponse { get; private set; }
+
+    /// <summary>
+    /// Called as the answer's head goes out: a request body more than <see cref="MaxBodyToDrain"/> still unread then
+    /// ends the connection after the answer, so the head says <c>Connection: close</c> rather than leave the client to
+    /// find the close. (One answered before its upload was read: a 404, a redirect, an upstream's 413.)
+    /// </summary>
+    internal void CloseAfterResponseIfBodyTooLargeToDrain(long unread)
+    {
+        if (unread > MaxBodyToDrain)
+        {
+            ClosesAfterResponse = true;
+        }
+    }
 
     /// <summary>The response head buffer, kept for the connection's life.</summary>
     public byte[] HeadBuffer { get; set; } = new byte[512];

@@ -145,6 +145,7 @@ internal sealed class LeanResponseWriter(LeanConnection connection, LeanExchange
         if (!HeadSent)
         {
             await exchange.RunOnStartingAsync().ConfigureAwait(false);
+            connection.CloseAfterResponseIfBodyTooLargeToDrain(exchange.RequestBody.Remaining);
             var head = ResponseHeadWriter.Write(exchange, connection.HeadBuffer, _isHead, last ? _pending : null, connection.ClosesAfterResponse,
                 roomAfter: ChunkHeaderRoom + _pending + ChunkTrailerRoom, out _chunked, out _declaredLength);
             connection.HeadBuffer = head.Buffer;
