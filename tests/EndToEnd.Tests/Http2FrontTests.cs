@@ -280,6 +280,22 @@ public sealed class Http2FrontTests(DemoMesh mesh) : IClassFixture<DemoMesh>
         Assert.Equal(0xbu, goAway!.ErrorCode); // ENHANCE_YOUR_CALM.
     }
 
+    [Fact]
+    public async Task DATA_on_a_closed_stream_resets_it_and_the_connection_carries_on()
+    {
+        await SmileyServesAsync();
+        await using var client = await RawHttp2.ConnectAsync(mesh.GatewayUri);
+        await client.SendHeadersAsync(1, endStream: true, Get("/done"));
+        Assert.Equal("200", (await client.ReadAnswerAsync(1)).Status);
+
+        await client.SendAsync(Data, 0, 1, [1, 2, 3]); // Stream 1 ended both ways: closed (RFC 9113 §6.1).
+
+        var reset = await client.ReadUntilAsync(f => f.Type == RstStream && f.Stream == 1);
+        Assert.Equal(0x5u, BinaryPrimitives.ReadUInt32BigEndian(reset!.Payload)); // STREAM_CLOSED.
+        await client.SendHeadersAsync(3, endStream: true, Get("/after"));
+        Assert.Equal("200", (await client.ReadAnswerAsync(3)).Status);
+    }
+
     [Theory]
     [InlineData(RstStream, 2, new byte[] { 0, 0, 0, 8 }, 0x1u)] // An even stream: the server's to open, and it never does.
     [InlineData(WindowUpdate, 2, new byte[] { 0, 0, 0, 1 }, 0x1u)]

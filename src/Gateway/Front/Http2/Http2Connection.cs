@@ -48,7 +48,7 @@ internal sealed class Http2Connection
 
     // The last streams this side reset (refused, or ended before the client finished sending): frames the client
     // sent on them before it knew are ignored, where frames on any other closed stream are an error (RFC 9113 §5.1).
-    private readonly int[] _resetByUs = new int[64];
+    private readonly int[] _resetByUs = new int[256]; // More than the streams a client may have open (and reset) at once.
     private int _resetByUsNext;
     private bool _settingsReceived;
     private volatile bool _goingAway;
@@ -535,9 +535,10 @@ internal sealed class Http2Connection
             if (!_streams.TryGetValue(streamId, out stream) || stream.IsReset || stream.RemoteEnded)
             {
                 CreditLocked(frameLength); // For a stream that ended: dropped, the window given back.
-                if (stream is { IsReset: false, RemoteEnded: true })
+                if (stream is { IsReset: false, RemoteEnded: true } || (stream is null && !WasResetByUsLocked(streamId)))
                 {
-                    throw new Http2StreamException(streamId, Http2ErrorCode.StreamClosed, "DATA after the stream's end");
+                    // Closed, and not by a reset of this side the client may not have seen yet (RFC 9113 §6.1).
+                    throw new Http2StreamException(streamId, Http2ErrorCode.StreamClosed, "DATA on a closed stream");
                 }
                 return;
             }
