@@ -13,7 +13,7 @@ public sealed class ServiceTests(TestCluster cluster) : IClassFixture<TestCluste
     {
         var ns = await cluster.NewNamespaceAsync();
         var created = await Api.CreateAsync($"/api/v1/namespaces/{ns}/services", Manifests.Service(ns, "api", new JsonObject { ["app"] = "api" },
-            new JsonArray(new JsonObject { ["port"] = 80 }, new JsonObject { ["name"] = "grpc", ["port"] = 9000, ["targetPort"] = "grpc" })));
+            new JsonArray(new JsonObject { ["name"] = "web", ["port"] = 80 }, new JsonObject { ["name"] = "grpc", ["port"] = 9000, ["targetPort"] = "grpc" })));
         var spec = created["spec"]!;
         var ip = (string)spec["clusterIP"]!;
         Assert.StartsWith($"127.2.{cluster.Network}.", ip);
@@ -61,6 +61,35 @@ public sealed class ServiceTests(TestCluster cluster) : IClassFixture<TestCluste
         var (outside, body) = await Api.PostAsync($"/api/v1/namespaces/{ns}/services", explicitIp);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, outside);
         Assert.Equal("spec.clusterIPs", (string)body["details"]!["causes"]![0]!["field"]!);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"Foo","ports":[{"port":80}]}""", "spec.type", "Unsupported value: \"Foo\"")]
+    [InlineData("""{"ports":[{"port":0}]}""", "spec.ports[0].port", "Invalid value: 0: must be between 1 and 65535, inclusive")]
+    [InlineData("""{"ports":[{"port":80,"protocol":"HTTP"}]}""", "spec.ports[0].protocol", "Unsupported value: \"HTTP\"")]
+    [InlineData("""{"ports":[{"name":"a","port":80},{"port":81}]}""", "spec.ports[1].name", "Required value")]
+    [InlineData("""{"ports":[{"name":"a","port":80},{"name":"a","port":81}]}""", "spec.ports[1].name", "Duplicate value: \"a\"")]
+    [InlineData("""{"ports":[{"name":"a","port":80},{"name":"b","port":80}]}""", "spec.ports[1]", "Duplicate value")]
+    [InlineData("""{"ports":[{"port":80,"targetPort":70000}]}""", "spec.ports[0].targetPort", "must be between 1 and 65535")]
+    [InlineData("""{"ports":[{"port":80,"targetPort":"Not_A_Name"}]}""", "spec.ports[0].targetPort", "Invalid value: \"Not_A_Name\"")]
+    [InlineData("""{"selector":{"app":"x"}}""", "spec.ports", "Required value")]
+    public async Task A_service_the_API_server_would_refuse_is_422_and_holds_no_address(string spec, string field, string message)
+    {
+        var ns = await cluster.NewNamespaceAsync();
+        var service = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Service",
+            ["metadata"] = new JsonObject { ["name"] = "bad" },
+            ["spec"] = JsonNode.Parse(spec),
+        };
+
+        var (status, body) = await Api.PostAsync($"/api/v1/namespaces/{ns}/services", service);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        var causes = body["details"]!["causes"]!.AsArray();
+        Assert.Contains(causes, c => (string)c!["field"]! == field && ((string)c["message"]!).Contains(message, StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"/api/v1/namespaces/{ns}/services/bad")).Status);
     }
 
     [Fact]

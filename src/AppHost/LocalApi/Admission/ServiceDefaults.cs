@@ -5,7 +5,7 @@ using Mesh.AppHost.LocalApi.Store;
 
 namespace Mesh.AppHost.LocalApi.Admission;
 
-/// <summary>The API server's Service defaults: type ClusterIP, ports TCP with targetPort = port, single-stack IPv4.</summary>
+/// <summary>The API server's Service defaults (type ClusterIP, ports TCP with targetPort = port, single-stack IPv4), then its checks.</summary>
 internal sealed class ServiceDefaults : IAdmissionPlugin
 {
     public void Admit(ResourceKind kind, JsonObject obj, JsonObject? old)
@@ -32,6 +32,7 @@ internal sealed class ServiceDefaults : IAdmissionPlugin
             spec["ipFamilyPolicy"] ??= "SingleStack";
             spec["internalTrafficPolicy"] ??= "Cluster";
         }
+        ServiceValidation.Check(obj, spec);
     }
 
     public void Release(ResourceKind kind, JsonObject deleted)
