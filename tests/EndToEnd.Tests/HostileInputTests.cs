@@ -239,6 +239,17 @@ public sealed class HostileInputTests(ImpatientMesh fixture) : IClassFixture<Imp
     }
 
     [Fact]
+    public async Task Bytes_that_cannot_start_a_request_and_a_line_cut_short_by_a_FIN_get_400_at_once()
+    {
+        // A TLS ClientHello on the plaintext port: no method starts with 0x16, so no request-line is waited for.
+        Assert.Equal(400, await RawHttp.StatusAsync(Mesh.GatewayUri, "\u0016\u0003\u0001\u0002\u0000\u0001"));
+        // Part of a line, then the client's FIN: Kestrel is handed what came, and refuses it.
+        var answer = Assert.Single(await RawHttp.ResponsesAsync(Mesh.GatewayUri, "GET /cut", endSending: true));
+        Assert.StartsWith("HTTP/1.1 400", answer);
+        await StillServesAsync();
+    }
+
+    [Fact]
     public async Task A_version_HTTP_does_not_serve_is_still_a_505()
     {
         Assert.Equal(505, await RawHttp.StatusAsync(Mesh.GatewayUri, "GET / HTTP/2.5\r\nHost: smiley.faces\r\n\r\n"));

@@ -171,7 +171,9 @@ public class MeshTranslatorTests
     [InlineData("grpc", null)]
     [InlineData("https", RouteConditions.Reasons.UnsupportedProtocol)]
     [InlineData("kubernetes.io/wss", RouteConditions.Reasons.UnsupportedProtocol)]
-    [InlineData("mysql", RouteConditions.Reasons.UnsupportedProtocol)]
+    [InlineData("tcp", RouteConditions.Reasons.UnsupportedProtocol)]
+    [InlineData("http2", null)]
+    [InlineData("grpc-web", null)]
     public void A_backend_port_whose_appProtocol_the_proxy_cannot_speak_is_UnsupportedProtocol(string? appProtocol, string? unresolved)
     {
         var backend = Service("faces", "v1") with

@@ -128,6 +128,12 @@ public sealed class ServiceTests(TestCluster cluster) : IClassFixture<TestCluste
         Assert.Equal("""["b"]""", afterDelete["metadata"]!["finalizers"]!.ToJsonString());
         Assert.DoesNotContain("$", afterDelete.ToJsonString(), StringComparison.Ordinal);
 
+        // An object the Service did not have: a null in it deletes nothing and is not stored.
+        var labels = JsonNode.Parse("""{"metadata":{"annotations":{"a":null,"b":"1"}}}""")!;
+        var (annotated, afterAnnotate) = await Api.SendAsync(HttpMethod.Patch, path, labels, "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, annotated);
+        Assert.Equal("""{"b":"1"}""", afterAnnotate["metadata"]!["annotations"]!.ToJsonString());
+
         // A keyed list the object did not have yet: its elements merge into an empty one, deletions dropped.
         var fresh = JsonNode.Parse("""{"metadata":{"ownerReferences":[{"uid":"u1","name":"a","kind":"X","apiVersion":"v1"},{"uid":"u2","$patch":"delete"}]}}""")!;
         var (added, afterAdd) = await Api.SendAsync(HttpMethod.Patch, path, fresh, "application/strategic-merge-patch+json");

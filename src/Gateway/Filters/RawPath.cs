@@ -30,7 +30,7 @@ internal static class RawPath
 
     /// <summary><paramref name="raw"/> itself unless it may hold a dot segment ("/." or "%2E" in it).</summary>
     public static string WithoutDotSegmentsIfAny(string raw) =>
-        raw.Contains("/.", StringComparison.Ordinal) || raw.Contains("%2", StringComparison.Ordinal) ? WithoutDotSegments(raw) : raw;
+        raw.Contains("/.", StringComparison.Ordinal) || raw.Contains("%2E", StringComparison.OrdinalIgnoreCase) ? WithoutDotSegments(raw) : raw;
 
     /// <summary>RFC 3986 §5.2.4 over whole segments, where a segment is a dot segment when it decodes to "." or "..".</summary>
     public static string WithoutDotSegments(string raw)

@@ -67,8 +67,8 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
 
     public void Start()
     {
+        _sending = SendAsync(); // First: a receive that ends at once looks at it.
         _receiving = ReceiveAsync();
-        _sending = SendAsync();
     }
 
     private async Task ReceiveAsync()
@@ -107,12 +107,25 @@ internal sealed class HandedOverConnection : ConnectionContext, IConnectionIdFea
         {
             await _input.Writer.CompleteAsync(error).ConfigureAwait(false);
             // A reset ends the connection. A FIN only ends what the client sends: a request it sent whole before still
-            // gets its answer (Kestrel's own transport takes the FIN for the client going away and aborts it; the lean
-            // front and HAProxy answer), and Kestrel, finding no next request, ends the connection itself.
+            // gets its answer if it comes soon, as on the lean front (Kestrel's own transport takes the FIN for the client
+            // going away and aborts at once), and Kestrel, finding no next request, ends the connection itself. A request
+            // still running after that second is taken to have lost its client, as the lean front's sweeper takes it.
             if (error is not null)
             {
                 CancelConnectionClosed();
             }
+            else
+            {
+                _ = AbortUnlessDoneSoonAsync();
+            }
+        }
+    }
+
+    private async Task AbortUnlessDoneSoonAsync()
+    {
+        if (await Task.WhenAny(_sending, Task.Delay(TimeSpan.FromMilliseconds(LeanFrontListener.CheckClientAfterMilliseconds))).ConfigureAwait(false) != _sending)
+        {
+            CancelConnectionClosed();
         }
     }
 

@@ -126,11 +126,17 @@ internal sealed class LeanConnection : IDisposable
                 {
                     if (WaitsForRequestLine())
                     {
-                        if (!await ReadWholeRequestLineAsync().ConfigureAwait(false))
+                        BusySince = Math.Max(1, Environment.TickCount64); // Not idle while a request-line is coming in.
+                        var outcome = await ReadWholeRequestLineAsync().ConfigureAwait(false);
+                        if (outcome == HeadRead.Whole)
                         {
-                            return;
+                            continue; // Judged again, now that the request-line is whole.
                         }
-                        continue; // Judged again, now that the request-line is whole.
+                        if (outcome == HeadRead.ClientClosed)
+                        {
+                            HandOver(); // Kestrel answers what came (a 400 for a line cut short), as before.
+                        }
+                        return;
                     }
                     HandOver();
                     return;
@@ -206,20 +212,28 @@ internal sealed class LeanConnection : IDisposable
     /// version that is not one is its 505, where RFC 9112 asks for 400). A line that fills the buffer is Kestrel's
     /// (its 414: the buffer is its request-line limit).
     /// </summary>
-    private bool WaitsForRequestLine() => _end < _buffer.Length && _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n') < 0;
+    private bool WaitsForRequestLine() =>
+        _end < _buffer.Length && _end > _start && IsTokenByte(_buffer[_start]) && _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n') < 0;
+
+    /// <summary>A byte a method can start with (RFC 9110 tchar). Anything else, a TLS handshake say, is Kestrel's to refuse at once.</summary>
+    private static bool IsTokenByte(byte b) => char.IsAsciiLetterOrDigit((char)b) || "!#$%&'*+-.^_`|~".Contains((char)b);
 
     /// <summary>
-    /// Reads until the request-line is whole or the buffer full. False when the client closed, or took longer than the
-    /// header timeout, which is answered 408 as Kestrel answers a head that takes too long.
+    /// Reads until the request-line is whole or the buffer full. A client slower than the header timeout is answered 408,
+    /// as Kestrel answers a head that takes too long, and the connection closed lingering.
     /// </summary>
-    private async ValueTask<bool> ReadWholeRequestLineAsync()
+    private async ValueTask<HeadRead> ReadWholeRequestLineAsync()
     {
         var outcome = await ReadWhileAsync(static connection => connection.WaitsForRequestLine()).ConfigureAwait(false);
         if (outcome == HeadRead.TimedOut)
         {
-            await SendAsync(TimedOutAnswer(), _aborted.Token).ConfigureAwait(false); // Then closed lingering: the client may still be sending.
+            await SendAsync(TimedOutAnswer(), _aborted.Token).ConfigureAwait(false);
         }
-        return outcome == HeadRead.Whole;
+        if (outcome == HeadRead.ClientClosed)
+        {
+            _clientClosed = false; // Kestrel is to see the end, and answer what came.
+        }
+        return outcome;
     }
 
     private enum HeadRead
@@ -475,7 +489,6 @@ internal sealed class LeanConnection : IDisposable
         }
     }
 
-    /// <summary>Closes an idle connection (keep-alive timeout, or the gateway stopping).</summary>
     /// <summary>
     /// Ends an HTTP/2 connection whose client stopped reading (busy or idle: its pings and settings need answers too)
     /// once a send has waited past Kestrel's minimum data rate. True when it did. Called by the sweeper.
@@ -490,6 +503,7 @@ internal sealed class LeanConnection : IDisposable
         return true;
     }
 
+    /// <summary>Closes an idle connection (keep-alive timeout, or the gateway stopping).</summary>
     internal void CloseIdle()
     {
         if (_http2 is not null)

@@ -24,7 +24,7 @@ internal sealed class LeanFrontListener : IConnectionListener
     private static readonly long KeepAliveMilliseconds = (long)TimeSpan.FromSeconds(130).TotalMilliseconds;
 
     /// <summary>A request running longer than this has its client checked for having gone (once a second).</summary>
-    private const long CheckClientAfterMilliseconds = 1000;
+    internal const long CheckClientAfterMilliseconds = 1000;
 
     private readonly Socket _socket;
     private readonly MeshProxy _proxy;

@@ -175,8 +175,9 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
             ? await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false)
             : null;
         var dryRun = IsDryRun(context.Request) || IsDryRun(options?["dryRun"]);
-        CheckPreconditions(target, options?["preconditions"] as JsonObject);
-        var deleted = store.Delete(target.Kind, target.Namespace ?? "", target.Name!, dryRun);
+        var preconditions = options?["preconditions"] as JsonObject;
+        var deleted = store.Delete(target.Kind, target.Namespace ?? "", target.Name!, dryRun,
+            preconditions is null ? null : current => CheckPreconditions(current, preconditions));
         await HttpJson.WriteAsync(context.Response, 200, deleted.Json).ConfigureAwait(false);
     }
 
@@ -198,13 +199,8 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
     }
 
     /// <summary>DeleteOptions' preconditions: the object must still be the one with this uid, at this resourceVersion.</summary>
-    private void CheckPreconditions(ResourcePath target, JsonObject? preconditions)
+    private static void CheckPreconditions(StoredObject current, JsonObject preconditions)
     {
-        if (preconditions is null)
-        {
-            return;
-        }
-        var current = store.Get(target.Kind, target.Namespace ?? "", target.Name!) ?? throw ApiErrors.NotFound(target.Kind, target.Name!);
         var metadata = ObjectMeta.Metadata(current.ToJsonObject());
         foreach (var field in new[] { "uid", "resourceVersion" })
         {

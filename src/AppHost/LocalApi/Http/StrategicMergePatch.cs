@@ -81,7 +81,13 @@ internal static class StrategicMergePatch
                 case JsonObject nested when nested["$patch"] is JsonValue p && p.ToString() == "delete":
                     target.Remove(key);
                     break;
-                case JsonObject nested when target[key] is JsonObject existing && nested["$patch"]?.ToString() != "replace":
+                case JsonObject nested when nested["$patch"]?.ToString() != "replace":
+                    // Into the object there is, or an empty one: nulls and deletions in a new object are not stored.
+                    if (target[key] is not JsonObject existing)
+                    {
+                        existing = [];
+                        target[key] = existing;
+                    }
                     MergeObject(existing, nested, fieldPath);
                     break;
                 case JsonArray list:

@@ -111,12 +111,14 @@ internal sealed class ObjectStore : IDisposable
     }
 
     /// <summary>Deletes an object (a Namespace with everything in it) and returns its final version; a dry run only finds it.</summary>
-    public StoredObject Delete(ResourceKind kind, string ns, string name, bool dryRun = false)
+    /// <param name="precondition">Checks the object about to go, under the store's lock (throwing to refuse).</param>
+    public StoredObject Delete(ResourceKind kind, string ns, string name, bool dryRun = false, Action<StoredObject>? precondition = null)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var current = _objects[kind].GetValueOrDefault((ns, name)) ?? throw ApiErrors.NotFound(kind, name);
+            precondition?.Invoke(current);
             if (dryRun)
             {
                 return current;

@@ -45,6 +45,7 @@ internal sealed class Http2Connection
     // Streams refused since the last one admitted: a client past MaxRefusedInARow is ending the connection's use.
     private const int MaxRefusedInARow = 200;
     private int _refusedInARow;
+    private bool _settingsAcknowledged;
 
     // The last streams this side reset (refused, or ended before the client finished sending): frames the client
     // sent on them before it knew are ignored, where frames on any other closed stream are an error (RFC 9113 §5.1).
@@ -327,6 +328,7 @@ internal sealed class Http2Connection
             {
                 throw new Http2ConnectionException(Http2ErrorCode.FrameSizeError, "a SETTINGS acknowledgement with a payload");
             }
+            _settingsAcknowledged = true;
             return;
         }
         if (payload.Length % 6 != 0)
@@ -679,7 +681,8 @@ internal sealed class Http2Connection
             Decode(block, _discard);
             // Rapid reset (CVE-2023-44487) fills the table with streams it reset at once and then has every new one
             // refused, each still decoded: a client refused this often in a row is told to stop, as Kestrel does.
-            if (!_goingAway && ++_refusedInARow > MaxRefusedInARow)
+            // Not before the client has our SETTINGS: until then it may rightly open more than the streams allowed.
+            if (!_goingAway && _settingsAcknowledged && ++_refusedInARow > MaxRefusedInARow)
             {
                 throw new Http2ConnectionException(Http2ErrorCode.EnhanceYourCalm, "too many streams refused in a row");
             }
@@ -805,8 +808,10 @@ internal sealed class Http2Connection
         {
             if (!_streams.TryGetValue(streamId, out stream) && !WasResetByUsLocked(streamId))
             {
-                // Closed, or a new stream whose id is below one already used (RFC 9113 §5.1.1): its request would wait for ever.
-                throw new Http2ConnectionException(Http2ErrorCode.StreamClosed, $"HEADERS on stream {streamId}, which is closed");
+                // Closed, or a new stream whose id is below one already used (RFC 9113 §5.1.1): its request would wait for
+                // ever. A reset rather than the connection error Kestrel gives: one of this side's resets long forgotten
+                // must not take the client's other streams down with it.
+                throw new Http2StreamException(streamId, Http2ErrorCode.StreamClosed, $"HEADERS on stream {streamId}, which is closed");
             }
             if (stream is null || stream.IsReset)
             {

@@ -332,7 +332,8 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
             return waited > SendGraceMilliseconds + Volatile.Read(ref _sendWaitingLength) * 1000L / MinBytesPerSecond;
         }
         var moved = progress - Volatile.Read(ref _sendWaitingFrom);
-        return moved * 1000L < MinBytesPerSecond * waited;
+        // A send that finished (and another began) while this looked would pair one's start with the other's progress.
+        return Volatile.Read(ref _sendWaitingSince) == since && moved * 1000L < MinBytesPerSecond * waited;
     }
 
     /// <summary>No more frames: what waits is dropped, and the spare buffer goes back to the pool (the one being appended to is left to the collector, since a late appender may still write to it).</summary>
