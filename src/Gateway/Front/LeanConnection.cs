@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Mesh.Gateway.Forwarding.Http1;
 using Mesh.Gateway.Proxy;
 using Mesh.Gateway.Sockets;
 
@@ -199,12 +200,17 @@ internal sealed class LeanConnection : IDisposable
     public void Dispose() => _aborted.Dispose();
 
     /// <summary>The 400 to a request-line whose version is not one, and the connection's end.</summary>
-    private static byte[] BadVersionAnswer()
-    {
-        const string Body = "malformed request-line: the version is not HTTP/digit.digit\n";
-        return [.. "HTTP/1.1 400 Bad Request\r\n"u8, .. DateHeader.Line, .. System.Text.Encoding.ASCII.GetBytes(
-            $"Content-Type: text/plain\r\nContent-Length: {Body.Length}\r\nConnection: close\r\n\r\n{Body}")];
-    }
+    private static byte[] BadVersionAnswer() =>
+        ClosingAnswer("400 Bad Request", "malformed request-line: the version is not HTTP/digit.digit\n");
+
+    /// <summary>The 408 to a request-line slower than the header timeout, and the connection's end.</summary>
+    private static byte[] TimedOutAnswer() =>
+        ClosingAnswer("408 Request Timeout", "the request head did not arrive within the header timeout\n");
+
+    /// <summary>An answer the front gives itself, in plain text, that ends the connection.</summary>
+    private static byte[] ClosingAnswer(string status, string body) =>
+        [.. System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\n"), .. DateHeader.Line, .. System.Text.Encoding.ASCII.GetBytes(
+            $"Content-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}")];
 
     /// <summary>
     /// The request-line has not all come (no line end yet) and there is room for more of it: the front reads on
@@ -213,10 +219,8 @@ internal sealed class LeanConnection : IDisposable
     /// (its 414: the buffer is its request-line limit).
     /// </summary>
     private bool WaitsForRequestLine() =>
-        _end < _buffer.Length && _end > _start && IsTokenByte(_buffer[_start]) && _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n') < 0;
-
-    /// <summary>A byte a method can start with (RFC 9110 tchar). Anything else, a TLS handshake say, is Kestrel's to refuse at once.</summary>
-    private static bool IsTokenByte(byte b) => char.IsAsciiLetterOrDigit((char)b) || "!#$%&'*+-.^_`|~".Contains((char)b);
+        _end < _buffer.Length && _end > _start && FieldSyntax.IsToken(_buffer.AsSpan(_start, 1)) // A method's first byte: else (a TLS handshake, say) Kestrel's to refuse at once.
+        && _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n') < 0;
 
     /// <summary>
     /// Reads until the request-line is whole or the buffer full. A client slower than the header timeout is answered 408,
@@ -246,7 +250,7 @@ internal sealed class LeanConnection : IDisposable
     /// <summary>Receives for as long as <paramref name="wantsMore"/> says, within the header timeout.</summary>
     private async ValueTask<HeadRead> ReadWhileAsync(Func<LeanConnection, bool> wantsMore)
     {
-        using var deadline = new CancellationTokenSource(_listener.PrefaceTimeout);
+        using var deadline = new CancellationTokenSource(_listener.HeadTimeout);
         while (wantsMore(this))
         {
             int read;
@@ -266,14 +270,6 @@ internal sealed class LeanConnection : IDisposable
             _end += read;
         }
         return HeadRead.Whole;
-    }
-
-    /// <summary>The 408 to a request-line slower than the header timeout, and the connection's end.</summary>
-    private static byte[] TimedOutAnswer()
-    {
-        const string Body = "the request head did not arrive within the header timeout\n";
-        return [.. "HTTP/1.1 408 Request Timeout\r\n"u8, .. DateHeader.Line, .. System.Text.Encoding.ASCII.GetBytes(
-            $"Content-Type: text/plain\r\nContent-Length: {Body.Length}\r\nConnection: close\r\n\r\n{Body}")];
     }
 
     /// <summary>The connection opens with the whole h2c preface, and the front serves HTTP/2: it does.</summary>

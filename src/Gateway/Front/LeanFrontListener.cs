@@ -43,11 +43,11 @@ internal sealed class LeanFrontListener : IConnectionListener
     private readonly Counter _servedLean;
     private readonly Counter _handedOverCount;
 
-    private LeanFrontListener(Socket socket, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, (bool Serve, int MaxStreams, TimeSpan PrefaceTimeout) http2, ILogger logger, MemoryPool<byte> memoryPool)
+    private LeanFrontListener(Socket socket, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, (bool Serve, int MaxStreams, TimeSpan HeadTimeout) http2, ILogger logger, MemoryPool<byte> memoryPool)
     {
         ServesHttp2 = http2.Serve;
         MaxStreamsPerConnection = http2.MaxStreams;
-        PrefaceTimeout = http2.PrefaceTimeout;
+        HeadTimeout = http2.HeadTimeout;
         _servedLean = metrics.FrontConnections.WithLabels(new LabelValues("lean"));
         _handedOverCount = metrics.FrontConnections.WithLabels(new LabelValues("kestrel"));
         _memoryPool = memoryPool;
@@ -68,7 +68,7 @@ internal sealed class LeanFrontListener : IConnectionListener
         }
     }
 
-    public static LeanFrontListener Bind(LeanFrontEndPoint endpoint, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, (bool Serve, int MaxStreams, TimeSpan PrefaceTimeout) http2, ILogger logger, MemoryPool<byte> memoryPool)
+    public static LeanFrontListener Bind(LeanFrontEndPoint endpoint, MeshProxy proxy, GatewayMetrics metrics, long maxConnections, (bool Serve, int MaxStreams, TimeSpan HeadTimeout) http2, ILogger logger, MemoryPool<byte> memoryPool)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -99,8 +99,8 @@ internal sealed class LeanFrontListener : IConnectionListener
     /// <summary>h2c connections are served here (Front/Http2) rather than handed to Kestrel.</summary>
     public bool ServesHttp2 { get; }
 
-    /// <summary>How long a client may take to send the whole h2c preface once it has begun (the header timeout).</summary>
-    public TimeSpan PrefaceTimeout { get; }
+    /// <summary>How long a client may take, once it has begun, to send a whole h2c preface or request-line (the header timeout).</summary>
+    public TimeSpan HeadTimeout { get; }
 
     /// <summary>Concurrent streams an HTTP/2 client may open.</summary>
     public int MaxStreamsPerConnection { get; }

@@ -63,8 +63,8 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
         return frame[Http2Limits.FrameHeaderLength..];
     }
 
-    // The client's SETTINGS_HEADER_TABLE_SIZE changed since the last header block: the next one starts with a size update.
-    private uint? _tableSizeUpdate;
+    // The client's SETTINGS_HEADER_TABLE_SIZE shrank since the last header block: the next one starts with a size update.
+    private bool _tableSizeUpdatePending;
 
     // The client's SETTINGS_HEADER_TABLE_SIZE as last announced (4096 until it says otherwise).
     private uint _decoderTableSize = 4096;
@@ -78,7 +78,7 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
     {
         if (size < _decoderTableSize)
         {
-            _tableSizeUpdate = 0;
+            _tableSizeUpdatePending = true;
         }
         _decoderTableSize = size;
     }
@@ -86,9 +86,9 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
     /// <summary>A header block as one HEADERS frame and as many CONTINUATION frames as the client's frame size needs. Under <see cref="Sync"/>.</summary>
     public void AppendHeaderBlock(int streamId, ReadOnlySpan<byte> block, bool endStream)
     {
-        if (_tableSizeUpdate is not null)
+        if (_tableSizeUpdatePending)
         {
-            _tableSizeUpdate = null;
+            _tableSizeUpdatePending = false;
             var updated = new byte[block.Length + 1];
             updated[0] = 0x20; // Dynamic table size update (§6.3) to 0: 001 and a 5-bit integer.
             block.CopyTo(updated.AsSpan(1));
