@@ -174,40 +174,23 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
         var options = context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0
             ? await HttpJson.ReadObjectAsync(context.Request).ConfigureAwait(false)
             : null;
-        var dryRun = IsDryRun(context.Request) || IsDryRun(options?["dryRun"]);
+        var dryRun = IsDryRun(context.Request) || IsDryRun((options?["dryRun"] as JsonArray)?.Select(value => value?.ToString()) ?? []);
         var preconditions = options?["preconditions"] as JsonObject;
         var deleted = store.Delete(target.Kind, target.Namespace ?? "", target.Name!, dryRun,
             preconditions is null ? null : current => CheckPreconditions(current, preconditions));
         await HttpJson.WriteAsync(context.Response, 200, deleted.Json).ConfigureAwait(false);
     }
 
-    /// <summary>DeleteOptions' dryRun: a list whose one allowed value is "All".</summary>
-    private static bool IsDryRun(JsonNode? dryRun)
-    {
-        if (dryRun is not JsonArray values || values.Count == 0)
-        {
-            return false;
-        }
-        foreach (var value in values)
-        {
-            if (value?.ToString() != "All")
-            {
-                throw ApiErrors.BadRequest($"Invalid dry run value: \"{value}\": supported values: \"All\"");
-            }
-        }
-        return true;
-    }
-
     /// <summary>DeleteOptions' preconditions: the object must still be the one with this uid, at this resourceVersion.</summary>
     private static void CheckPreconditions(StoredObject current, JsonObject preconditions)
     {
         var metadata = ObjectMeta.Metadata(current.ToJsonObject());
-        foreach (var field in new[] { "uid", "resourceVersion" })
+        foreach (var (field, name) in new[] { ("uid", "UID"), ("resourceVersion", "ResourceVersion") })
         {
             if (ObjectMeta.String(preconditions[field]) is { } wanted && wanted != ObjectMeta.String(metadata[field]))
             {
                 throw new LocalApiException(409, "Conflict",
-                    $"Precondition failed: {(field == "uid" ? "UID" : "ResourceVersion")} in precondition: {wanted}, {(field == "uid" ? "UID" : "ResourceVersion")} in object meta: {ObjectMeta.String(metadata[field])}");
+                    $"Precondition failed: {name} in precondition: {wanted}, {name} in object meta: {ObjectMeta.String(metadata[field])}");
             }
         }
     }
@@ -219,23 +202,23 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
 
     /// <summary>
     /// <c>?dryRun=All</c>: the write is checked and admitted as for real, and nothing is stored (kubectl diff and
-    /// <c>--dry-run=server</c> send it, without asking first whether the server honours it). "All" is the one value.
+    /// <c>--dry-run=server</c> send it, without asking first whether the server honours it).
     /// </summary>
-    private static bool IsDryRun(HttpRequest request)
+    private static bool IsDryRun(HttpRequest request) => IsDryRun(request.Query["dryRun"]);
+
+    /// <summary>A dryRun list, from the query or a DeleteOptions body: "All" is the one value; none, no dry run.</summary>
+    private static bool IsDryRun(IEnumerable<string?> values)
     {
-        var values = request.Query["dryRun"];
-        if (values.Count == 0)
-        {
-            return false;
-        }
+        var any = false;
         foreach (var value in values)
         {
             if (value != "All")
             {
                 throw ApiErrors.BadRequest($"Invalid dry run value: \"{value}\": supported values: \"All\"");
             }
+            any = true;
         }
-        return true;
+        return any;
     }
 
     /// <summary>

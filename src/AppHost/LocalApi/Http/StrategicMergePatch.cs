@@ -72,16 +72,16 @@ internal static class StrategicMergePatch
                 }
                 continue;
             }
-            var fieldPath = path.Length == 0 ? key : $"{path}.{key}";
+            var fieldPath = Child(path, key);
             switch (value)
             {
                 case null:
                     target.Remove(key);
                     break;
-                case JsonObject nested when nested["$patch"] is JsonValue p && p.ToString() == "delete":
+                case JsonObject nested when Directive(nested) == "delete":
                     target.Remove(key);
                     break;
-                case JsonObject nested when nested["$patch"]?.ToString() != "replace":
+                case JsonObject nested when Directive(nested) != "replace":
                     // Into the object there is, or an empty one: nulls and deletions in a new object are not stored.
                     if (target[key] is not JsonObject existing)
                     {
@@ -108,7 +108,7 @@ internal static class StrategicMergePatch
         {
             if (target[field] is JsonArray list)
             {
-                Order(list, order, MergeKeys.GetValueOrDefault(path.Length == 0 ? field : $"{path}.{field}"));
+                Order(list, order, MergeKeys.GetValueOrDefault(Child(path, field)));
             }
         }
         if (retainKeys is not null)
@@ -122,9 +122,9 @@ internal static class StrategicMergePatch
 
     private static void MergeList(JsonArray existing, JsonArray patch, string path, JsonObject owner, string field)
     {
-        if (patch.Any(item => item is JsonObject obj && obj.Count == 1 && obj["$patch"]?.ToString() == "replace"))
+        if (patch.Any(item => item is JsonObject { Count: 1 } && Directive(item) == "replace"))
         {
-            owner[field] = WithoutDirectives(new JsonArray([.. patch.Where(item => !(item is JsonObject obj && obj["$patch"] is not null)).Select(i => i?.DeepClone())]));
+            owner[field] = new JsonArray([.. patch.Where(item => Directive(item) is null).Select(WithoutDirectives)]);
             return;
         }
         if (MergedValueLists.Contains(path))
@@ -144,7 +144,7 @@ internal static class StrategicMergePatch
         {
             var key = item[mergeKey];
             var match = existing.OfType<JsonObject>().FirstOrDefault(e => JsonNode.DeepEquals(e[mergeKey], key));
-            if (item["$patch"]?.ToString() == "delete")
+            if (Directive(item) == "delete")
             {
                 RemoveWhere(existing, e => e is JsonObject obj && JsonNode.DeepEquals(obj[mergeKey], key));
             }
@@ -158,6 +158,12 @@ internal static class StrategicMergePatch
             }
         }
     }
+
+    /// <summary>The path of a field below <paramref name="path"/>, as <see cref="MergeKeys"/> names it.</summary>
+    private static string Child(string path, string field) => path.Length == 0 ? field : $"{path}.{field}";
+
+    /// <summary>An element's or object's <c>$patch</c> directive (replace, delete, merge), or null.</summary>
+    private static string? Directive(JsonNode? node) => (node as JsonObject)?["$patch"]?.ToString();
 
     /// <summary>$setElementOrder: the listed elements first, in that order; any others after them, as they were.</summary>
     private static void Order(JsonArray list, JsonArray order, string? mergeKey)
