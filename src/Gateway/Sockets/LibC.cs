@@ -2,7 +2,18 @@ using System.Runtime.InteropServices;
 
 namespace Mesh.Gateway.Sockets;
 
-/// <summary>The Linux calls the event loops make themselves: epoll, eventfd, and the socket calls on a ready descriptor.</summary>
+/// <summary>
+/// The Linux calls the event loops make themselves: epoll, eventfd, and the socket calls on a ready descriptor.
+/// </summary>
+/// <remarks>
+/// The calls made per request (recv, send, epoll_ctl, and read/write on the non-blocking eventfd) never block,
+/// so they skip the GC transition: its stub, and the thread lookups it makes in libcoreclr, were about 5% of
+/// the gateway's CPU over h2c (docs/performance.md). They also skip SetLastError's save and restore; a caller
+/// reads errno with <see cref="Marshal.GetLastSystemError"/> at once, only after a call failed. A GC poll may
+/// run between the two, and waits for a GC the way every return from a P/Invoke does, keeping the thread's
+/// last error (errno, on Linux) as it found it. Calls that may wait (epoll_wait, close, connect) keep the
+/// transition, so that a GC never waits for them.
+/// </remarks>
 internal static unsafe partial class LibC
 {
     public const int EpollCloexec = 0x80000;
@@ -41,7 +52,8 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int EpollCreate(int flags);
 
-    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "epoll_ctl")]
+    [SuppressGCTransition]
     public static partial int EpollCtl(int epfd, int op, int fd, byte* ev);
 
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
@@ -50,19 +62,23 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
     public static partial int EventFd(uint initval, int flags);
 
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "read")]
+    [SuppressGCTransition]
     public static partial nint Read(int fd, byte* buffer, nint count);
 
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "write")]
+    [SuppressGCTransition]
     public static partial nint Write(int fd, byte* buffer, nint count);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
-    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "recv")]
+    [SuppressGCTransition]
     public static partial nint Recv(int fd, byte* buffer, nint length, int flags);
 
-    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "send")]
+    [SuppressGCTransition]
     public static partial nint Send(int fd, byte* buffer, nint length, int flags);
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
@@ -74,6 +90,6 @@ internal static unsafe partial class LibC
         var ev = stackalloc byte[16];
         *(uint*)ev = events;
         *(ulong*)(ev + EpollEventDataOffset) = data;
-        return EpollCtl(epfd, op, fd, ev) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        return EpollCtl(epfd, op, fd, ev) == 0 ? 0 : Marshal.GetLastSystemError();
     }
 }

@@ -376,7 +376,7 @@ internal sealed class PolledSocket : IDisposable
             {
                 count = receive ? LibC.Recv(_fd, bytes, span.Length, receiveFlags) : LibC.Send(_fd, bytes, span.Length, LibC.MsgNoSignal);
             }
-            return count >= 0 ? ((int)count, 0) : (-1, Marshal.GetLastPInvokeError());
+            return count >= 0 ? ((int)count, 0) : (-1, Marshal.GetLastSystemError());
         }
         catch (ObjectDisposedException)
         {
