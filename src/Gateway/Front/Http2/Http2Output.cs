@@ -21,11 +21,16 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
     private const long SendGraceMilliseconds = 5000;
     private const long MinBytesPerSecond = 240;
 
-    // When the send in progress began waiting on the client (0: none waits), its size, and how much of it had gone
-    // then: read by the sweeper.
+    // When the send in progress began waiting on the client (0: none waits) and its size: read by the sweeper.
     private long _sendWaitingSince;
     private int _sendWaitingLength;
-    private int _sendWaitingFrom;
+
+    // The sweeper's own notes on the waiting send it last looked at: which one (its start), and how far it had
+    // gone then. Its progress counts from that first look: a send's first bytes may go only after it is
+    // marked waiting (at the end of the event loop's batch, with its ring), and must not count as moved while waiting.
+    private long _watchedSince;
+    private long _watchedAt;
+    private int _watchedFrom;
 
     private byte[] _pending = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _pendingLength;
@@ -278,7 +283,6 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
                 if (!sending.IsCompleted)
                 {
                     Volatile.Write(ref _sendWaitingLength, length);
-                    Volatile.Write(ref _sendWaitingFrom, socket.SendProgress ?? 0);
                     Volatile.Write(ref _sendWaitingSince, Math.Max(1, Environment.TickCount64));
                 }
                 await sending.ConfigureAwait(false);
@@ -321,7 +325,7 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
     public bool IsStalled(long now)
     {
         var since = Volatile.Read(ref _sendWaitingSince);
-        if (since == 0 || now - since <= SendGraceMilliseconds)
+        if (since == 0)
         {
             return false;
         }
@@ -331,9 +335,17 @@ internal sealed class Http2Output(PolledSocket socket, Action<Exception> failed)
             // Progress unseen: the whole send is allowed its time at the minimum rate, as Kestrel times each write.
             return waited > SendGraceMilliseconds + Volatile.Read(ref _sendWaitingLength) * 1000L / MinBytesPerSecond;
         }
-        var moved = progress - Volatile.Read(ref _sendWaitingFrom);
         // A send that finished (and another began) while this looked would pair one's start with the other's progress.
-        return Volatile.Read(ref _sendWaitingSince) == since && moved * 1000L < MinBytesPerSecond * waited;
+        if (Volatile.Read(ref _sendWaitingSince) != since)
+        {
+            return false;
+        }
+        if (_watchedSince != since)
+        {
+            (_watchedSince, _watchedAt, _watchedFrom) = (since, now, progress); // First look at this send: its rate is measured from here.
+            return false;
+        }
+        return waited > SendGraceMilliseconds && (progress - _watchedFrom) * 1000L < MinBytesPerSecond * (now - _watchedAt);
     }
 
     /// <summary>No more frames: what waits is dropped, and the spare buffer goes back to the pool (the one being appended to is left to the collector, since a late appender may still write to it).</summary>
