@@ -52,6 +52,9 @@ internal sealed unsafe class EventLoop
     /// <summary>The loop whose thread this is, or null off the loops.</summary>
     public static EventLoop? Current => t_current;
 
+    /// <summary>Where this loop's sends go to be made together at each batch's end; null where there is no io_uring.</summary>
+    public SendRing? Ring { get; private set; }
+
     /// <summary>Watches <paramref name="fd"/> for both directions, edge-triggered; events go to <paramref name="handle"/>'s target.</summary>
     public int Add(int fd, GCHandle handle) =>
         LibC.Control(_epoll, LibC.EpollCtlAdd, fd,
@@ -95,6 +98,7 @@ internal sealed unsafe class EventLoop
     private void Run()
     {
         t_current = this;
+        Ring = SendRing.TryCreate(); // Made here: the ring is only ever entered from this thread.
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LibC.EpollEventSize));
         while (true)
         {
@@ -171,23 +175,29 @@ internal sealed unsafe class EventLoop
     private void RunEndOfBatch()
     {
         // Work run here may queue more for this same batch's end (a flush that completes a send whose
-        // continuation writes again): index rather than enumerate.
-        for (var i = 0; i < _atEnd.Count; i++)
+        // continuation writes again): index rather than enumerate. The ring's sends go last, after every
+        // answer of the batch is written, and what their continuations queue runs before the next wait.
+        var i = 0;
+        do
         {
-            try
+            for (; i < _atEnd.Count; i++)
             {
-                _atEnd[i].EndOfBatch();
-            }
-            catch (Exception e)
-            {
-                Unhandled(e);
+                try
+                {
+                    _atEnd[i].EndOfBatch();
+                }
+                catch (Exception e)
+                {
+                    Unhandled(e);
+                }
             }
         }
+        while (Ring is { } ring && ring.Flush());
         _atEnd.Clear();
     }
 
     /// <summary>Continuations run here catch their own faults; anything else must not end the loop every socket on it needs.</summary>
-    private static void Unhandled(Exception e) => Console.Error.WriteLine($"event loop: unhandled {e}");
+    internal static void Unhandled(Exception e) => Console.Error.WriteLine($"event loop: unhandled {e}");
 }
 
 /// <summary>Work that waits for the end of an event loop's batch.</summary>

@@ -81,6 +81,32 @@ internal static unsafe partial class LibC
     [SuppressGCTransition]
     public static partial nint Send(int fd, byte* buffer, nint length, int flags);
 
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, long a, long b, long c, long d, long e);
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(byte* address, nuint length);
+
+    /// <summary>io_uring_setup(2): glibc has no wrapper for it.</summary>
+    public static long IoUringSetup(uint entries, byte* parameters) => Syscall(425, entries, (long)parameters, 0, 0, 0);
+
+    /// <summary>io_uring_enter(2) without a signal mask: the count submitted, or -1 with errno.</summary>
+    public static int IoUringEnter(int fd, uint toSubmit, uint minComplete, uint flags) =>
+        (int)Syscall(426, fd, toSubmit, minComplete, flags, 0);
+
+    /// <summary>Maps <paramref name="length"/> bytes of <paramref name="fd"/> shared, read-write and populated; null on failure.</summary>
+    public static byte* MapShared(nuint length, int fd, long offset)
+    {
+        const int ReadWrite = 0x1 | 0x2, Shared = 0x01, Populate = 0x8000;
+        var address = Mmap(0, length, ReadWrite, Shared | Populate, fd, offset);
+        return address == -1 ? null : (byte*)address;
+    }
+
+    public static void Unmap(byte* address, nuint length) => Munmap(address, length);
+
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, byte* address, int addressLength);
 

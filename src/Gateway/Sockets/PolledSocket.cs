@@ -16,6 +16,7 @@ internal sealed class PolledSocket : IDisposable
     private const int Ready = 0;
     private const int Parked = -1;
     private const int Failed = -2;
+    private const int Queued = -3;
 
     private static readonly Action<object?, CancellationToken> CancelReceive = static (s, token) => ((PolledSocket)s!).Cancel(((PolledSocket)s!)._receive, token);
     private static readonly Action<object?, CancellationToken> CancelSend = static (s, token) => ((PolledSocket)s!).Cancel(((PolledSocket)s!)._send, token);
@@ -43,6 +44,9 @@ internal sealed class PolledSocket : IDisposable
     // EAGAIN proves the socket drained.
     private bool _urgentSeen;
     private bool _disposed;
+
+    // The count of write reports when the send went to the loop's ring, for its EAGAIN to be judged by.
+    private int _queuedSeen;
 
     private PolledSocket(Socket socket, EventLoop? loop, bool writable)
     {
@@ -126,6 +130,12 @@ internal sealed class PolledSocket : IDisposable
     /// </summary>
     public int? SendProgress => _loop is null ? null : _send.Sent;
 
+    /// <summary>The descriptor, for the loop's <see cref="SendRing"/>.</summary>
+    internal int Descriptor => _fd;
+
+    /// <summary>What the send queued on the loop's ring has left to write.</summary>
+    internal ReadOnlyMemory<byte> QueuedSend => _send.Data;
+
     /// <summary>
     /// Whether the peer has closed its side (or the connection failed) with nothing it sent left unread. One
     /// peek answers both at the same instant: asked as readable-then-nothing-available, a read by the loop
@@ -183,6 +193,38 @@ internal sealed class PolledSocket : IDisposable
         return result >= 0 ? new ValueTask<int>(result)
             : result == Failed ? ValueTask.FromException<int>(error!)
             : Wait(op, task, version, CancelSend, ct);
+    }
+
+    /// <summary>
+    /// The loop's ring made the send queued on it: the count written, a negated errno, or
+    /// <see cref="SendRing.NotSent"/>. Goes on as a send() with that result would have.
+    /// </summary>
+    internal void OnRingSent(int result)
+    {
+        var op = _send;
+        op.Queued = false;
+        if (result >= 0)
+        {
+            op.Sent += result;
+            op.Data = op.Data[result..];
+        }
+        else if (result == -LibC.EAGAIN)
+        {
+            lock (_sync)
+            {
+                if (_writeReports == _queuedSeen)
+                {
+                    _writable = false;
+                }
+            }
+        }
+        else if (result != SendRing.NotSent && result != -LibC.EINTR && !Volatile.Read(ref _disposed))
+        {
+            Finish(op, Failed, SocketErrors.From(-result));
+            return;
+        }
+        var next = TrySend(op, resumed: true, out var error); // Disposed meanwhile: fails as aborted.
+        Finish(op, next, error);
     }
 
     /// <summary>The loop reports readiness: a waiting receive or send is tried again, here on the loop's thread.</summary>
@@ -325,7 +367,10 @@ internal sealed class PolledSocket : IDisposable
         }
     }
 
-    /// <summary>All of the operation's data sent (its length), <see cref="Parked"/>, or <see cref="Failed"/>.</summary>
+    /// <summary>
+    /// All of the operation's data sent (its length), <see cref="Parked"/>, <see cref="Failed"/>, or
+    /// <see cref="Queued"/>: on its loop's thread, the send goes to the loop's ring for the batch's end.
+    /// </summary>
     private int TrySend(SocketOperation op, bool resumed, out Exception? error)
     {
         while (true)
@@ -338,6 +383,12 @@ internal sealed class PolledSocket : IDisposable
             if (op.Data.IsEmpty)
             {
                 return op.Sent; // All written, or a connect that waited for writable.
+            }
+            if (EventLoop.Current == _loop && _loop!.Ring is { } ring && ring.TryQueue(this))
+            {
+                _queuedSeen = seen;
+                op.Queued = true;
+                return Queued;
             }
             var (count, errno) = Call(op.Data.Span, receive: false);
             if (count >= 0)
@@ -399,7 +450,7 @@ internal sealed class PolledSocket : IDisposable
             var registration = ct.UnsafeRegister(cancel, this);
             lock (_sync)
             {
-                if (op.IsWaiting && op.Version == version)
+                if ((op.IsWaiting || op.Queued) && op.Version == version)
                 {
                     op.Registration = registration;
                     registration = default;
@@ -427,6 +478,10 @@ internal sealed class PolledSocket : IDisposable
     /// <summary>Completes an operation taken off waiting, unless the retry left it waiting again.</summary>
     private void Finish(SocketOperation op, int result, Exception? error)
     {
+        if (result == Queued)
+        {
+            return; // On the ring: finished when the ring has made it.
+        }
         if (result == Parked)
         {
             // A cancellation that came while it was off waiting found nothing to cancel: honour it now.

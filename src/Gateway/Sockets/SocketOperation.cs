@@ -25,6 +25,9 @@ internal sealed class SocketOperation : IValueTaskSource<int>
 
     public bool IsWaiting { get; private set; }
 
+    /// <summary>A send handed to its loop's <see cref="SendRing"/>, not yet made: it is not waiting, and nothing may cancel it.</summary>
+    public bool Queued { get; set; }
+
     public short Version => _core.Version;
 
     /// <summary>Starts a call: the awaitable it returns if it has to wait.</summary>

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Sockets;
+using Mesh.Gateway.Sockets;
+
+namespace Mesh.Gateway.Tests.Sockets;
+
+/// <summary>
+/// Sends made on an event loop's thread, which go to the loop's io_uring at the end of its batch, over real
+/// loopback connections: they must mean what send() meant, whole, in order, waiting on a full socket,
+/// cancellable, and failing as .NET's sockets fail.
+/// </summary>
+public sealed class SendRingTests : IAsyncLifetime
+{
+    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private Socket _peer = null!;
+    private PolledSocket _socket = null!;
+
+    public async Task InitializeAsync()
+    {
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen();
+        var accepting = _listener.AcceptAsync();
+        _socket = await PolledSocket.ConnectAsync((IPEndPoint)_listener.LocalEndPoint!, CancellationToken.None);
+        _peer = await accepting;
+        Assert.NotNull(await OnLoop(() => Task.FromResult(_socket.Loop!.Ring))); // io_uring is there on the machines these tests run on.
+    }
+
+    public Task DisposeAsync()
+    {
+        _socket.Dispose();
+        _peer.Dispose();
+        _listener.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_send_made_on_the_loop_waits_for_the_batch_end_then_arrives()
+    {
+        var synchronous = true;
+        var sending = await OnLoop(() =>
+        {
+            var send = _socket.SendAsync("hello"u8.ToArray());
+            synchronous = send.IsCompleted;
+            return Task.FromResult(send.AsTask());
+        });
+
+        Assert.False(synchronous); // Queued on the ring: a send() would have finished in the call.
+        Assert.Equal(5, await sending.WaitAsync(TimeSpan.FromSeconds(10)));
+        var buffer = new byte[16];
+        var read = await _peer.ReceiveAsync(buffer);
+        Assert.Equal("hello", System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+    }
+
+    [Fact]
+    public async Task A_send_larger_than_the_kernel_buffers_goes_in_parts_and_arrives_whole()
+    {
+        var data = new byte[8 * 1024 * 1024];
+        new Random(11).NextBytes(data);
+        var sending = await OnLoop(() => Task.FromResult(_socket.SendAsync(data).AsTask()));
+        await Task.Delay(100);
+        Assert.False(sending.IsCompleted); // Nobody reads yet: after the ring's EAGAIN it waits for writable.
+
+        var received = new byte[data.Length];
+        var total = 0;
+        while (total < data.Length)
+        {
+            total += await _peer.ReceiveAsync(received.AsMemory(total));
+        }
+        Assert.Equal(data.Length, await sending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(data, received);
+    }
+
+    [Fact]
+    public async Task Sends_one_after_another_on_the_loop_keep_their_order()
+    {
+        var done = await OnLoop(() => Task.FromResult(SendEachByte()));
+
+        Assert.True(await done.WaitAsync(TimeSpan.FromSeconds(10)));
+        var received = new List<byte>();
+        var buffer = new byte[256];
+        while (received.Count < 200)
+        {
+            var read = await _peer.ReceiveAsync(buffer);
+            received.AddRange(buffer.AsSpan(0, read).ToArray());
+        }
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => (byte)i), received);
+    }
+
+    [Fact]
+    public async Task A_send_still_queued_when_its_socket_is_disposed_ends_aborted_and_sends_nothing()
+    {
+        var sending = await OnLoop(() =>
+        {
+            var send = _socket.SendAsync("never"u8.ToArray()).AsTask();
+            _socket.Dispose(); // Before the batch ends: the ring finds the socket closed.
+            return Task.FromResult(send);
+        });
+
+        var error = await Assert.ThrowsAsync<SocketException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(SocketError.OperationAborted, error.SocketErrorCode);
+        Assert.Equal(0, await _peer.ReceiveAsync(new byte[16])); // The close, and nothing before it.
+    }
+
+    [Fact]
+    public async Task A_send_to_a_peer_that_reset_fails_as_a_socket_error()
+    {
+        _peer.LingerState = new LingerOption(true, 0);
+        _peer.Close(); // A reset.
+        await Task.Delay(100);
+
+        var sending = await OnLoop(() => Task.FromResult(_socket.SendAsync(new byte[1024]).AsTask()));
+
+        var error = await Assert.ThrowsAsync<SocketException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains(error.SocketErrorCode, new[] { SocketError.ConnectionReset, SocketError.Shutdown, SocketError.ConnectionAborted });
+    }
+
+    [Fact]
+    public async Task A_send_that_waits_on_a_full_socket_after_the_ring_can_still_be_cancelled()
+    {
+        using var cancel = new CancellationTokenSource();
+        var sending = await OnLoop(() => Task.FromResult(_socket.SendAsync(new byte[8 * 1024 * 1024], cancel.Token).AsTask()));
+        await Task.Delay(100);
+        Assert.False(sending.IsCompleted);
+
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private async Task<bool> SendEachByte()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            await _socket.SendAsync(new[] { (byte)i }); // Each waits for a batch end; the next is queued from its continuation.
+        }
+        return true;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the socket's event loop thread, where sends go to its ring.</summary>
+    private async Task<T> OnLoop<T>(Func<Task<T>> work)
+    {
+        var started = new TaskCompletionSource<Task<T>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _socket.Loop!.Post(_ => started.SetResult(work()), null);
+        return await await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
