@@ -10,24 +10,19 @@ namespace Mesh.Gateway.Tests.Sockets;
 /// </summary>
 public sealed class PolledSocketTests : IAsyncLifetime
 {
-    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private LoopbackPair _pair = null!;
     private Socket _peer = null!;
     private PolledSocket _socket = null!;
 
     public async Task InitializeAsync()
     {
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen();
-        var accepting = _listener.AcceptAsync();
-        _socket = await PolledSocket.ConnectAsync((IPEndPoint)_listener.LocalEndPoint!, CancellationToken.None);
-        _peer = await accepting;
+        _pair = await LoopbackPair.ConnectAsync();
+        (_socket, _peer) = (_pair.Socket, _pair.Peer);
     }
 
     public Task DisposeAsync()
     {
-        _socket.Dispose();
-        _peer.Dispose();
-        _listener.Dispose();
+        _pair.Dispose();
         return Task.CompletedTask;
     }
 

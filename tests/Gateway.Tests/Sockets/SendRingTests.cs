@@ -11,25 +11,20 @@ namespace Mesh.Gateway.Tests.Sockets;
 /// </summary>
 public sealed class SendRingTests : IAsyncLifetime
 {
-    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private LoopbackPair _pair = null!;
     private Socket _peer = null!;
     private PolledSocket _socket = null!;
 
     public async Task InitializeAsync()
     {
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen();
-        var accepting = _listener.AcceptAsync();
-        _socket = await PolledSocket.ConnectAsync((IPEndPoint)_listener.LocalEndPoint!, CancellationToken.None);
-        _peer = await accepting;
+        _pair = await LoopbackPair.ConnectAsync();
+        (_socket, _peer) = (_pair.Socket, _pair.Peer);
         Assert.NotNull(await OnLoop(() => Task.FromResult(_socket.Loop!.Ring))); // io_uring is there on the machines these tests run on.
     }
 
     public Task DisposeAsync()
     {
-        _socket.Dispose();
-        _peer.Dispose();
-        _listener.Dispose();
+        _pair.Dispose();
         return Task.CompletedTask;
     }
 
