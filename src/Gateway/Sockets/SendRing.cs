@@ -137,17 +137,23 @@ internal sealed unsafe class SendRing : IDisposable
         _queued.CopyTo(0, _batch, 0, count);
         _queued.RemoveRange(0, count);
         var submitted = Submit(count);
+        // Every completion is in: the kernel is done with the batch's buffers and descriptors. Let go of them
+        // all before telling anyone, since what one socket's continuation does may dispose another of the
+        // batch, and a socket's Dispose waits for every reference to its handle to go.
         for (var i = 0; i < count; i++)
         {
-            var socket = _batch[i];
-            _batch[i] = null!;
             _pins[i].Dispose();
             _pins[i] = default;
             if (_referenced[i])
             {
                 _referenced[i] = false;
-                socket.Socket.SafeHandle.DangerousRelease();
+                _batch[i].Socket.SafeHandle.DangerousRelease();
             }
+        }
+        for (var i = 0; i < count; i++)
+        {
+            var socket = _batch[i];
+            _batch[i] = null!;
             try
             {
                 socket.OnRingSent(submitted ? _results[i] : NotSent);

@@ -122,6 +122,31 @@ public sealed class SendRingTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task A_continuation_that_disposes_another_socket_of_the_same_batch_does_not_hang_the_loop()
+    {
+        using var other = await OnLoop(LoopbackPair.ConnectAsync); // Connected from the loop: it joins the same one.
+        Assert.Same(_socket.Loop, other.Socket.Loop);
+
+        var (disposed, second) = await OnLoop(() =>
+        {
+            var first = _socket.SendAsync("first"u8.ToArray());
+            var second = other.Socket.SendAsync("second"u8.ToArray()).AsTask(); // Same batch, after the first.
+            return Task.FromResult((DisposeAfter(first, other.Socket), second));
+        });
+
+        // Before, the ring still held the second socket's handle while the first's continuation ran, and
+        // Dispose waits for every hold on a handle: the loop spun there for ever.
+        await disposed.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAny(second).WaitAsync(TimeSpan.FromSeconds(10)); // Sent or aborted: either way, finished.
+
+        static async Task DisposeAfter(ValueTask<int> sending, PolledSocket socket)
+        {
+            await sending; // Runs on, inline, where the ring completes the send.
+            socket.Dispose();
+        }
+    }
+
     private async Task<bool> SendEachByte()
     {
         for (var i = 0; i < 200; i++)
