@@ -52,8 +52,8 @@ internal sealed unsafe class EventLoop
     /// <summary>The loop whose thread this is, or null off the loops.</summary>
     public static EventLoop? Current => t_current;
 
-    /// <summary>Where this loop's sends go to be made together at each batch's end; null where there is no io_uring.</summary>
-    public SendRing? Ring { get; private set; }
+    /// <summary>Where this loop's receives and sends go to be made together; null where there is no io_uring.</summary>
+    public SocketRing? Ring { get; private set; }
 
     /// <summary>Watches <paramref name="fd"/> for both directions, edge-triggered; events go to <paramref name="handle"/>'s target.</summary>
     public int Add(int fd, GCHandle handle) =>
@@ -98,7 +98,7 @@ internal sealed unsafe class EventLoop
     private void Run()
     {
         t_current = this;
-        Ring = SendRing.TryCreate(); // Made here: the ring is only ever entered from this thread.
+        Ring = SocketRing.TryCreate(); // Made here: the ring is only ever entered from this thread.
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LibC.EpollEventSize));
         while (true)
         {
@@ -175,8 +175,9 @@ internal sealed unsafe class EventLoop
     private void RunEndOfBatch()
     {
         // Work run here may queue more for this same batch's end (a flush that completes a send whose
-        // continuation writes again): index rather than enumerate. The ring's sends go last, after every
-        // answer of the batch is written, and what their continuations queue runs before the next wait.
+        // continuation writes again): index rather than enumerate. Then the ring makes the calls the batch
+        // queued (the receives its events resumed, the sends its answers made), and what their continuations
+        // queue runs in turn, until nothing is left before the next wait.
         var i = 0;
         do
         {

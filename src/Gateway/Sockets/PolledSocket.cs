@@ -45,8 +45,9 @@ internal sealed class PolledSocket : IDisposable
     private bool _urgentSeen;
     private bool _disposed;
 
-    // The count of write reports when the send went to the loop's ring, for its EAGAIN to be judged by.
-    private int _queuedSeen;
+    // The counts of reports when the receive or send went to the loop's ring, for its EAGAIN to be judged by.
+    private int _queuedReadSeen;
+    private int _queuedWriteSeen;
 
     private PolledSocket(Socket socket, EventLoop? loop, bool writable)
     {
@@ -130,11 +131,14 @@ internal sealed class PolledSocket : IDisposable
     /// </summary>
     public int? SendProgress => _loop is null ? null : _send.Sent;
 
-    /// <summary>The descriptor, for the loop's <see cref="SendRing"/>.</summary>
+    /// <summary>The descriptor, for the loop's <see cref="SocketRing"/>.</summary>
     internal int Descriptor => _fd;
 
     /// <summary>What the send queued on the loop's ring has left to write.</summary>
     internal ReadOnlyMemory<byte> QueuedSend => _send.Data;
+
+    /// <summary>Where the receive queued on the loop's ring reads to.</summary>
+    internal Memory<byte> QueuedReceive => _receive.Buffer;
 
     /// <summary>
     /// Whether the peer has closed its side (or the connection failed) with nothing it sent left unread. One
@@ -196,8 +200,38 @@ internal sealed class PolledSocket : IDisposable
     }
 
     /// <summary>
+    /// The loop's ring made the receive queued on it: the count read, a negated errno, or
+    /// <see cref="SocketRing.NotMade"/>. Goes on as a recv() with that result would have.
+    /// </summary>
+    internal void OnRingReceived(int result)
+    {
+        var op = _receive;
+        op.Queued = false;
+        if (result >= 0)
+        {
+            if (result > 0 && result < op.Buffer.Length)
+            {
+                MarkReadDrained(_queuedReadSeen, shortRead: true);
+            }
+            Finish(op, result, null);
+            return;
+        }
+        if (result == -LibC.EAGAIN)
+        {
+            MarkReadDrained(_queuedReadSeen, shortRead: false);
+        }
+        else if (result != SocketRing.NotMade && result != -LibC.EINTR && !Volatile.Read(ref _disposed))
+        {
+            Finish(op, Failed, SocketErrors.From(-result));
+            return;
+        }
+        var next = TryReceive(op, resumed: true, out var error); // Disposed meanwhile: fails as aborted.
+        Finish(op, next, error);
+    }
+
+    /// <summary>
     /// The loop's ring made the send queued on it: the count written, a negated errno, or
-    /// <see cref="SendRing.NotSent"/>. Goes on as a send() with that result would have.
+    /// <see cref="SocketRing.NotMade"/>. Goes on as a send() with that result would have.
     /// </summary>
     internal void OnRingSent(int result)
     {
@@ -212,13 +246,13 @@ internal sealed class PolledSocket : IDisposable
         {
             lock (_sync)
             {
-                if (_writeReports == _queuedSeen)
+                if (_writeReports == _queuedWriteSeen)
                 {
                     _writable = false;
                 }
             }
         }
-        else if (result != SendRing.NotSent && result != -LibC.EINTR && !Volatile.Read(ref _disposed))
+        else if (result != SocketRing.NotMade && result != -LibC.EINTR && !Volatile.Read(ref _disposed))
         {
             Finish(op, Failed, SocketErrors.From(-result));
             return;
@@ -294,7 +328,10 @@ internal sealed class PolledSocket : IDisposable
         }
     }
 
-    /// <summary>Bytes received, 0 at the end of the stream, <see cref="Parked"/> when left waiting, or <see cref="Failed"/>.</summary>
+    /// <summary>
+    /// Bytes received, 0 at the end of the stream, <see cref="Parked"/> when left waiting, <see cref="Failed"/>,
+    /// or <see cref="Queued"/>: resumed by the loop, the receive goes to the loop's ring with the batch's other calls.
+    /// </summary>
     private int TryReceive(SocketOperation op, bool resumed, out Exception? error)
     {
         while (true)
@@ -303,6 +340,14 @@ internal sealed class PolledSocket : IDisposable
             if (state != Ready)
             {
                 return state;
+            }
+            if (resumed && EventLoop.Current == _loop && _loop!.Ring is { } ring && ring.TryQueue(this, receive: true))
+            {
+                // A receive that waited for the loop's event goes with the batch's other calls. One made at once
+                // (its caller knew the socket readable) is not held back: what the caller does next needs it.
+                _queuedReadSeen = seen;
+                op.Queued = true;
+                return Queued;
             }
             var (count, errno) = Call(op.Buffer.Span, receive: true);
             if (count >= 0)
@@ -384,9 +429,9 @@ internal sealed class PolledSocket : IDisposable
             {
                 return op.Sent; // All written, or a connect that waited for writable.
             }
-            if (EventLoop.Current == _loop && _loop!.Ring is { } ring && ring.TryQueue(this))
+            if (EventLoop.Current == _loop && _loop!.Ring is { } ring && ring.TryQueue(this, receive: false))
             {
-                _queuedSeen = seen;
+                _queuedWriteSeen = seen;
                 op.Queued = true;
                 return Queued;
             }

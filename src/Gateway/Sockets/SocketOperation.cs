@@ -25,7 +25,7 @@ internal sealed class SocketOperation : IValueTaskSource<int>
 
     public bool IsWaiting { get; private set; }
 
-    /// <summary>A send handed to its loop's <see cref="SendRing"/>, not yet made: it is not waiting, and nothing may cancel it.</summary>
+    /// <summary>A call handed to its loop's <see cref="SocketRing"/>, not yet made: it is not waiting, and nothing may cancel it.</summary>
     public bool Queued { get; set; }
 
     public short Version => _core.Version;

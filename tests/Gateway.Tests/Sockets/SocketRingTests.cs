@@ -5,11 +5,11 @@ using Mesh.Gateway.Sockets;
 namespace Mesh.Gateway.Tests.Sockets;
 
 /// <summary>
-/// Sends made on an event loop's thread, which go to the loop's io_uring at the end of its batch, over real
-/// loopback connections: they must mean what send() meant, whole, in order, waiting on a full socket,
-/// cancellable, and failing as .NET's sockets fail.
+/// Sends made on an event loop's thread, and receives the loop resumes, which go to the loop's io_uring
+/// together, over real loopback connections: they must mean what send() and recv() meant, whole, in order,
+/// waiting on a full or drained socket, cancellable, and failing as .NET's sockets fail.
 /// </summary>
-public sealed class SendRingTests : IAsyncLifetime
+public sealed class SocketRingTests : IAsyncLifetime
 {
     private LoopbackPair _pair = null!;
     private Socket _peer = null!;
@@ -144,6 +144,58 @@ public sealed class SendRingTests : IAsyncLifetime
         {
             await sending; // Runs on, inline, where the ring completes the send.
             socket.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Receives_the_loop_resumes_in_one_batch_go_together_and_one_may_dispose_the_other()
+    {
+        using var other = await OnLoop(LoopbackPair.ConnectAsync);
+        Assert.Same(_socket.Loop, other.Socket.Loop);
+        var firstBuffer = new byte[16];
+        var (disposed, second) = await OnLoop(() =>
+        {
+            var first = _socket.ReceiveAsync(firstBuffer);
+            var second = other.Socket.ReceiveAsync(new byte[16]).AsTask();
+            return Task.FromResult((DisposeAfter(first, other.Socket), second));
+        });
+
+        // Both peers write at once, so that both receives are likely resumed by one batch of events.
+        await Task.WhenAll(_peer.SendAsync("one"u8.ToArray()), other.Peer.SendAsync("two"u8.ToArray()));
+
+        Assert.Equal("one", System.Text.Encoding.ASCII.GetString(firstBuffer, 0, await disposed.WaitAsync(TimeSpan.FromSeconds(10))));
+        await Task.WhenAny(second).WaitAsync(TimeSpan.FromSeconds(10)); // Read or aborted: either way, finished.
+
+        static async Task<int> DisposeAfter(ValueTask<int> receiving, PolledSocket socket)
+        {
+            var read = await receiving;
+            socket.Dispose();
+            return read;
+        }
+    }
+
+    [Fact]
+    public async Task A_receive_the_loop_resumes_reads_all_that_came_then_the_end()
+    {
+        var data = new byte[1024 * 1024];
+        new Random(5).NextBytes(data);
+        var reading = await OnLoop(() => Task.FromResult(ReadAll(_socket))); // Started on the loop: every wait is resumed there.
+
+        await _peer.SendAsync(data);
+        _peer.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal(data, await reading.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        static async Task<byte[]> ReadAll(PolledSocket socket)
+        {
+            var received = new List<byte>();
+            var buffer = new byte[4096];
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer)) > 0)
+            {
+                received.AddRange(buffer.AsSpan(0, read).ToArray());
+            }
+            return received.ToArray();
         }
     }
 

@@ -4,32 +4,33 @@ using System.Runtime.InteropServices;
 namespace Mesh.Gateway.Sockets;
 
 /// <summary>
-/// An event loop's io_uring, used for one thing: the sends its sockets make during a batch of events go to
-/// the kernel together, in one io_uring_enter at the batch's end, rather than one send() each. On the VMs
-/// this project is measured on, a syscall's entry and exit cost more than the send itself, and a proxied
-/// request made about two (its request out, its answer in); a batch carries tens of requests.
+/// An event loop's io_uring, used for one thing: the receives and sends its sockets make in a batch of events
+/// go to the kernel together, in one io_uring_enter, rather than one recv() or send() each. On the VMs this
+/// project is measured on, a syscall's entry and exit cost more than the call itself, and a proxied request
+/// made about two (its request out, its answer in); a batch carries tens of requests.
 ///
-/// The sends keep send()'s meaning: non-blocking (MSG_DONTWAIT: EAGAIN comes back, the kernel does not wait
-/// for room), so a socket that is full waits for the loop's next writable edge exactly as before, and every
-/// send queued is complete, one way or another, before <see cref="Flush"/> returns.
+/// The calls keep recv()'s and send()'s meaning: non-blocking (MSG_DONTWAIT: EAGAIN comes back, the kernel
+/// does not wait), so a socket that is drained or full waits for the loop's next edge exactly as before, and
+/// every call queued is complete, one way or another, before <see cref="Flush"/> returns.
 /// </summary>
-internal sealed unsafe class SendRing : IDisposable
+internal sealed unsafe class SocketRing : IDisposable
 {
-    /// <summary>Set to 0 to send with send() only, for A/B runs (docs/performance.md).</summary>
+    /// <summary>Set to 0 to make every call with recv() and send(), for A/B runs (docs/performance.md).</summary>
     public const string Switch = "MESH_GATEWAY_IO_URING";
 
     private const uint Entries = 256;
     private const int SqeSize = 64;
     private const int CqeSize = 16;
     private const byte OpSend = 26;
+    private const byte OpReceive = 27;
     private const uint EnterGetEvents = 1;
     private const uint FeatureSingleMmap = 1;
     private const long OffsetSqRing = 0;
     private const long OffsetCqRing = 0x8000000;
     private const long OffsetSqes = 0x10000000;
 
-    /// <summary>What <see cref="PolledSocket.OnRingSent"/> is told when the ring could not take the send: make it with send().</summary>
-    public const int NotSent = int.MinValue;
+    /// <summary>What a socket is told when the ring could not make its call: make it with recv() or send().</summary>
+    public const int NotMade = int.MinValue;
 
     private readonly int _fd;
     private readonly byte* _sqRing;
@@ -45,14 +46,14 @@ internal sealed unsafe class SendRing : IDisposable
     private readonly uint _cqMask;
     private readonly byte* _cqes;
 
-    private readonly List<PolledSocket> _queued = [];
-    private readonly PolledSocket[] _batch = new PolledSocket[Entries];
+    private readonly List<(PolledSocket Socket, bool Receive)> _queued = [];
+    private readonly (PolledSocket Socket, bool Receive)[] _batch = new (PolledSocket, bool)[Entries];
     private readonly MemoryHandle[] _pins = new MemoryHandle[Entries];
     private readonly bool[] _referenced = new bool[Entries];
     private readonly int[] _results = new int[Entries];
     private bool _broken;
 
-    private SendRing(int fd, byte* sqRing, nuint sqRingSize, byte* cqRing, nuint cqRingSize, byte* sqes, byte* parameters)
+    private SocketRing(int fd, byte* sqRing, nuint sqRingSize, byte* cqRing, nuint cqRingSize, byte* sqes, byte* parameters)
     {
         _fd = fd;
         _sqRing = sqRing;
@@ -73,9 +74,9 @@ internal sealed unsafe class SendRing : IDisposable
 
     /// <summary>
     /// A ring for the calling loop, or null where io_uring is missing or refused (an old kernel, a seccomp
-    /// profile that forbids it, <see cref="Switch"/> set to 0): the loop then sends with send().
+    /// profile that forbids it, <see cref="Switch"/> set to 0): the loop then calls recv() and send().
     /// </summary>
-    public static SendRing? TryCreate()
+    public static SocketRing? TryCreate()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Switch) == "0")
         {
@@ -86,7 +87,7 @@ internal sealed unsafe class SendRing : IDisposable
         var fd = (int)LibC.IoUringSetup(Entries, parameters);
         if (fd < 0)
         {
-            Console.Error.WriteLine($"event loop: no io_uring (errno {Marshal.GetLastPInvokeError()}); each send is a send() of its own");
+            Console.Error.WriteLine($"event loop: no io_uring (errno {Marshal.GetLastPInvokeError()}); each call is a syscall of its own");
             return null;
         }
         var sq = parameters + 40;
@@ -109,23 +110,26 @@ internal sealed unsafe class SendRing : IDisposable
             LibC.Close(fd);
             return null;
         }
-        return new SendRing(fd, sqRing, sqRingSize, cqRing, cqRingSize, sqes, parameters);
+        return new SocketRing(fd, sqRing, sqRingSize, cqRing, cqRingSize, sqes, parameters);
     }
 
-    /// <summary>Takes <paramref name="socket"/>'s send for this batch's end; on the ring's loop thread only.</summary>
-    public bool TryQueue(PolledSocket socket)
+    /// <summary>
+    /// Takes <paramref name="socket"/>'s receive (into its buffer) or send (of what it has left) for the next
+    /// <see cref="Flush"/>; on the ring's loop thread only.
+    /// </summary>
+    public bool TryQueue(PolledSocket socket, bool receive)
     {
         if (_broken)
         {
             return false;
         }
-        _queued.Add(socket);
+        _queued.Add((socket, receive));
         return true;
     }
 
     /// <summary>
-    /// Makes every send queued so far, in batches of up to <see cref="Entries"/>, and tells each socket how it went.
-    /// False when there was nothing to send. Sends queued by the continuations it runs wait for the next call.
+    /// Makes every call queued so far, in batches of up to <see cref="Entries"/>, and tells each socket how it went.
+    /// False when there was nothing to do. Calls queued by the continuations it runs wait for the next Flush.
     /// </summary>
     public bool Flush()
     {
@@ -147,16 +151,24 @@ internal sealed unsafe class SendRing : IDisposable
             if (_referenced[i])
             {
                 _referenced[i] = false;
-                _batch[i].Socket.SafeHandle.DangerousRelease();
+                _batch[i].Socket.Socket.SafeHandle.DangerousRelease();
             }
         }
         for (var i = 0; i < count; i++)
         {
-            var socket = _batch[i];
-            _batch[i] = null!;
+            var (socket, receive) = _batch[i];
+            _batch[i] = default;
+            var result = submitted ? _results[i] : NotMade;
             try
             {
-                socket.OnRingSent(submitted ? _results[i] : NotSent);
+                if (receive)
+                {
+                    socket.OnRingReceived(result);
+                }
+                else
+                {
+                    socket.OnRingSent(result);
+                }
             }
             catch (Exception e)
             {
@@ -173,7 +185,7 @@ internal sealed unsafe class SendRing : IDisposable
         var entries = 0u;
         for (var i = 0; i < count; i++)
         {
-            var socket = _batch[i];
+            var (socket, receive) = _batch[i];
             _results[i] = -LibC.EBADF;
             try
             {
@@ -183,16 +195,16 @@ internal sealed unsafe class SendRing : IDisposable
             {
                 continue; // Closed already: told EBADF, as send() would say.
             }
-            var data = socket.QueuedSend;
-            _pins[i] = data.Pin();
+            var length = receive ? socket.QueuedReceive.Length : socket.QueuedSend.Length;
+            _pins[i] = receive ? socket.QueuedReceive.Pin() : socket.QueuedSend.Pin();
             var index = tail & _sqMask;
             var sqe = _sqes + index * SqeSize;
             new Span<byte>(sqe, SqeSize).Clear();
-            sqe[0] = OpSend;
+            sqe[0] = receive ? OpReceive : OpSend;
             *(int*)(sqe + 4) = socket.Descriptor;
             *(ulong*)(sqe + 16) = (ulong)_pins[i].Pointer;
-            *(uint*)(sqe + 24) = (uint)data.Length;
-            *(int*)(sqe + 28) = LibC.MsgNoSignal | LibC.MsgDontWait;
+            *(uint*)(sqe + 24) = (uint)length;
+            *(int*)(sqe + 28) = receive ? LibC.MsgDontWait : LibC.MsgNoSignal | LibC.MsgDontWait;
             *(ulong*)(sqe + 32) = (ulong)i;
             _sqArray[index] = index;
             tail++;
@@ -216,12 +228,12 @@ internal sealed unsafe class SendRing : IDisposable
                     // Nothing was taken: take the entries back, and send without the ring from now on.
                     Volatile.Write(ref *_sqTail, tail - entries);
                     _broken = true;
-                    Console.Error.WriteLine($"event loop: io_uring_enter failed (errno {errno}); sending with send() from now on");
+                    Console.Error.WriteLine($"event loop: io_uring_enter failed (errno {errno}); each call is a syscall of its own from now on");
                     return false;
                 }
                 if (errno != LibC.EINTR)
                 {
-                    Environment.FailFast($"io_uring_enter failed with sends in flight: errno {errno}");
+                    Environment.FailFast($"io_uring_enter failed with calls in flight: errno {errno}");
                 }
             }
             else
