@@ -196,6 +196,7 @@ internal sealed class PolledSocket : IDisposable
         var result = TrySend(op, resumed: false, out var error);
         return result >= 0 ? new ValueTask<int>(result)
             : result == Failed ? ValueTask.FromException<int>(error!)
+            : result == Queued ? task // Made at this batch's end: its cancellation is watched only if it then has to wait.
             : Wait(op, task, version, CancelSend, ct);
     }
 
@@ -258,6 +259,10 @@ internal sealed class PolledSocket : IDisposable
             return;
         }
         var next = TrySend(op, resumed: true, out var error); // Disposed meanwhile: fails as aborted.
+        if (next == Parked && op.Registration == default)
+        {
+            Watch(op, op.Version, CancelSend, op.Token); // Queued unwatched, and now it waits on the peer.
+        }
         Finish(op, next, error);
     }
 
@@ -490,12 +495,19 @@ internal sealed class PolledSocket : IDisposable
     /// <summary>An operation left waiting: its cancellation is watched from here on.</summary>
     private ValueTask<int> Wait(SocketOperation op, ValueTask<int> task, short version, Action<object?, CancellationToken> cancel, CancellationToken ct)
     {
+        Watch(op, version, cancel, ct);
+        return task;
+    }
+
+    /// <summary>Watches <paramref name="ct"/> for an operation that waits: cancelled, it fails the wait.</summary>
+    private void Watch(SocketOperation op, short version, Action<object?, CancellationToken> cancel, CancellationToken ct)
+    {
         if (ct.CanBeCanceled)
         {
             var registration = ct.UnsafeRegister(cancel, this);
             lock (_sync)
             {
-                if ((op.IsWaiting || op.Queued) && op.Version == version)
+                if (op.IsWaiting && op.Version == version)
                 {
                     op.Registration = registration;
                     registration = default;
@@ -503,7 +515,6 @@ internal sealed class PolledSocket : IDisposable
             }
             registration.Unregister(); // Finished meanwhile: nothing to cancel.
         }
-        return task;
     }
 
     private void Cancel(SocketOperation op, CancellationToken token)

@@ -25,7 +25,10 @@ internal sealed class SocketOperation : IValueTaskSource<int>
 
     public bool IsWaiting { get; private set; }
 
-    /// <summary>A call handed to its loop's <see cref="SocketRing"/>, not yet made: it is not waiting, and nothing may cancel it.</summary>
+    /// <summary>
+    /// A call handed to its loop's <see cref="SocketRing"/>, not yet made: it is not waiting, and nothing cancels
+    /// it (it is made before the loop waits again; a send that then has to wait is watched from there).
+    /// </summary>
     public bool Queued { get; set; }
 
     public short Version => _core.Version;
