@@ -14,7 +14,7 @@ internal sealed class HttpClientAnswer(HttpResponseMessage response) : IUpstream
 {
     public int EquivalentStatus { get; } = GrpcTrailersOnly.EquivalentStatus(response);
 
-    public async Task RelayAsync(HttpContext context, ForwardPlan plan, CancellationToken ct)
+    public async ValueTask RelayAsync(HttpContext context, ForwardPlan plan, CancellationToken ct)
     {
         if (response.StatusCode == HttpStatusCode.SwitchingProtocols && TunnelUpgrade.IsRequested(context)
             && context.Features.Get<IHttpUpgradeFeature>() is { } upgrade)

@@ -12,5 +12,5 @@ internal interface IUpstreamAnswer : IDisposable
     int EquivalentStatus { get; }
 
     /// <summary>Sends the status, headers (with the plan's response modifiers), body and trailers to the client.</summary>
-    Task RelayAsync(HttpContext context, ForwardPlan plan, CancellationToken ct);
+    ValueTask RelayAsync(HttpContext context, ForwardPlan plan, CancellationToken ct);
 }

@@ -338,6 +338,7 @@ internal sealed class LeanConnection : IDisposable
     }
 
     /// <summary>Ends the response once the request path returned; true when the connection can carry another request.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> EndServingAsync(LeanExchange exchange)
     {
         await exchange.Writer.EndAsync().ConfigureAwait(false);

@@ -114,6 +114,7 @@ internal sealed class LeanResponseWriter(LeanConnection connection, LeanExchange
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask CompleteAsync(Exception? exception = null)
     {
         if (exception is not null)

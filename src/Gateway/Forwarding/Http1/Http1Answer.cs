@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Gateway.Forwarding.Http1;
@@ -17,7 +18,8 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
 
     public int EquivalentStatus => connection.Response.Status;
 
-    public async Task RelayAsync(HttpContext context, ForwardPlan plan, CancellationToken ct)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask RelayAsync(HttpContext context, ForwardPlan plan, CancellationToken ct)
     {
         var head = connection.Response;
         var outgoing = context.Response;
@@ -141,7 +143,8 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
     /// The body is the whole response: its last piece is written with the response's end (over HTTP/2
     /// one DATA frame with END_STREAM instead of a DATA frame and an empty one, each its own write).
     /// </param>
-    private async Task<bool> RelayExactlyAsync(HttpResponse outgoing, long length, CancellationToken ct, bool endsResponse = false)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> RelayExactlyAsync(HttpResponse outgoing, long length, CancellationToken ct, bool endsResponse = false)
     {
         var to = outgoing.BodyWriter;
         while (length > 0)
@@ -278,7 +281,8 @@ internal sealed class Http1Answer(Http1ConnectionPool pool, Http1Connection conn
         }
     }
 
-    private async Task FillOrThrowAsync(CancellationToken ct)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FillOrThrowAsync(CancellationToken ct)
     {
         if (await connection.FillAsync(Http1Client.MaxResponseHeadBytes, ct).ConfigureAwait(false) == 0)
         {
