@@ -216,16 +216,18 @@ internal sealed unsafe class SocketRing : IDisposable
         }
         Volatile.Write(ref *_sqTail, tail);
         var reaped = 0u;
-        var first = true;
+        var unsubmitted = entries;
         while (reaped < entries)
         {
-            var result = LibC.IoUringEnter(_fd, first ? entries : 0, entries - reaped, EnterGetEvents);
+            // Waits only for what the kernel has taken: one that took fewer than offered returns at once, and
+            // the rest are offered again.
+            var result = LibC.IoUringEnter(_fd, unsubmitted, entries - reaped, EnterGetEvents);
             if (result < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno != LibC.EINTR && first)
+                if (errno != LibC.EINTR && unsubmitted == entries)
                 {
-                    // Nothing was taken: take the entries back, and send without the ring from now on.
+                    // Nothing was taken: take the entries back, and make each call without the ring from now on.
                     Volatile.Write(ref *_sqTail, tail - entries);
                     _broken = true;
                     Console.Error.WriteLine($"event loop: io_uring_enter failed (errno {errno}); each call is a syscall of its own from now on");
@@ -238,7 +240,7 @@ internal sealed unsafe class SocketRing : IDisposable
             }
             else
             {
-                first = false;
+                unsubmitted -= (uint)result;
             }
             reaped += Reap();
         }
