@@ -88,7 +88,7 @@ internal static unsafe partial class LibC
     private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
 
     [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
-    private static partial int Munmap(byte* address, nuint length);
+    public static partial int Unmap(byte* address, nuint length);
 
     /// <summary>io_uring_setup(2): glibc has no wrapper for it.</summary>
     public static long IoUringSetup(uint entries, byte* parameters) => Syscall(425, entries, (long)parameters, 0, 0, 0);
@@ -104,8 +104,6 @@ internal static unsafe partial class LibC
         var address = Mmap(0, length, ReadWrite, Shared | Populate, fd, offset);
         return address == -1 ? null : (byte*)address;
     }
-
-    public static void Unmap(byte* address, nuint length) => Munmap(address, length);
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, byte* address, int addressLength);

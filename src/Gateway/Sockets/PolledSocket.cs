@@ -17,6 +17,7 @@ internal sealed class PolledSocket : IDisposable
     private const int Parked = -1;
     private const int Failed = -2;
     private const int Queued = -3;
+    private const int Again = -4;
 
     private static readonly Action<object?, CancellationToken> CancelReceive = static (s, token) => ((PolledSocket)s!).Cancel(((PolledSocket)s!)._receive, token);
     private static readonly Action<object?, CancellationToken> CancelSend = static (s, token) => ((PolledSocket)s!).Cancel(((PolledSocket)s!)._send, token);
@@ -152,8 +153,8 @@ internal sealed class PolledSocket : IDisposable
             return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
         }
         Span<byte> one = stackalloc byte[1];
-        var (count, errno) = Call(one, receive: true, LibC.MsgPeek | LibC.MsgDontWait);
-        return count == 0 || (count < 0 && errno is not (LibC.EAGAIN or LibC.EINTR));
+        var result = Call(one, receive: true, LibC.MsgPeek | LibC.MsgDontWait);
+        return result == 0 || (result < 0 && -result is not (LibC.EAGAIN or LibC.EINTR));
     }
 
     /// <summary>Receives into <paramref name="buffer"/>: the count, 0 once the peer has closed its side.</summary>
@@ -208,23 +209,14 @@ internal sealed class PolledSocket : IDisposable
     {
         var op = _receive;
         op.Queued = false;
-        if (result >= 0)
+        if (MadeOnRing(result))
         {
-            if (result > 0 && result < op.Buffer.Length)
+            var received = Received(op, result, _queuedReadSeen, out var failure);
+            if (received != Again)
             {
-                MarkReadDrained(_queuedReadSeen, shortRead: true);
+                Finish(op, received, failure);
+                return;
             }
-            Finish(op, result, null);
-            return;
-        }
-        if (result == -LibC.EAGAIN)
-        {
-            MarkReadDrained(_queuedReadSeen, shortRead: false);
-        }
-        else if (result != SocketRing.NotMade && result != -LibC.EINTR && !Volatile.Read(ref _disposed))
-        {
-            Finish(op, Failed, SocketErrors.From(-result));
-            return;
         }
         var next = TryReceive(op, resumed: true, out var error); // Disposed meanwhile: fails as aborted.
         Finish(op, next, error);
@@ -238,24 +230,9 @@ internal sealed class PolledSocket : IDisposable
     {
         var op = _send;
         op.Queued = false;
-        if (result >= 0)
+        if (MadeOnRing(result) && !Sent(op, result, _queuedWriteSeen, out var failure))
         {
-            op.Sent += result;
-            op.Data = op.Data[result..];
-        }
-        else if (result == -LibC.EAGAIN)
-        {
-            lock (_sync)
-            {
-                if (_writeReports == _queuedWriteSeen)
-                {
-                    _writable = false;
-                }
-            }
-        }
-        else if (result != SocketRing.NotMade && result != -LibC.EINTR && !Volatile.Read(ref _disposed))
-        {
-            Finish(op, Failed, SocketErrors.From(-result));
+            Finish(op, Failed, failure);
             return;
         }
         var next = TrySend(op, resumed: true, out var error); // Disposed meanwhile: fails as aborted.
@@ -265,6 +242,12 @@ internal sealed class PolledSocket : IDisposable
         }
         Finish(op, next, error);
     }
+
+    /// <summary>
+    /// Whether the ring's <paramref name="result"/> is the call's own: not one it could not make, nor the failure of
+    /// a socket disposed meanwhile (which goes on to fail as aborted, as a waiting call does).
+    /// </summary>
+    private bool MadeOnRing(int result) => result != SocketRing.NotMade && (result >= 0 || !Volatile.Read(ref _disposed));
 
     /// <summary>The loop reports readiness: a waiting receive or send is tried again, here on the loop's thread.</summary>
     internal void OnEvents(uint events)
@@ -354,25 +337,40 @@ internal sealed class PolledSocket : IDisposable
                 op.Queued = true;
                 return Queued;
             }
-            var (count, errno) = Call(op.Buffer.Span, receive: true);
-            if (count >= 0)
+            var received = Received(op, Call(op.Buffer.Span, receive: true), seen, out error);
+            if (received != Again)
             {
-                if (count > 0 && count < op.Buffer.Length)
-                {
-                    MarkReadDrained(seen, shortRead: true); // Short: all there was, and the next arrival is a new edge.
-                }
-                return count;
-            }
-            if (errno == LibC.EAGAIN)
-            {
-                MarkReadDrained(seen, shortRead: false);
-            }
-            else if (errno != LibC.EINTR)
-            {
-                error = SocketErrors.From(errno);
-                return Failed;
+                return received;
             }
         }
+    }
+
+    /// <summary>
+    /// What a recv that returned <paramref name="result"/> (the count, or a negated errno) means, by either way it
+    /// was made: the count, <see cref="Again"/> (try again, or wait if the socket is now known drained), or
+    /// <see cref="Failed"/>. <paramref name="seen"/> is the count of read reports when it was made.
+    /// </summary>
+    private int Received(SocketOperation op, int result, int seen, out Exception? error)
+    {
+        error = null;
+        if (result >= 0)
+        {
+            if (result > 0 && result < op.Buffer.Length)
+            {
+                MarkReadDrained(seen, shortRead: true); // Short: all there was, and the next arrival is a new edge.
+            }
+            return result;
+        }
+        if (result == -LibC.EAGAIN)
+        {
+            MarkReadDrained(seen, shortRead: false);
+        }
+        else if (result != -LibC.EINTR)
+        {
+            error = SocketErrors.From(-result);
+            return Failed;
+        }
+        return Again;
     }
 
     /// <summary>
@@ -440,32 +438,49 @@ internal sealed class PolledSocket : IDisposable
                 op.Queued = true;
                 return Queued;
             }
-            var (count, errno) = Call(op.Data.Span, receive: false);
-            if (count >= 0)
+            if (!Sent(op, Call(op.Data.Span, receive: false), seen, out error))
             {
-                op.Sent += count;
-                op.Data = op.Data[count..]; // A short write is tried again: the kernel's EAGAIN is what promises an edge.
-            }
-            else if (errno == LibC.EAGAIN)
-            {
-                lock (_sync)
-                {
-                    if (_writeReports == seen)
-                    {
-                        _writable = false;
-                    }
-                }
-            }
-            else if (errno != LibC.EINTR)
-            {
-                error = SocketErrors.From(errno);
                 return Failed;
             }
         }
     }
 
-    /// <summary>One recv or send on the descriptor, held open meanwhile so a concurrent Dispose cannot hand its number to another socket.</summary>
-    private unsafe (int Count, int Errno) Call(ReadOnlySpan<byte> span, bool receive, int receiveFlags = 0)
+    /// <summary>
+    /// Takes in what a send that returned <paramref name="result"/> (the count, or a negated errno) did, by either
+    /// way it was made: false, with the error, when it failed. <paramref name="seen"/> is the count of write
+    /// reports when it was made.
+    /// </summary>
+    private bool Sent(SocketOperation op, int result, int seen, out Exception? error)
+    {
+        error = null;
+        if (result >= 0)
+        {
+            op.Sent += result;
+            op.Data = op.Data[result..]; // A short write is tried again: the kernel's EAGAIN is what promises an edge.
+        }
+        else if (result == -LibC.EAGAIN)
+        {
+            lock (_sync)
+            {
+                if (_writeReports == seen)
+                {
+                    _writable = false;
+                }
+            }
+        }
+        else if (result != -LibC.EINTR)
+        {
+            error = SocketErrors.From(-result);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// One recv or send on the descriptor, held open meanwhile so a concurrent Dispose cannot hand its number to
+    /// another socket: the count, or a negated errno, as the ring reports its calls.
+    /// </summary>
+    private unsafe int Call(ReadOnlySpan<byte> span, bool receive, int receiveFlags = 0)
     {
         var handle = _socket.SafeHandle;
         var added = false;
@@ -477,11 +492,11 @@ internal sealed class PolledSocket : IDisposable
             {
                 count = receive ? LibC.Recv(_fd, bytes, span.Length, receiveFlags) : LibC.Send(_fd, bytes, span.Length, LibC.MsgNoSignal);
             }
-            return count >= 0 ? ((int)count, 0) : (-1, Marshal.GetLastSystemError());
+            return count >= 0 ? (int)count : -Marshal.GetLastSystemError();
         }
         catch (ObjectDisposedException)
         {
-            return (-1, LibC.EBADF); // Closed by Dispose meanwhile.
+            return -LibC.EBADF; // Closed by Dispose meanwhile.
         }
         finally
         {
