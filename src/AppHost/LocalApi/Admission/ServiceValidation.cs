@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Mesh.AppHost.LocalApi.Catalog;
 using Mesh.AppHost.LocalApi.Errors;
 using Mesh.AppHost.LocalApi.Objects;
@@ -13,7 +12,7 @@ namespace Mesh.AppHost.LocalApi.Admission;
 /// unique once there are several, no port and protocol twice, target ports in range or IANA service names.
 /// Run after defaulting and before a cluster IP is allocated, so a refused Service holds no address.
 /// </summary>
-internal static partial class ServiceValidation
+internal static class ServiceValidation
 {
     private static readonly string[] Types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
     private static readonly string[] Protocols = ["SCTP", "TCP", "UDP"];
@@ -49,7 +48,7 @@ internal static partial class ServiceValidation
                     errors.Add(new FieldError($"{field}.name", "FieldValueRequired", "Required value"));
                 }
             }
-            else if (!Label().IsMatch(name) || name.Length > 63)
+            else if (!ObjectValidation.Label().IsMatch(name) || name.Length > 63)
             {
                 errors.Add(new FieldError($"{field}.name", "FieldValueInvalid",
                     $"Invalid value: \"{name}\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"));
@@ -75,7 +74,7 @@ internal static partial class ServiceValidation
             switch (port["targetPort"])
             {
                 case JsonValue target when target.TryGetValue<string>(out var targetName):
-                    if (!Label().IsMatch(targetName) || targetName.Length > 15 || !targetName.Any(char.IsAsciiLetter))
+                    if (!ObjectValidation.Label().IsMatch(targetName) || targetName.Length > 15 || !targetName.Any(char.IsAsciiLetter))
                     {
                         errors.Add(new FieldError($"{field}.targetPort", "FieldValueInvalid",
                             $"Invalid value: \"{targetName}\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-), at most 15 characters, with at least one letter"));
@@ -100,8 +99,4 @@ internal static partial class ServiceValidation
     private static string Written(JsonNode? node) => node?.ToJsonString() ?? "null";
 
     private static string Quoted(string[] values) => string.Join(", ", values.Select(v => $"\"{v}\""));
-
-    /// <summary>A DNS label's characters, which an IANA service name (a named target port) uses too.</summary>
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
-    private static partial Regex Label();
 }

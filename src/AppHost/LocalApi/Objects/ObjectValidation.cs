@@ -74,8 +74,9 @@ internal static partial class ObjectValidation
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
     private static partial Regex Subdomain();
 
+    /// <summary>A DNS label's characters, which an IANA service name (a Service's named port) uses too.</summary>
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
-    private static partial Regex Label();
+    internal static partial Regex Label();
 
     [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex Dns1035();
