@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Mesh.AppHost.LocalApi.Catalog;
 
 namespace Mesh.AppHost.LocalApi.Admission;
 
@@ -9,8 +10,6 @@ namespace Mesh.AppHost.LocalApi.Admission;
 /// </summary>
 internal static class GatewayApiDefaults
 {
-    private const string GatewayGroup = "gateway.networking.k8s.io";
-
     public static void Apply(string kind, JsonObject obj)
     {
         if (obj["spec"] is not JsonObject spec)
@@ -19,19 +18,19 @@ internal static class GatewayApiDefaults
         }
         foreach (var parent in Objects(spec["parentRefs"]))
         {
-            Default(parent, "group", GatewayGroup);
+            Default(parent, "group", ResourceCatalog.GatewayGroup);
             Default(parent, "kind", "Gateway");
         }
         var http = kind == "HTTPRoute";
         if (http && IsAbsent(spec["rules"]))
         {
-            spec["rules"] = new JsonArray(new JsonObject { ["matches"] = DefaultMatches() });
+            spec["rules"] = new JsonArray(new JsonObject()); // Its match, and that match's path, are filled in below.
         }
         foreach (var rule in Objects(spec["rules"]))
         {
             if (http && IsAbsent(rule["matches"]))
             {
-                rule["matches"] = DefaultMatches();
+                rule["matches"] = new JsonArray(new JsonObject()); // PathPrefix "/", filled in below.
             }
             foreach (var match in Objects(rule["matches"]))
             {
@@ -92,8 +91,6 @@ internal static class GatewayApiDefaults
             Default(match, "type", "Exact");
         }
     }
-
-    private static JsonArray DefaultMatches() => new(new JsonObject { ["path"] = new JsonObject { ["type"] = "PathPrefix", ["value"] = "/" } });
 
     private static IEnumerable<JsonObject> Objects(JsonNode? list) => (list as JsonArray)?.OfType<JsonObject>() ?? [];
 

@@ -3,7 +3,7 @@ namespace Mesh.AppHost.LocalApi.Catalog;
 /// <summary>The kinds the local API serves, each in exactly one group/version.</summary>
 internal static class ResourceCatalog
 {
-    private const string GatewayGroup = "gateway.networking.k8s.io";
+    public const string GatewayGroup = "gateway.networking.k8s.io";
 
     public static readonly ResourceKind Namespace = new("", "v1", "Namespace", "namespaces", false, false, ["ns"], []);
     public static readonly ResourceKind Pod = new("", "v1", "Pod", "pods", true, true, ["po"], ["all"]);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Mesh.AppHost.LocalApi.Catalog;
 using Mesh.AppHost.LocalApi.Errors;
@@ -184,21 +185,20 @@ internal sealed class ApiRequestHandler(ObjectStore store, TimeSpan bookmarkInte
     /// <summary>DeleteOptions' preconditions: the object must still be the one with this uid, at this resourceVersion.</summary>
     private static void CheckPreconditions(StoredObject current, JsonObject preconditions)
     {
-        var metadata = ObjectMeta.Metadata(current.ToJsonObject());
-        foreach (var (field, name) in new[] { ("uid", "UID"), ("resourceVersion", "ResourceVersion") })
+        // Runs under the store's lock: the stored fields, not the object parsed again.
+        var actual = new[] { ("uid", "UID", current.Uid), ("resourceVersion", "ResourceVersion", current.ResourceVersion.ToString(CultureInfo.InvariantCulture)) };
+        foreach (var (field, name, value) in actual)
         {
-            if (ObjectMeta.String(preconditions[field]) is { } wanted && wanted != ObjectMeta.String(metadata[field]))
+            if (ObjectMeta.String(preconditions[field]) is { } wanted && wanted != value)
             {
-                throw new LocalApiException(409, "Conflict",
-                    $"Precondition failed: {name} in precondition: {wanted}, {name} in object meta: {ObjectMeta.String(metadata[field])}");
+                throw new LocalApiException(409, "Conflict", $"Precondition failed: {name} in precondition: {wanted}, {name} in object meta: {value}");
             }
         }
     }
 
     /// <summary>A JSON patch that sets or tests metadata.resourceVersion means that version only: it is not retried.</summary>
     private static bool NamesResourceVersion(JsonNode? jsonPatch) =>
-        jsonPatch is JsonArray operations && operations.Any(o => o?["path"] is JsonValue path && path.TryGetValue<string>(out var text)
-            && text == "/metadata/resourceVersion");
+        jsonPatch is JsonArray operations && operations.Any(o => ObjectMeta.String(o?["path"]) == "/metadata/resourceVersion");
 
     /// <summary>
     /// <c>?dryRun=All</c>: the write is checked and admitted as for real, and nothing is stored (kubectl diff and

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Mesh.AppHost.LocalApi.Errors;
+using Mesh.AppHost.LocalApi.Objects;
 
 namespace Mesh.AppHost.LocalApi.Http;
 
@@ -23,7 +24,7 @@ internal static class JsonPatch
         JsonNode? document = target.DeepClone();
         for (var i = 0; i < operations.Count; i++)
         {
-            if (operations[i] is not JsonObject operation || Text(operation, "op") is not { } op || Text(operation, "path") is not { } path)
+            if (operations[i] is not JsonObject operation || ObjectMeta.String(operation["op"]) is not { } op || ObjectMeta.String(operation["path"]) is not { } path)
             {
                 throw ApiErrors.BadRequest($"JSON patch operation {i} needs \"op\" and \"path\"");
             }
@@ -151,10 +152,7 @@ internal static class JsonPatch
         operation.TryGetPropertyValue("value", out var value) ? value?.DeepClone() : throw ApiErrors.BadRequest($"JSON patch \"{op}\" needs a \"value\"");
 
     private static string From(JsonObject operation, string op) =>
-        Text(operation, "from") ?? throw ApiErrors.BadRequest($"JSON patch \"{op}\" needs a \"from\"");
-
-    private static string? Text(JsonObject obj, string name) =>
-        obj[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        ObjectMeta.String(operation["from"]) ?? throw ApiErrors.BadRequest($"JSON patch \"{op}\" needs a \"from\"");
 
     private static LocalApiException Failed(string why) => new(422, "Invalid", $"the server rejected our request due to an error in our request: {why}");
 }
