@@ -23,6 +23,7 @@ public sealed class EndpointPool
         Service = service;
         Port = port.Port;
         AppProtocol = port.AppProtocol;
+        IsH2c = Mesh.Grains.Binding.BackendProtocols.IsH2c(AppProtocol); // Once: asked on every request.
         var usable = port.Endpoints.Where(e => IPAddress.TryParse(e.Address, out _)).ToList();
         _ready = usable.Where(e => e.Ready).Select(e => stateOf(new IPEndPoint(IPAddress.Parse(e.Address), e.Port))).ToArray();
         _servingTerminating = usable.Where(e => !e.Ready && e.Serving && e.Terminating)
@@ -34,7 +35,7 @@ public sealed class EndpointPool
     public string? AppProtocol { get; }
 
     /// <summary>True when the port speaks HTTP/2 without TLS (appProtocol kubernetes.io/h2c or grpc).</summary>
-    public bool IsH2c => Mesh.Grains.Binding.BackendProtocols.IsH2c(AppProtocol);
+    public bool IsH2c { get; }
 
     public int ReadyCount => _ready.Length > 0 ? _ready.Length : _servingTerminating.Length;
 

@@ -53,7 +53,7 @@ internal sealed record RouteTranslation(
         var backendServices = new List<ObjectKey>();
         var grantNamespaces = new List<string>();
         var unresolvedMirrors = new List<ResolvedBackend>();
-        var rules = route.Rules;
+        List<RuleSource>? changedRules = null; // A copy only once a rule's mirrors changed.
         for (var ruleIndex = 0; ruleIndex < route.Rules.Count; ruleIndex++)
         {
             var rule = route.Rules[ruleIndex];
@@ -68,11 +68,13 @@ internal sealed record RouteTranslation(
             var filters = WithResolvedMirrors(route, resolver, rule.Filters, unresolvedMirrors, backendServices, grantNamespaces);
             if (!ReferenceEquals(filters, rule.Filters))
             {
-                rules = ReferenceEquals(rules, route.Rules) ? [.. route.Rules] : rules;
-                rules[ruleIndex] = rule with { Filters = filters };
+                (changedRules ??= [.. route.Rules])[ruleIndex] = rule with { Filters = filters };
             }
         }
-        route = ReferenceEquals(rules, route.Rules) ? route : route with { Rules = rules };
+        if (changedRules is not null)
+        {
+            route = route with { Rules = changedRules };
+        }
         var resolvedRefs = ResolvedRefsCondition(route, backends, unresolvedMirrors);
         var status = new RouteStatus { Parents = new List<RouteParentStatus>(parents.Count) };
         var attachments = new List<RouteAttachment>();

@@ -11,12 +11,8 @@ public static class RouteStatusMerge
     public static JsonObject? Merge(JsonObject route, RouteStatus desired, DateTimeOffset now)
     {
         var existing = route["status"]?["parents"] as JsonArray ?? [];
-        var ours = existing.OfType<JsonObject>()
-            .Where(p => p["controllerName"]?.GetValue<string>() == MeshController.Name)
-            .ToList();
-        var others = existing.OfType<JsonObject>()
-            .Where(p => p["controllerName"]?.GetValue<string>() != MeshController.Name)
-            .ToList();
+        var ours = existing.OfType<JsonObject>().Where(IsMeshEntry).ToList();
+        var others = existing.OfType<JsonObject>().Where(p => !IsMeshEntry(p)).ToList();
 
         var next = new JsonArray();
         foreach (var parent in desired.Parents)
@@ -67,8 +63,10 @@ public static class RouteStatusMerge
 
     /// <summary>Whether the route's status holds an entry written by Mesh.</summary>
     public static bool HasEntriesOfMesh(JsonObject route) =>
-        (route["status"]?["parents"] as JsonArray)?.OfType<JsonObject>()
-            .Any(p => p["controllerName"] is JsonValue name && name.TryGetValue<string>(out var text) && text == MeshController.Name) == true;
+        (route["status"]?["parents"] as JsonArray)?.OfType<JsonObject>().Any(IsMeshEntry) == true;
+
+    private static bool IsMeshEntry(JsonObject parent) =>
+        parent["controllerName"] is JsonValue name && name.TryGetValue<string>(out var text) && text == MeshController.Name;
 
     private static bool SameEntries(List<JsonObject> ours, JsonArray next) =>
         ours.Count == next.Count && ours.Zip(next).All(pair => JsonNode.DeepEquals(Normalize(pair.First), Normalize(pair.Second!)));
